@@ -1,0 +1,8 @@
+// Original file: filesharing.proto
+
+
+export interface StatRequest {
+}
+
+export interface StatRequest__Output {
+}

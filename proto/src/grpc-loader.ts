@@ -1,0 +1,34 @@
+// Loads filesharing.proto at run time with exactly the flags the committed types were generated
+// with (see the `gen` script in package.json), so the types describe the objects on the wire.
+import { fileURLToPath } from 'node:url'
+import * as grpc from '@grpc/grpc-js'
+import * as protoLoader from '@grpc/proto-loader'
+import type { ProtoGrpcType } from './generated/filesharing.js'
+import type { PeerFilesClient } from './generated/filesharing/v1/PeerFiles.js'
+import { grpcChannelOptions } from './grpc-options.js'
+
+const PROTO_PATH = fileURLToPath(new URL('../filesharing.proto', import.meta.url))
+
+const LOADER_OPTIONS: protoLoader.Options = {
+  keepCase: false,
+  longs: Number,
+  enums: String,
+  defaults: true,
+  oneofs: true
+}
+
+let cached: ProtoGrpcType | undefined
+
+export function loadFileSharingProto (): ProtoGrpcType {
+  if (cached == null) {
+    const definition = protoLoader.loadSync(PROTO_PATH, LOADER_OPTIONS)
+    cached = grpc.loadPackageDefinition(definition) as unknown as ProtoGrpcType
+  }
+  return cached
+}
+
+/** A client for one peer's file service at `address` (host:port), with the project's channel options. */
+export function createPeerFilesClient (address: string): PeerFilesClient {
+  const { PeerFiles } = loadFileSharingProto().filesharing.v1
+  return new PeerFiles(address, grpc.credentials.createInsecure(), grpcChannelOptions)
+}
