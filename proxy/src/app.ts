@@ -1,0 +1,58 @@
+// The reverse proxy in front of one machine: every request goes to the single configured upstream,
+// bodies stream both ways, and an unreachable upstream is a 502 JSON error instead of a hang.
+import http from 'node:http'
+import httpProxy from 'http-proxy'
+import type { Logger } from 'pino'
+import { upstreamErrorBody } from './errors.js'
+
+export interface ProxyComponents {
+  upstreamUrl: string
+  idleTimeoutMs: number
+  headersTimeoutMs: number
+  logger: Logger
+}
+
+export function createProxyServer (components: ProxyComponents): http.Server {
+  const { upstreamUrl, logger } = components
+  const proxy = httpProxy.createProxyServer({
+    target: upstreamUrl,
+    // X-Forwarded-For/-Proto/-Port/-Host, so the upstream can tell who the client is.
+    xfwd: true,
+    proxyTimeout: components.idleTimeoutMs,
+    // Keep-alive to the upstream avoids a new TCP handshake per request.
+    agent: new http.Agent({ keepAlive: true, maxSockets: 256 })
+  })
+
+  proxy.on('error', (err, req, res) => {
+    logger.warn({ err: { message: err.message, code: (err as NodeJS.ErrnoException).code }, method: req.method, url: req.url }, 'upstream request failed')
+    // `res` is a ServerResponse for HTTP requests and a Socket for upgrades.
+    if (!(res instanceof http.ServerResponse)) {
+      res.destroy()
+      return
+    }
+    if (res.headersSent) {
+      // The upstream died mid-response: cut the connection so the client sees a truncated transfer,
+      // never a complete-looking one.
+      res.destroy()
+      return
+    }
+    const body = JSON.stringify(upstreamErrorBody())
+    res.writeHead(502, { 'content-type': 'application/json; charset=utf-8', 'content-length': Buffer.byteLength(body) })
+    res.end(body)
+  })
+
+  // Node's default 5-minute request timeout would cut off large uploads, so it is off; idle
+  // connections are bounded by the socket timeout instead, and clients that trickle their headers by
+  // headersTimeout (checked every second rather than Node's default 30 s).
+  const server = http.createServer({
+    requestTimeout: 0,
+    headersTimeout: components.headersTimeoutMs,
+    connectionsCheckingInterval: 1000
+  }, (req, res) => {
+    proxy.web(req, res)
+  })
+  server.timeout = components.idleTimeoutMs
+  server.on('timeout', (socket) => socket.destroy())
+  server.on('close', () => proxy.close())
+  return server
+}

@@ -1,0 +1,25 @@
+// The proxy's configuration, read from the environment once and validated; nothing else reads process.env.
+import { z } from 'zod'
+
+const configSchema = z.object({
+  HOST: z.string().min(1).default('127.0.0.1'),
+  PORT: z.coerce.number().int().min(0).max(65535).default(8080),
+  /** The one service this machine exposes; requests can never choose another target. */
+  UPSTREAM_URL: z.url({ protocol: /^https?$/, error: 'UPSTREAM_URL must be an http(s) URL, e.g. http://127.0.0.1:9001' }),
+  /** A connection that sends or receives nothing for this long is closed (large transfers keep it busy). */
+  IDLE_TIMEOUT_MS: z.coerce.number().int().positive().default(120_000),
+  /** Slow clients must send their request headers within this time. */
+  HEADERS_TIMEOUT_MS: z.coerce.number().int().positive().default(20_000),
+  LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info')
+})
+
+export type ProxyConfig = z.infer<typeof configSchema>
+
+export function loadConfig (env: NodeJS.ProcessEnv = process.env): ProxyConfig {
+  const parsed = configSchema.safeParse(env)
+  if (!parsed.success) {
+    const lines = parsed.error.issues.map((issue) => `  ${issue.path.join('.')}: ${issue.message}`)
+    throw new Error(`invalid proxy configuration:\n${lines.join('\n')}`)
+  }
+  return parsed.data
+}

@@ -1,0 +1,171 @@
+// A whole network on one machine: the central machine (central-server behind its proxy) and N peer
+// machines (pserver + pclient behind a proxy each), every one a real process. `npm start` runs it on
+// the fixed ports of the README; the end-to-end tests run it on ports the OS picks.
+import { mkdir } from 'node:fs/promises'
+import path from 'node:path'
+import { REPO_ROOT, startService } from './service-process.js'
+import type { ServiceName, ServiceProcess } from './service-process.js'
+
+export interface PortPlan {
+  centralProxy: number
+  central: number
+  peerProxy: (index: number) => number
+  pclient: (index: number) => number
+  pserver: (index: number) => number
+}
+
+/** The ports the README promises: central on 8000, peer N's page on 8000+N. */
+export const FIXED_PORTS: PortPlan = {
+  centralProxy: 8000,
+  central: 9000,
+  peerProxy: (index) => 8000 + index,
+  pclient: (index) => 9000 + index,
+  pserver: (index) => 50050 + index
+}
+
+/** Every port chosen by the OS; services report theirs in their 'listening' log line. */
+export const EPHEMERAL_PORTS: PortPlan = {
+  centralProxy: 0,
+  central: 0,
+  peerProxy: () => 0,
+  pclient: () => 0,
+  pserver: () => 0
+}
+
+export interface LocalNetworkOptions {
+  peers: number
+  /** Each peer's data folder is `<dataRoot>/peer-<n>`; logs go to `<dataRoot>/logs`. */
+  dataRoot: string
+  ports: PortPlan
+  heartbeatIntervalMs?: number
+  /** CAPACITY_BYTES of peer n (1-based), e.g. '10GiB'. */
+  capacity?: (index: number) => string
+  /** Files every peer shares at start; the repository's files/ by default, null for none. */
+  seedDir?: string | null
+  logLevel?: string
+}
+
+export interface CentralMachine {
+  /** The central's public URL (its proxy). */
+  url: string
+  server: ServiceProcess
+  proxy: ServiceProcess
+  /** Stops the central-server process and starts a fresh one (empty directory) on the same port. */
+  restart: () => Promise<void>
+}
+
+export interface PeerMachine {
+  index: number
+  id: string
+  dataDir: string
+  /** The peer's web page (its proxy). */
+  url: string
+  grpcAddress: string
+  pserver: ServiceProcess
+  pclient: ServiceProcess
+  proxy: ServiceProcess
+  /** Stops this peer's processes (SIGTERM: graceful, or SIGKILL: a crash). */
+  stop: (signal?: NodeJS.Signals) => Promise<void>
+}
+
+export interface LocalNetwork {
+  central: CentralMachine
+  peers: PeerMachine[]
+  stop: () => Promise<void>
+}
+
+const HOST = '127.0.0.1'
+
+export async function startLocalNetwork (options: LocalNetworkOptions): Promise<LocalNetwork> {
+  const logDir = path.join(options.dataRoot, 'logs')
+  await mkdir(logDir, { recursive: true })
+  const logLevel = options.logLevel ?? 'info'
+  const started: ServiceProcess[] = []
+
+  const run = async (service: ServiceName, label: string, env: Record<string, string>): Promise<ServiceProcess> => {
+    const proc = await startService({
+      service,
+      label,
+      env: { LOG_LEVEL: logLevel, HOST, ...env },
+      logFile: path.join(logDir, `${label.replace(/\s+/g, '-')}.log`)
+    })
+    started.push(proc)
+    return proc
+  }
+
+  const stopAll = async (): Promise<void> => {
+    await Promise.all(started.map(async (proc) => await proc.stop()))
+  }
+
+  try {
+    const centralEnv = {
+      PORT: String(options.ports.central),
+      ...(options.heartbeatIntervalMs != null ? { HEARTBEAT_INTERVAL_MS: String(options.heartbeatIntervalMs) } : {})
+    }
+    let centralServer = await run('central-server', 'central-server', centralEnv)
+    const centralProxy = await run('proxy', 'central proxy', { PORT: String(options.ports.centralProxy), UPSTREAM_URL: requireUrl(centralServer) })
+    const centralUrl = requireUrl(centralProxy)
+
+    const central: CentralMachine = {
+      url: centralUrl,
+      get server () { return centralServer },
+      proxy: centralProxy,
+      restart: async () => {
+        const port = new URL(requireUrl(centralServer)).port
+        await centralServer.stop()
+        centralServer = await run('central-server', 'central-server', { ...centralEnv, PORT: port })
+      }
+    }
+
+    const startPeer = async (index: number): Promise<PeerMachine> => {
+      const id = `peer-${index}`
+      const dataDir = path.join(options.dataRoot, id)
+      await mkdir(dataDir, { recursive: true })
+      const seedDir = options.seedDir === undefined ? path.join(REPO_ROOT, 'files') : options.seedDir
+      const [pserver, pclient] = await Promise.all([
+        run('pserver', `${id} pserver`, {
+          PEER_ID: id,
+          DATA_DIR: dataDir,
+          ...(seedDir != null ? { SEED_DIR: seedDir } : {}),
+          GRPC_HOST: HOST,
+          GRPC_PORT: String(options.ports.pserver(index)),
+          CENTRAL_URL: centralUrl,
+          CAPACITY_BYTES: options.capacity?.(index) ?? '10GiB'
+        }),
+        run('pclient', `${id} pclient`, {
+          PORT: String(options.ports.pclient(index)),
+          CENTRAL_URL: centralUrl,
+          PEER_NAME: id
+        })
+      ])
+      const proxy = await run('proxy', `${id} proxy`, { PORT: String(options.ports.peerProxy(index)), UPSTREAM_URL: requireUrl(pclient) })
+      await pserver.waitForLog((line) => line.msg === 'registered')
+      const grpcAddress = pserver.address
+      if (grpcAddress == null) throw new Error(`${id} pserver did not log its gRPC address`)
+      return {
+        index,
+        id,
+        dataDir,
+        url: requireUrl(proxy),
+        grpcAddress,
+        pserver,
+        pclient,
+        proxy,
+        stop: async (signal = 'SIGTERM') => {
+          await Promise.all([pserver, pclient, proxy].map(async (proc) => await proc.stop(signal)))
+        }
+      }
+    }
+
+    const peers = await Promise.all(Array.from({ length: options.peers }, async (_, i) => await startPeer(i + 1)))
+    return { central, peers, stop: stopAll }
+  } catch (err) {
+    await stopAll()
+    throw err
+  }
+}
+
+function requireUrl (proc: ServiceProcess): string {
+  if (proc.url == null) throw new Error(`${proc.label} did not log the URL it listens on`)
+  return proc.url
+}

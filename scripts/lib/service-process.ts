@@ -1,0 +1,132 @@
+// Runs one service of the project as a real child process, the way a machine would: its own env,
+// JSON logs on stdout. Used by `npm start` and by the end-to-end tests, so both start the network
+// the same way.
+import { spawn } from 'node:child_process'
+import type { ChildProcess } from 'node:child_process'
+import { createWriteStream } from 'node:fs'
+import type { WriteStream } from 'node:fs'
+import { once } from 'node:events'
+import { fileURLToPath } from 'node:url'
+import { createInterface } from 'node:readline'
+
+export const REPO_ROOT = fileURLToPath(new URL('../../', import.meta.url))
+
+export type ServiceName = 'central-server' | 'pserver' | 'pclient' | 'proxy'
+
+export interface ServiceOptions {
+  /** Which workspace to run. */
+  service: ServiceName
+  /** A label for logs and errors, e.g. 'peer-1 pclient'. */
+  label: string
+  env: Record<string, string>
+  /** Where to append the service's log lines; kept in memory only when absent. */
+  logFile?: string
+  /** How long to wait for the service's 'listening' log line. */
+  readyTimeoutMs?: number
+}
+
+export interface LogLine {
+  msg?: string
+  level?: number
+  url?: string
+  address?: string
+  [key: string]: unknown
+}
+
+export interface ServiceProcess {
+  readonly label: string
+  readonly child: ChildProcess
+  /** http://host:port of an HTTP service, from its 'listening' line. */
+  readonly url: string | undefined
+  /** host:port of a gRPC service, from its 'listening' line. */
+  readonly address: string | undefined
+  /** The most recent log lines, for failure messages. */
+  recentLogs: () => string
+  /** Resolves with the first log line (past or future) that matches. */
+  waitForLog: (match: (line: LogLine) => boolean, timeoutMs?: number) => Promise<LogLine>
+  /** SIGTERM (or the given signal), then SIGKILL if it has not exited in time. Resolves when it exited. */
+  stop: (signal?: NodeJS.Signals, graceMs?: number) => Promise<void>
+  readonly exited: Promise<void>
+}
+
+const MAX_KEPT_LINES = 400
+
+export async function startService (options: ServiceOptions): Promise<ServiceProcess> {
+  const entry = `${REPO_ROOT}${options.service}/src/server.ts`
+  const child = spawn(process.execPath, ['--import', 'tsx', entry], {
+    cwd: REPO_ROOT,
+    env: { PATH: process.env.PATH ?? '', NODE_ENV: process.env.NODE_ENV ?? 'production', ...options.env },
+    stdio: ['ignore', 'pipe', 'pipe']
+  })
+  const exited = once(child, 'exit').then(() => {})
+  const logFile: WriteStream | undefined = options.logFile != null ? createWriteStream(options.logFile, { flags: 'a' }) : undefined
+  const kept: string[] = []
+  const parsed: LogLine[] = []
+  const waiters = new Set<{ match: (line: LogLine) => boolean, resolve: (line: LogLine) => void }>()
+
+  const onLine = (raw: string): void => {
+    logFile?.write(raw + '\n')
+    kept.push(raw)
+    if (kept.length > MAX_KEPT_LINES) kept.shift()
+    let line: LogLine
+    try {
+      line = JSON.parse(raw) as LogLine
+    } catch {
+      return
+    }
+    parsed.push(line)
+    if (parsed.length > MAX_KEPT_LINES) parsed.shift()
+    for (const waiter of waiters) {
+      if (waiter.match(line)) {
+        waiters.delete(waiter)
+        waiter.resolve(line)
+      }
+    }
+  }
+  createInterface({ input: child.stdout! }).on('line', onLine)
+  createInterface({ input: child.stderr! }).on('line', onLine)
+  void exited.then(() => logFile?.end())
+
+  const recentLogs = (): string => kept.slice(-40).join('\n')
+
+  const waitForLog = async (match: (line: LogLine) => boolean, timeoutMs = 30_000): Promise<LogLine> => {
+    const seen = parsed.find(match)
+    if (seen != null) return seen
+    return await new Promise<LogLine>((resolve, reject) => {
+      const waiter = { match, resolve: (line: LogLine) => { clearTimeout(timer); resolve(line) } }
+      const timer = setTimeout(() => {
+        waiters.delete(waiter)
+        reject(new Error(`${options.label}: timed out after ${timeoutMs} ms waiting for a log line\n${recentLogs()}`))
+      }, timeoutMs)
+      waiters.add(waiter)
+      void exited.then(() => {
+        if (!waiters.has(waiter)) return
+        waiters.delete(waiter)
+        clearTimeout(timer)
+        reject(new Error(`${options.label} exited (code ${child.exitCode ?? child.signalCode}) before logging what was awaited\n${recentLogs()}`))
+      })
+    })
+  }
+
+  const stop = async (signal: NodeJS.Signals = 'SIGTERM', graceMs = 5000): Promise<void> => {
+    if (child.exitCode != null || child.signalCode != null) return
+    child.kill(signal)
+    const timer = setTimeout(() => child.kill('SIGKILL'), graceMs)
+    await exited
+    clearTimeout(timer)
+  }
+
+  const ready = await waitForLog((line) => line.msg === 'listening', options.readyTimeoutMs ?? 30_000)
+    .catch(async (err: unknown) => { await stop('SIGKILL'); throw err })
+
+  return {
+    label: options.label,
+    child,
+    url: typeof ready.url === 'string' ? ready.url : undefined,
+    address: typeof ready.address === 'string' ? ready.address : undefined,
+    recentLogs,
+    waitForLog,
+    stop,
+    exited
+  }
+}
