@@ -1,0 +1,35 @@
+// Every error the central answers with: a stable CENTRAL_ code and an HTTP status each. Clients branch on
+// the code (see CentralErrorCode in @p2p/proto), never on the message.
+import createError from '@fastify/error'
+
+export const FileNotFoundError = createError<'CENTRAL_FILE_NOT_FOUND', 404, [string]>(
+  'CENTRAL_FILE_NOT_FOUND', "no live peer holds a file named '%s'", 404)
+
+export const FileExistsError = createError<'CENTRAL_FILE_EXISTS', 409, [string]>(
+  'CENTRAL_FILE_EXISTS', "a live peer already holds a file named '%s'", 409)
+
+export const NoRoomError = createError<'CENTRAL_NO_ROOM', 507, [number]>(
+  'CENTRAL_NO_ROOM', 'no live peer has room for %s bytes', 507)
+
+export const PeerUnknownError = createError<'CENTRAL_PEER_UNKNOWN', 404, [string]>(
+  'CENTRAL_PEER_UNKNOWN', "peer '%s' is not registered (or has expired); register again with its full state", 404)
+
+/** A request the schemas accept but the directory cannot (e.g. one name twice in a registration). */
+export const ValidationError = createError<'CENTRAL_VALIDATION', 400, [string]>(
+  'CENTRAL_VALIDATION', '%s', 400)
+
+export const RouteNotFoundError = createError<'CENTRAL_ROUTE_NOT_FOUND', 404, [string, string]>(
+  'CENTRAL_ROUTE_NOT_FOUND', 'no route %s %s', 404)
+
+export const BodyTooLargeError = createError<'CENTRAL_BODY_TOO_LARGE', 413>(
+  'CENTRAL_BODY_TOO_LARGE', 'the request body is too large', 413)
+
+export const UnsupportedMediaTypeError = createError<'CENTRAL_UNSUPPORTED_MEDIA_TYPE', 415>(
+  'CENTRAL_UNSUPPORTED_MEDIA_TYPE', 'request bodies must be JSON (content-type: application/json)', 415)
+
+/** Any other client error Fastify raises (bad header, aborted body, ...). */
+export const BadRequestError = createError<'CENTRAL_BAD_REQUEST', 400, [string]>(
+  'CENTRAL_BAD_REQUEST', '%s', 400)
+
+export const InternalError = createError<'CENTRAL_INTERNAL', 500>(
+  'CENTRAL_INTERNAL', 'internal error in the central directory', 500)

@@ -1,0 +1,77 @@
+// Where the directory keeps its soft state. Every method is async and every record is plain data, so an
+// implementation may live in another process (Redis: peers as hashes scored by lastSeenAt, holdings as
+// sets, reservations as keys with a TTL). Times are epoch milliseconds passed in by the caller: a store
+// never reads a clock, so every replica and every test agrees on what "now" is.
+
+export interface PeerRecord {
+  peerId: string
+  grpcAddress: string
+  capacityBytes: number
+  freeBytes: number
+  activeTransfers: number
+  registeredAt: number
+  lastSeenAt: number
+}
+
+/** A peer as listed: its record plus how many files it holds. */
+export interface PeerSummary extends PeerRecord {
+  fileCount: number
+}
+
+/** One file held by one peer. A peer holds at most one file per name. */
+export interface HoldingRecord {
+  peerId: string
+  name: string
+  size: number
+  sha256: string
+  announcedAt: number
+}
+
+/** Room set aside on a peer for an upload the central sent there, until the file is announced or `expiresAt`. */
+export interface ReservationRecord {
+  peerId: string
+  name: string
+  size: number
+  expiresAt: number
+}
+
+export interface PeerStatus {
+  freeBytes: number
+  activeTransfers: number
+  lastSeenAt: number
+}
+
+/**
+ * Liveness filters: `seenAfter` keeps the peers whose lastSeenAt is strictly greater (the live ones);
+ * `notSeenAfter` keeps those whose lastSeenAt is at most the cutoff (the expired ones).
+ */
+export interface DirectoryStore {
+  /** Replaces the peer's whole record and file set (and drops reservations for the names it now holds). */
+  putPeer: (peer: PeerRecord, holdings: readonly Omit<HoldingRecord, 'peerId'>[]) => Promise<void>
+  /** Updates a known peer's status; false (and no change) when the peer is unknown. */
+  updatePeer: (peerId: string, status: PeerStatus) => Promise<boolean>
+  /**
+   * Adds one file to a known peer (replacing its file of the same name), updates its status and drops
+   * its reservation for that name; false (and no change) when the peer is unknown.
+   */
+  addHolding: (holding: HoldingRecord, status: Omit<PeerStatus, 'activeTransfers'>) => Promise<boolean>
+  /**
+   * Removes the peer, its files and its reservations; false when there was nothing to remove. With
+   * `notSeenAfter`, removes only if the peer is still unseen since that cutoff, so an expiry never
+   * races away a peer that heartbeated meanwhile.
+   */
+  removePeer: (peerId: string, options?: { notSeenAfter?: number }) => Promise<boolean>
+  getPeer: (peerId: string) => Promise<PeerRecord | null>
+  /** Peers sorted by peerId; every stored peer when `seenAfter` is omitted. */
+  listPeers: (filter?: { seenAfter?: number }) => Promise<PeerSummary[]>
+  /** Ids of the peers not seen after the cutoff (the sweep's work list). */
+  listPeerIdsNotSeenAfter: (cutoff: number) => Promise<string[]>
+  /** Files held by peers seen after `seenAfter`, optionally only those named `name`. */
+  listHoldings: (filter: { seenAfter: number, name?: string }) => Promise<HoldingRecord[]>
+  /** Sets aside room on a peer; a later reservation for the same peer and name replaces the earlier one. */
+  addReservation: (reservation: ReservationRecord) => Promise<void>
+  /** Reservations still running at `at` (expiresAt > at); expired ones are forgotten. */
+  listReservations: (at: number) => Promise<ReservationRecord[]>
+  /** Releases whatever the store holds (connections); the memory store has nothing to release. */
+  close: () => Promise<void>
+}

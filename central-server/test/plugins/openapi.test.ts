@@ -1,0 +1,44 @@
+// The OpenAPI document at /docs/json lists every route with its schemas; the UI is served at /docs.
+import { afterEach, describe, expect, it } from 'vitest'
+import { buildTestCentral } from '../helpers/central-app.js'
+import type { TestCentral } from '../helpers/central-app.js'
+
+let central: TestCentral
+afterEach(async () => { await central.app.close() })
+
+interface OpenApiDocument {
+  openapi: string
+  paths: Record<string, Record<string, { responses: Record<string, unknown>, requestBody?: unknown }>>
+}
+
+describe('OpenAPI at /docs', () => {
+  it('serves an OpenAPI document listing every route with its schemas', async () => {
+    central = buildTestCentral()
+    const response = await central.app.inject({ method: 'GET', url: '/docs/json' })
+    expect(response.statusCode).toBe(200)
+    const doc = response.json<OpenApiDocument>()
+    expect(doc.openapi).toMatch(/^3\./)
+    const routes = Object.entries(doc.paths).flatMap(([path, methods]) => Object.keys(methods).map((method) => `${method.toUpperCase()} ${path}`))
+    expect(routes.sort()).toEqual([
+      'DELETE /peers/{peerId}',
+      'GET /files',
+      'GET /files/{name}',
+      'GET /health',
+      'GET /peers',
+      'POST /peers',
+      'POST /peers/{peerId}/files',
+      'POST /placements',
+      'PUT /peers/{peerId}/heartbeat'
+    ])
+    expect(doc.paths['/placements']?.post?.requestBody).toBeDefined()
+    expect(Object.keys(doc.paths['/placements']?.post?.responses ?? {}).sort()).toEqual(['201', '400', '409', '507'])
+    expect(Object.keys(doc.paths['/peers/{peerId}/heartbeat']?.put?.responses ?? {})).toContain('404')
+  })
+
+  it('serves the UI', async () => {
+    central = buildTestCentral()
+    const response = await central.app.inject({ method: 'GET', url: '/docs/' })
+    expect(response.statusCode).toBe(200)
+    expect(response.headers['content-type']).toMatch(/text\/html/)
+  })
+})

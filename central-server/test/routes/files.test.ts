@@ -1,0 +1,125 @@
+// GET /files and GET /files/:name: grouping by name, conflicting content, holder order, expiry, bad names.
+import type { FileView } from '@p2p/proto'
+import { afterEach, describe, expect, it } from 'vitest'
+import { announce, buildTestCentral, EXPIRES_AFTER_MS, getJson, heartbeat, peerBody, register, sha } from '../helpers/central-app.js'
+import type { TestCentral } from '../helpers/central-app.js'
+
+let central: TestCentral
+function start (): TestCentral {
+  central = buildTestCentral()
+  return central
+}
+afterEach(async () => { await central.app.close() })
+
+const files = async (): Promise<FileView[]> => (await getJson<{ files: FileView[] }>(central.app, '/files')).files
+const locate = async (name: string): Promise<FileView> => await getJson<FileView>(central.app, `/files/${encodeURIComponent(name)}`)
+const iso = (ms: number): string => new Date(ms).toISOString()
+
+describe('GET /files', () => {
+  it('lists every file of live peers once, sorted by name, dated by its first announcement', async () => {
+    const { app, clock } = start()
+    const t0 = clock.now()
+    await register(app, peerBody('p1', { files: [{ name: 'zeta.txt', size: 3, sha256: sha('a') }, { name: 'Alpha.txt', size: 5, sha256: sha('b') }] }))
+    clock.advance(100)
+    await register(app, peerBody('p2', { files: [{ name: 'zeta.txt', size: 3, sha256: sha('a') }] }))
+    await announce(app, 'p2', { name: 'beta.txt', size: 7, sha256: sha('c'), freeBytes: 990 })
+
+    const listed = await files()
+    expect(listed.map((f) => f.name)).toEqual(['Alpha.txt', 'beta.txt', 'zeta.txt'])
+    expect(listed[2]).toMatchObject({ size: 3, sha256: sha('a'), addedAt: iso(t0) })
+    expect(listed[2]?.holders.map((h) => h.peerId).sort()).toEqual(['p1', 'p2'])
+    expect(listed[1]).toMatchObject({ addedAt: iso(t0 + 100), holders: [{ peerId: 'p2', freeBytes: 990 }] })
+  })
+
+  it('dates a file by its earliest live holder\'s announcement', async () => {
+    const { app, clock } = start()
+    const t0 = clock.now()
+    const doc = { name: 'doc.txt', size: 1, sha256: sha('d') }
+    await register(app, peerBody('p1'))
+    clock.advance(10)
+    await register(app, peerBody('p2', { files: [doc] }))
+    clock.advance(10)
+    await announce(app, 'p1', { ...doc, freeBytes: 999 })
+    expect(await locate('doc.txt')).toMatchObject({ addedAt: iso(t0 + 10) })
+    expect(await files()).toMatchObject([{ addedAt: iso(t0 + 10) }])
+
+    // Announcing the same content again does not make it newer.
+    clock.advance(10)
+    await announce(app, 'p1', { ...doc, freeBytes: 999 })
+    await app.inject({ method: 'DELETE', url: '/peers/p2' })
+    expect(await locate('doc.txt')).toMatchObject({ addedAt: iso(t0 + 20), holders: [{ peerId: 'p1' }] })
+  })
+
+  it('shows the content most live holders agree on, and only its holders', async () => {
+    const { app, clock } = start()
+    const t0 = clock.now()
+    await register(app, peerBody('early', { files: [{ name: 'doc.txt', size: 1, sha256: sha('1') }] }))
+    clock.advance(10)
+    await register(app, peerBody('m1', { files: [{ name: 'doc.txt', size: 2, sha256: sha('2') }] }))
+    clock.advance(10)
+    await register(app, peerBody('m2', { files: [{ name: 'doc.txt', size: 2, sha256: sha('2') }] }))
+
+    const view = await locate('doc.txt')
+    expect(view).toMatchObject({ name: 'doc.txt', size: 2, sha256: sha('2'), addedAt: iso(t0 + 10) })
+    expect(view.holders.map((h) => h.peerId)).toEqual(['m1', 'm2'])
+    expect(await files()).toEqual([view])
+
+    // One majority holder leaves: now 1 against 1, and the content announced first wins.
+    await app.inject({ method: 'DELETE', url: '/peers/m1' })
+    expect(await locate('doc.txt')).toMatchObject({ sha256: sha('1'), addedAt: iso(t0), holders: [{ peerId: 'early' }] })
+  })
+
+  it('forgets the files of an expired peer', async () => {
+    const { app, clock } = start()
+    await register(app, peerBody('p1', { files: [{ name: 'a.txt', size: 1, sha256: sha('a') }] }))
+    clock.advance(EXPIRES_AFTER_MS)
+    expect(await files()).toEqual([])
+  })
+})
+
+describe('GET /files/:name (locate)', () => {
+  it('orders holders least loaded first: fewest transfers, then most free space, then peer id', async () => {
+    const { app } = start()
+    const held = [{ name: 'song.mp3', size: 4, sha256: sha('e') }]
+    await register(app, peerBody('busy', { activeTransfers: 5, freeBytes: 999, files: held }))
+    await register(app, peerBody('b-roomy', { activeTransfers: 1, freeBytes: 800, files: held }))
+    await register(app, peerBody('a-tight', { activeTransfers: 1, freeBytes: 100, files: held }))
+    await register(app, peerBody('c-tight', { activeTransfers: 1, freeBytes: 100, files: held }))
+    await register(app, peerBody('idle', { activeTransfers: 0, freeBytes: 1, files: held }))
+
+    const view = await locate('song.mp3')
+    expect(view.holders.map((h) => h.peerId)).toEqual(['idle', 'b-roomy', 'a-tight', 'c-tight', 'busy'])
+    expect(view.holders[0]).toEqual({ peerId: 'idle', grpcAddress: peerBody('idle').grpcAddress, freeBytes: 1, activeTransfers: 0 })
+
+    // A heartbeat changes the load, and so the order.
+    await heartbeat(app, 'busy', { freeBytes: 999, activeTransfers: 0 })
+    expect((await locate('song.mp3')).holders.map((h) => h.peerId).slice(0, 2)).toEqual(['busy', 'idle'])
+  })
+
+  it('answers 404 CENTRAL_FILE_NOT_FOUND for a name nobody live holds', async () => {
+    const { app, clock } = start()
+    const missing = await app.inject({ method: 'GET', url: '/files/nothing.txt' })
+    expect(missing.statusCode).toBe(404)
+    expect(missing.json()).toMatchObject({ statusCode: 404, error: 'CENTRAL_FILE_NOT_FOUND' })
+
+    await register(app, peerBody('p1', { files: [{ name: 'soon-gone.txt', size: 1, sha256: sha('a') }] }))
+    clock.advance(EXPIRES_AFTER_MS)
+    expect((await app.inject({ method: 'GET', url: '/files/soon-gone.txt' })).json()).toMatchObject({ error: 'CENTRAL_FILE_NOT_FOUND' })
+  })
+
+  it('finds names that need encoding, up to the longest allowed name', async () => {
+    const { app } = start()
+    const names = ['résumé 2026 (final).pdf', 'a%20b#c?.txt', 'é'.repeat(127)]
+    await register(app, peerBody('p1', { files: names.map((name, i) => ({ name, size: i, sha256: sha('f') })) }))
+    for (const name of names) expect((await locate(name)).name).toBe(name)
+  })
+
+  it('refuses a path as a name with CENTRAL_VALIDATION', async () => {
+    const { app } = start()
+    for (const url of ['/files/..%2Fx', '/files/a%5Cb', '/files/%00x', '/files/%EF%BC%8Fetc']) {
+      const response = await app.inject({ method: 'GET', url })
+      expect(response.statusCode, url).toBe(400)
+      expect(response.json(), url).toMatchObject({ error: 'CENTRAL_VALIDATION' })
+    }
+  })
+})

@@ -1,0 +1,27 @@
+// GET /health counts live peers and distinct file names.
+import { afterEach, describe, expect, it } from 'vitest'
+import { buildTestCentral, EXPIRES_AFTER_MS, heartbeat, peerBody, register, sha } from '../helpers/central-app.js'
+import type { TestCentral } from '../helpers/central-app.js'
+
+let central: TestCentral
+afterEach(async () => { await central.app.close() })
+
+describe('GET /health', () => {
+  it('counts live peers and distinct file names', async () => {
+    central = buildTestCentral()
+    const { app, clock } = central
+    expect((await app.inject({ method: 'GET', url: '/health' })).json()).toEqual({ status: 'ok', peers: 0, files: 0 })
+
+    const shared = { name: 'shared.txt', size: 1, sha256: sha('a') }
+    await register(app, peerBody('p1', { files: [shared, { name: 'one.txt', size: 1, sha256: sha('b') }] }))
+    await register(app, peerBody('p2', { files: [shared] }))
+    const response = await app.inject({ method: 'GET', url: '/health' })
+    expect(response.statusCode).toBe(200)
+    expect(response.json()).toEqual({ status: 'ok', peers: 2, files: 2 })
+
+    clock.advance(EXPIRES_AFTER_MS - 1)
+    await heartbeat(app, 'p2', { freeBytes: 1000 })
+    clock.advance(1)
+    expect((await app.inject({ method: 'GET', url: '/health' })).json()).toEqual({ status: 'ok', peers: 1, files: 1 })
+  })
+})
