@@ -1,0 +1,174 @@
+// `npm run bench [-- --size 1GiB]`: how fast the network moves one large file, and how much memory each
+// process needs while it does, side by side with baselines measured in the same run on the same file.
+import { spawn } from 'node:child_process'
+import { createHash, randomBytes } from 'node:crypto'
+import { createReadStream, createWriteStream } from 'node:fs'
+import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises'
+import { once } from 'node:events'
+import os from 'node:os'
+import path from 'node:path'
+import { pipeline } from 'node:stream/promises'
+import { createInterface } from 'node:readline'
+import { parseArgs } from 'node:util'
+import { createCentralClient } from '@p2p/proto'
+import { EPHEMERAL_PORTS, startLocalNetwork } from '../scripts/lib/local-network.js'
+import { REPO_ROOT } from '../scripts/lib/service-process.js'
+import { sampleRss } from './lib/rss-sampler.js'
+import { curl, grpcDownload, grpcUpload, receiveTcp } from './lib/transfers.js'
+
+const MiB = 1024 * 1024
+
+interface Result {
+  scenario: string
+  mibPerSecond: number
+  seconds: number
+  peakRssMiB: Record<string, number>
+  /** Throughput relative to the named baseline of the same run. */
+  ratio?: { baseline: string, value: number, target?: number }
+}
+
+function parseSize (text: string): number {
+  const match = /^(\d+(?:\.\d+)?)\s*(B|KiB|MiB|GiB)?$/i.exec(text.trim())
+  if (match == null) throw new Error(`--size must look like 256MiB or 1GiB, not ${text}`)
+  const unit = { b: 1, kib: 1024, mib: MiB, gib: 1024 * MiB }[(match[2] ?? 'B').toLowerCase()] ?? 1
+  return Math.round(Number(match[1]) * unit)
+}
+
+async function makeSourceFile (filePath: string, size: number): Promise<string> {
+  const hash = createHash('sha256')
+  const out = createWriteStream(filePath)
+  // Random bytes 1 MiB at a time; one random block repeated would compress and would not be realistic.
+  for (let left = size; left > 0; left -= MiB) {
+    const block = randomBytes(Math.min(MiB, left))
+    hash.update(block)
+    if (!out.write(block)) await once(out, 'drain')
+  }
+  out.end()
+  await once(out, 'finish')
+  return hash.digest('hex')
+}
+
+async function sha256Of (filePath: string): Promise<string> {
+  const hash = createHash('sha256')
+  await pipeline(createReadStream(filePath), hash)
+  return hash.digest('hex')
+}
+
+async function startBaselineSender (mode: 'tcp' | 'http', filePath: string): Promise<{ port: number, pid: number, stop: () => void }> {
+  const child = spawn(process.execPath, ['--import', 'tsx', path.join(REPO_ROOT, 'bench/lib/baseline-sender.ts'), mode, filePath], { stdio: ['ignore', 'pipe', 'inherit'] })
+  const [line] = await once(createInterface({ input: child.stdout }), 'line') as [string]
+  return { port: Number(line), pid: child.pid!, stop: () => child.kill('SIGTERM') }
+}
+
+/** Times one transfer, samples the memory of the given processes, and checks the bytes that arrived. */
+async function measure (scenario: string, size: number, pids: Record<string, number>, run: () => Promise<void>, verify: () => Promise<void>): Promise<Result> {
+  const sampler = sampleRss({ ...pids, bench: process.pid })
+  const started = process.hrtime.bigint()
+  await run()
+  const seconds = Number(process.hrtime.bigint() - started) / 1e9
+  const peakRssMiB = await sampler.stop()
+  await verify()
+  const result = { scenario, mibPerSecond: Math.round(size / MiB / seconds), seconds: Math.round(seconds * 100) / 100, peakRssMiB }
+  process.stderr.write(`  ${scenario}: ${result.mibPerSecond} MiB/s\n`)
+  return result
+}
+
+function expectHash (actual: string, expected: string, what: string): void {
+  if (actual !== expected) throw new Error(`${what}: sha256 ${actual} does not match the source ${expected}`)
+}
+
+async function main (): Promise<void> {
+  const { values } = parseArgs({ options: { size: { type: 'string', default: '1GiB' } } })
+  const size = parseSize(values.size)
+  const work = await mkdtemp(path.join(os.tmpdir(), 'p2p-bench-'))
+  const source = path.join(work, 'source.bin')
+  const received = path.join(work, 'received.bin')
+  const results: Result[] = []
+  try {
+    process.stderr.write(`generating a ${values.size} file...\n`)
+    const sha256 = await makeSourceFile(source, size)
+    const checkReceived = async (what: string): Promise<void> => {
+      expectHash(await sha256Of(received), sha256, what)
+      await rm(received, { force: true })
+    }
+
+    const tcp = await startBaselineSender('tcp', source)
+    results.push(await measure('baseline: raw Node TCP pipe', size, { sender: tcp.pid },
+      async () => { await receiveTcp(tcp.port, received) }, async () => { await checkReceived('TCP baseline') }))
+    tcp.stop()
+
+    const http = await startBaselineSender('http', source)
+    results.push(await measure('baseline: curl <- plain Node HTTP server', size, { sender: http.pid },
+      async () => { await curl(['-o', received, `http://127.0.0.1:${http.port}/`]) }, async () => { await checkReceived('HTTP baseline') }))
+    http.stop()
+
+    const network = await startLocalNetwork({
+      peers: 1, dataRoot: path.join(work, 'network'), ports: EPHEMERAL_PORTS, seedDir: null, capacity: () => `${Math.ceil((3 * size) / MiB) + 64}MiB`, logLevel: 'warn'
+    })
+    try {
+      const peer = network.peers[0]!
+      const pids = { pserver: peer.pserver.child.pid!, pclient: peer.pclient.child.pid!, proxy: peer.proxy.child.pid! }
+      const central = createCentralClient({ baseUrl: network.central.url })
+      const storedPath = (name: string): string => path.join(peer.dataDir, 'files', name)
+
+      results.push(await measure('gRPC upload: client -> pserver', size, pids, async () => {
+        const placement = await central.place({ name: 'bench-grpc.bin', size })
+        const answer = await grpcUpload(placement.grpcAddress, 'bench-grpc.bin', size, source)
+        expectHash(answer.sha256, sha256, 'gRPC upload answer')
+      }, async () => { expectHash(await sha256Of(storedPath('bench-grpc.bin')), sha256, 'gRPC upload on disk') }))
+
+      results.push(await measure('gRPC download: pserver -> client', size, pids,
+        async () => { await grpcDownload(peer.grpcAddress, 'bench-grpc.bin', received) }, async () => { await checkReceived('gRPC download') }))
+
+      results.push(await measure('user download: curl <- proxy <- pclient <- gRPC <- pserver', size, pids,
+        async () => { await curl(['-o', received, `${peer.url}/download/bench-grpc.bin`]) }, async () => { await checkReceived('user download') }))
+
+      results.push(await measure('user upload: curl -F -> proxy -> pclient -> gRPC -> pserver', size, pids, async () => {
+        const answer = JSON.parse(await curl(['-H', 'accept: application/json', '-F', `file=@${source};filename=bench-page.bin`, `${peer.url}/upload_file/`])) as { sha256: string }
+        expectHash(answer.sha256, sha256, 'user upload answer')
+      }, async () => { expectHash(await sha256Of(storedPath('bench-page.bin')), sha256, 'user upload on disk') }))
+    } finally {
+      await network.stop()
+    }
+
+    const byName = (prefix: string): Result => results.find((r) => r.scenario.startsWith(prefix))!
+    const relate = (prefix: string, baseline: string, target?: number): void => {
+      const result = byName(prefix)
+      const base = byName(baseline)
+      result.ratio = { baseline: base.scenario, value: Math.round((result.mibPerSecond / base.mibPerSecond) * 100) / 100, ...(target != null ? { target } : {}) }
+    }
+    relate('gRPC upload', 'baseline: raw Node TCP', 0.9)
+    relate('gRPC download', 'baseline: raw Node TCP', 0.9)
+    relate('user download', 'baseline: curl', 0.5)
+    relate('user upload', 'baseline: curl')
+
+    const report = { date: new Date().toISOString(), sizeBytes: size, machine: { cpus: os.cpus().length, cpuModel: os.cpus()[0]?.model, memoryGiB: Math.round(os.totalmem() / 1024 / MiB), node: process.version }, results }
+    const resultsDir = path.join(REPO_ROOT, 'bench', 'results')
+    await mkdir(resultsDir, { recursive: true })
+    const resultsFile = path.join(resultsDir, `${report.date.replace(/[:.]/g, '-')}.json`)
+    await writeFile(resultsFile, JSON.stringify(report, null, 2) + '\n')
+    process.stdout.write(formatTable(report.date, values.size, results) + `\nresults: ${path.relative(REPO_ROOT, resultsFile)}\n`)
+  } finally {
+    await rm(work, { recursive: true, force: true })
+  }
+}
+
+function formatTable (date: string, size: string, results: Result[]): string {
+  const rows = results.map((r) => {
+    const ratio = r.ratio == null ? '' : `${r.ratio.value.toFixed(2)}x${r.ratio.target != null ? ` (target ${r.ratio.target}x${r.ratio.value >= r.ratio.target ? ', met' : ', MISSED'})` : ''}`
+    const rss = Object.entries(r.peakRssMiB).map(([label, mib]) => `${label} ${mib}`).join(', ')
+    return `| ${r.scenario} | ${r.mibPerSecond} | ${ratio} | ${rss} |`
+  })
+  return [
+    `${size} file, ${date}`,
+    '',
+    '| path | MiB/s | vs baseline | peak RSS (MiB) |',
+    '|---|---:|---|---|',
+    ...rows
+  ].join('\n')
+}
+
+main().catch((err: unknown) => {
+  process.stderr.write(`benchmark failed: ${err instanceof Error ? err.stack ?? err.message : String(err)}\n`)
+  process.exit(1)
+})

@@ -1,0 +1,176 @@
+// Keeps the central informed: registers with the full file list (retrying until the central
+// answers), heartbeats at the interval the lease gives, announces each new file, registers again
+// whenever the central forgot this peer, and leaves on shutdown. Central outages are logged, never fatal.
+import { CentralErrorCode, CentralRequestError } from '@p2p/proto'
+import type { CentralClient } from '@p2p/proto'
+import type { Logger } from 'pino'
+import type { FileStore, StoredFile } from './store/file-store.js'
+import type { Transfers } from './transfers.js'
+
+export interface AnnouncerComponents {
+  central: Pick<CentralClient, 'register' | 'heartbeat' | 'announceFile' | 'leave'>
+  store: Pick<FileStore, 'capacityBytes' | 'list' | 'freeBytes'>
+  transfers: Pick<Transfers, 'count'>
+  peerId: string
+  logger: Pick<Logger, 'info' | 'warn'>
+  /** First delay between registration attempts; doubles up to maxRetryMs. */
+  retryMs?: number
+  maxRetryMs?: number
+  /** How long leave() may take on shutdown. */
+  leaveTimeoutMs?: number
+}
+
+export interface Announcer {
+  /** Starts registering, then heartbeating. Resolves true once the first registration succeeded, false if stopped before. */
+  start: (grpcAddress: string) => Promise<boolean>
+  /** Tells the central about a new file. Never throws: on failure the next heartbeat registers again with everything. */
+  announce: (file: StoredFile) => Promise<void>
+  /** Stops heartbeating and leaves the central (best effort, bounded by leaveTimeoutMs). */
+  stop: () => Promise<void>
+}
+
+export function createAnnouncer (components: AnnouncerComponents): Announcer {
+  const { central, store, transfers, peerId, logger } = components
+  const retryMs = components.retryMs ?? 250
+  const maxRetryMs = components.maxRetryMs ?? 5_000
+  const leaveTimeoutMs = components.leaveTimeoutMs ?? 1_000
+  let grpcAddress: string | null = null
+  let registered = false
+  let registering = false
+  // Set whenever the central may be missing something; the next tick then sends the full state.
+  let mustRegister = true
+  let stopped = false
+  let inFlight: Promise<unknown> = Promise.resolve()
+  let wake: (() => void) | null = null
+
+  async function sleep (ms: number): Promise<void> {
+    await new Promise<void>((resolve) => {
+      const timer = setTimeout(resolve, ms)
+      wake = () => { clearTimeout(timer); resolve() }
+    })
+    wake = null
+  }
+
+  // Every call to the central goes through here, so stop() can wait for the one in flight.
+  async function track<T> (promise: Promise<T>): Promise<T> {
+    inFlight = promise.catch(() => {})
+    return await promise
+  }
+
+  async function register (address: string): Promise<number> {
+    registering = true
+    mustRegister = false // an announce racing this request sets it again
+    try {
+      const [files, freeBytes] = await Promise.all([store.list(), store.freeBytes()])
+      const lease = await track(central.register({
+        peerId, grpcAddress: address, capacityBytes: store.capacityBytes, freeBytes, activeTransfers: transfers.count(), files
+      }))
+      registered = true
+      return lease.heartbeatIntervalMs
+    } catch (err) {
+      mustRegister = true
+      throw err
+    } finally {
+      registering = false
+    }
+  }
+
+  /** One heartbeat (or registration); returns the interval to wait before the next one. */
+  async function tick (address: string, intervalMs: number): Promise<number> {
+    try {
+      if (!mustRegister) {
+        try {
+          const freeBytes = await store.freeBytes()
+          return (await track(central.heartbeat(peerId, { freeBytes, activeTransfers: transfers.count() }))).heartbeatIntervalMs
+        } catch (err) {
+          const unknown = err instanceof CentralRequestError && err.code === CentralErrorCode.PeerUnknown
+          if (!unknown || stopped) throw err
+          logger.info({ peerId }, 'the central does not know this peer (it may have restarted); registering again')
+        }
+      }
+      const next = await register(address)
+      logger.info({ peerId }, 'registered again with the central')
+      return next
+    } catch (err) {
+      logger.warn({ reason: describe(err) }, 'heartbeat to the central failed; retrying at the next one')
+      return intervalMs
+    }
+  }
+
+  async function run (address: string, onRegistered: () => void): Promise<void> {
+    let delay = retryMs
+    let intervalMs = 0
+    while (!stopped && intervalMs === 0) {
+      try {
+        intervalMs = await register(address)
+        onRegistered()
+      } catch (err) {
+        logger.warn({ reason: describe(err), retryInMs: delay }, 'registration with the central failed; retrying')
+        await sleep(delay)
+        delay = Math.min(delay * 2, maxRetryMs)
+      }
+    }
+    while (!stopped) {
+      await sleep(intervalMs)
+      if (!stopped) intervalMs = await tick(address, intervalMs)
+    }
+  }
+
+  return {
+    async start (address) {
+      if (grpcAddress != null) throw new Error('the announcer is already started')
+      grpcAddress = address
+      return await new Promise<boolean>((resolve) => {
+        run(address, () => { resolve(true) }).then(() => { resolve(false) }, (err: unknown) => {
+          logger.warn({ reason: describe(err) }, 'the announcer stopped unexpectedly')
+          resolve(false)
+        })
+      })
+    },
+
+    async announce (file) {
+      if (grpcAddress == null || stopped) return // not started: the first registration carries every file
+      if (registering || !registered) {
+        mustRegister = true
+        return
+      }
+      try {
+        const freeBytes = await store.freeBytes()
+        await track(central.announceFile(peerId, { ...file, freeBytes }))
+      } catch (err) {
+        mustRegister = true
+        logger.warn({ file: file.name, reason: describe(err) }, 'could not announce a file; the next heartbeat registers again')
+      }
+    },
+
+    async stop () {
+      if (stopped) return
+      stopped = true
+      wake?.()
+      if (!registered) return
+      try {
+        // A heartbeat landing after the leave would make the central call this peer unknown; wait for it first.
+        await withTimeout(inFlight.then(async () => { await central.leave(peerId) }), leaveTimeoutMs)
+        logger.info({ peerId }, 'left the central')
+      } catch (err) {
+        logger.warn({ reason: describe(err) }, 'could not leave the central; it will expire this peer')
+      }
+    }
+  }
+}
+
+function describe (err: unknown): string {
+  return err instanceof Error ? err.message : String(err)
+}
+
+async function withTimeout<T> (promise: Promise<T>, ms: number): Promise<T> {
+  let timer: NodeJS.Timeout | undefined
+  const timeout = new Promise<never>((_resolve, reject) => {
+    timer = setTimeout(() => { reject(new Error(`no answer within ${ms} ms`)) }, ms)
+  })
+  try {
+    return await Promise.race([promise, timeout])
+  } finally {
+    clearTimeout(timer)
+  }
+}

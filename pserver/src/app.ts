@@ -1,0 +1,78 @@
+// Builds a peer: the gRPC PeerFiles service over a started FileStore, plus the announcer that keeps
+// the central informed. Never binds; server.ts (or a test) binds it with bindServer().
+import * as grpc from '@grpc/grpc-js'
+import type { Logger } from 'pino'
+import { grpcServerOptions, loadFileSharingProto } from '@p2p/proto'
+import type { CentralClient, PeerFilesHandlers } from '@p2p/proto'
+import { createAnnouncer } from './announcer.js'
+import type { Announcer, AnnouncerComponents } from './announcer.js'
+import { formatHostPort } from './config.js'
+import { createDownloadHandler } from './handlers/download.js'
+import { createStatHandler } from './handlers/stat.js'
+import { createUploadHandler } from './handlers/upload.js'
+import type { FileStore } from './store/file-store.js'
+import { createTransfers } from './transfers.js'
+import type { Transfers } from './transfers.js'
+
+/** How long a shutdown lets cancelled calls send their status before closing connections. */
+const SHUTDOWN_GRACE_MS = 1_000
+
+export interface PeerServerComponents {
+  /** Already started. */
+  store: FileStore
+  central: AnnouncerComponents['central']
+  peerId: string
+  logger: Logger
+  uploadIdleTimeoutMs?: number
+  announcer?: Pick<AnnouncerComponents, 'retryMs' | 'maxRetryMs' | 'leaveTimeoutMs'>
+}
+
+export interface PeerServer {
+  readonly grpcServer: grpc.Server
+  readonly announcer: Announcer
+  readonly transfers: Pick<Transfers, 'count'>
+  /** Stops accepting calls, cancels transfers (removing their temporary files), then leaves the central. */
+  close: () => Promise<void>
+}
+
+export function createPeerServer (components: PeerServerComponents): PeerServer {
+  const { store, central, peerId, logger } = components
+  const transfers = createTransfers()
+  const announcer = createAnnouncer({ central, store, transfers, peerId, logger, ...components.announcer })
+  const handlers: PeerFilesHandlers = {
+    Download: createDownloadHandler({ store, transfers, logger }),
+    Upload: createUploadHandler({ store, transfers, announcer, peerId, logger, idleTimeoutMs: components.uploadIdleTimeoutMs }),
+    Stat: createStatHandler({ store, transfers, peerId, logger })
+  }
+  const grpcServer = new grpc.Server(grpcServerOptions)
+  grpcServer.addService(loadFileSharingProto().filesharing.v1.PeerFiles.service, handlers)
+
+  let closing: Promise<void> | null = null
+  async function close (): Promise<void> {
+    const drained = new Promise<void>((resolve) => { grpcServer.tryShutdown(() => { resolve() }) })
+    transfers.cancelAll()
+    let timer: NodeJS.Timeout | undefined
+    const graceOver = new Promise<'timeout'>((resolve) => { timer = setTimeout(() => { resolve('timeout') }, SHUTDOWN_GRACE_MS) })
+    if (await Promise.race([drained, graceOver]) === 'timeout') grpcServer.forceShutdown()
+    clearTimeout(timer)
+    await store.close()
+    await announcer.stop()
+  }
+
+  return {
+    grpcServer,
+    announcer,
+    transfers,
+    close: async () => { closing ??= close(); await closing }
+  }
+}
+
+/** Binds `server` to host:port (port 0 picks a free one) and resolves with the bound port. */
+export async function bindServer (server: grpc.Server, host: string, port: number): Promise<number> {
+  return await new Promise((resolve, reject) => {
+    server.bindAsync(formatHostPort(host, port), grpc.ServerCredentials.createInsecure(), (err, boundPort) => {
+      if (err != null) reject(err)
+      else resolve(boundPort)
+    })
+  })
+}

@@ -1,0 +1,105 @@
+// The pserver's configuration: the only reader of process.env. Parsed once, every bad variable
+// reported in one readable error.
+import path from 'node:path'
+import { z } from 'zod'
+import { grpcAddressSchema, peerIdSchema } from '@p2p/proto'
+
+const UNITS: Record<string, number> = {
+  b: 1,
+  kb: 1e3, mb: 1e6, gb: 1e9, tb: 1e12, pb: 1e15,
+  kib: 2 ** 10, mib: 2 ** 20, gib: 2 ** 30, tib: 2 ** 40, pib: 2 ** 50
+}
+
+/** Parses "1048576", "500MiB", "10 GiB", "1TB" or "1.5GB" into bytes; null when it is not a size. */
+export function parseByteSize (raw: string): number | null {
+  const match = /^(\d+(?:\.\d+)?)\s*([a-z]*)$/i.exec(raw.trim())
+  if (match == null) return null
+  const unit = (match[2] ?? '').toLowerCase()
+  const factor = unit === '' ? 1 : UNITS[unit]
+  if (factor == null) return null
+  const bytes = Math.floor(Number(match[1]) * factor)
+  return Number.isSafeInteger(bytes) ? bytes : null
+}
+
+const WILDCARD_HOSTS = new Set(['0.0.0.0', '::', '[::]'])
+
+/** Optional variables treat an empty string as unset (compose files often pass `VAR=`). */
+const optional = <T extends z.ZodType>(schema: T) =>
+  z.preprocess((value) => (value === '' ? undefined : value), schema.optional())
+
+const envSchema = z.object({
+  PEER_ID: optional(peerIdSchema),
+  DATA_DIR: z.string().min(1).default('./data'),
+  SEED_DIR: optional(z.string()),
+  GRPC_HOST: z.string().min(1).default('127.0.0.1'),
+  GRPC_PORT: z.coerce.number().int().min(0).max(65535).default(50051),
+  ADVERTISE_ADDRESS: optional(grpcAddressSchema),
+  CENTRAL_URL: z.url({ protocol: /^https?$/ }).default('http://127.0.0.1:8000'),
+  CAPACITY_BYTES: z.string().default('10GiB').transform((raw, ctx) => {
+    const bytes = parseByteSize(raw)
+    if (bytes == null || bytes <= 0) {
+      ctx.addIssue({ code: 'custom', message: `"${raw}" is not a positive size (plain bytes, or a unit: 500MiB, 10GiB, 1TB)` })
+      return z.NEVER
+    }
+    return bytes
+  }),
+  LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info')
+})
+
+/** A wildcard bind address cannot be dialled from elsewhere, so the peer must be told what to announce. */
+function wildcardProblem (env: NodeJS.ProcessEnv): string | null {
+  const host = env.GRPC_HOST ?? ''
+  if (!WILDCARD_HOSTS.has(host) || (env.ADVERTISE_ADDRESS ?? '') !== '') return null
+  return `  ADVERTISE_ADDRESS: is required when GRPC_HOST is the wildcard ${host}: other machines cannot dial it`
+}
+
+export interface PeerConfig {
+  /** Unset: a random id persisted in DATA_DIR/peer-id. */
+  peerId: string | undefined
+  dataDir: string
+  seedDir: string | undefined
+  grpcHost: string
+  grpcPort: number
+  /** Unset: GRPC_HOST:bound-port (see advertiseAddressFor). */
+  advertiseAddress: string | undefined
+  centralUrl: string
+  capacityBytes: number
+  logLevel: string
+}
+
+export class ConfigError extends Error {
+  constructor (message: string) {
+    super(message)
+    this.name = 'ConfigError'
+  }
+}
+
+export function loadConfig (env: NodeJS.ProcessEnv = process.env): PeerConfig {
+  const parsed = envSchema.safeParse(env)
+  const lines = parsed.success ? [] : parsed.error.issues.map((issue) => `  ${issue.path.join('.') || '(environment)'}: ${issue.message}`)
+  const wildcard = wildcardProblem(env)
+  if (wildcard != null) lines.push(wildcard)
+  if (!parsed.success || lines.length > 0) throw new ConfigError(`invalid pserver configuration:\n${lines.join('\n')}`)
+  const e = parsed.data
+  return {
+    peerId: e.PEER_ID,
+    dataDir: path.resolve(e.DATA_DIR),
+    seedDir: e.SEED_DIR == null ? undefined : path.resolve(e.SEED_DIR),
+    grpcHost: e.GRPC_HOST,
+    grpcPort: e.GRPC_PORT,
+    advertiseAddress: e.ADVERTISE_ADDRESS,
+    centralUrl: e.CENTRAL_URL,
+    capacityBytes: e.CAPACITY_BYTES,
+    logLevel: e.LOG_LEVEL
+  }
+}
+
+/** host:port as gRPC and the central expect it, bracketing a bare IPv6 host. */
+export function formatHostPort (host: string, port: number): string {
+  return host.includes(':') && !host.startsWith('[') ? `[${host}]:${port}` : `${host}:${port}`
+}
+
+/** The address announced to the central once the server is bound to `boundPort`. */
+export function advertiseAddressFor (config: Pick<PeerConfig, 'advertiseAddress' | 'grpcHost'>, boundPort: number): string {
+  return config.advertiseAddress ?? formatHostPort(config.grpcHost, boundPort)
+}

@@ -1,0 +1,98 @@
+// Upload: one header, then chunks, written to the store as they arrive. The call is consumed as an
+// async iterator, one message at a time, so grpc-js reads (and the HTTP/2 window lets the sender
+// send) only as fast as the disk takes the bytes. The answer comes only after the file is durable,
+// listed and announced to the central.
+import type { ServerReadableStream, handleClientStreamingCall, sendUnaryData } from '@grpc/grpc-js'
+import type { Logger } from 'pino'
+import { z } from 'zod'
+import { byteCountSchema, fileNameSchema, sha256Schema } from '@p2p/proto'
+import type { UploadHeader__Output, UploadRequest__Output, UploadResponse } from '@p2p/proto'
+import type { Announcer } from '../announcer.js'
+import { PeerError, isUnexpectedError, toGrpcError } from '../errors.js'
+import type { FileStore, UploadRequestHeader, UploadSession } from '../store/file-store.js'
+import type { Transfers } from '../transfers.js'
+
+/** An upload that sends nothing for this long is given up, so it cannot hold its reservation forever. */
+export const DEFAULT_UPLOAD_IDLE_TIMEOUT_MS = 60_000
+
+export interface UploadComponents {
+  store: Pick<FileStore, 'beginUpload'>
+  transfers: Pick<Transfers, 'begin'>
+  announcer: Pick<Announcer, 'announce'>
+  peerId: string
+  logger: Pick<Logger, 'error' | 'info'>
+  idleTimeoutMs?: number
+}
+
+type UploadCall = ServerReadableStream<UploadRequest__Output, UploadResponse>
+
+const headerSchema = z.object({
+  name: fileNameSchema,
+  size: byteCountSchema,
+  sha256: z.union([z.literal(''), sha256Schema]),
+  sizeIsMaximum: z.boolean()
+})
+
+export function parseUploadHeader (header: UploadHeader__Output): UploadRequestHeader {
+  const parsed = headerSchema.safeParse(header)
+  if (!parsed.success) {
+    const issue = parsed.error.issues[0]
+    throw new PeerError('PEER_BAD_REQUEST', issue == null ? 'invalid header' : `header.${issue.path.join('.')}: ${issue.message}`)
+  }
+  const { name, size, sha256, sizeIsMaximum } = parsed.data
+  return { name, size, sizeIsMaximum, sha256: sha256 === '' ? null : sha256 }
+}
+
+export function createUploadHandler (components: UploadComponents): handleClientStreamingCall<UploadRequest__Output, UploadResponse> {
+  const { store, transfers, announcer, peerId, logger } = components
+  const idleTimeoutMs = components.idleTimeoutMs ?? DEFAULT_UPLOAD_IDLE_TIMEOUT_MS
+
+  async function receive (call: UploadCall, callback: sendUnaryData<UploadResponse>): Promise<void> {
+    let session: UploadSession | null = null
+    let receiving = true
+    // Destroying the call ends the iteration below with `reason`, wherever it is waiting. Once every
+    // byte has arrived the commit is short and is left to finish.
+    const end = transfers.begin((reason) => { if (receiving) call.destroy(reason) })
+    const messages = call[Symbol.asyncIterator]()
+    const next = async (): Promise<UploadRequest__Output | null> => {
+      const timer = setTimeout(() => {
+        call.destroy(new PeerError('PEER_CANCELLED', `no data received for ${idleTimeoutMs} ms`))
+      }, idleTimeoutMs)
+      try {
+        const result = await messages.next()
+        return result.done === true ? null : result.value
+      } finally {
+        clearTimeout(timer)
+      }
+    }
+    try {
+      const first = await next()
+      if (first?.payload !== 'header' || first.header == null) {
+        throw new PeerError('PEER_BAD_REQUEST', 'the first message of an upload must be a header')
+      }
+      session = await store.beginUpload(parseUploadHeader(first.header))
+      for (let message = await next(); message != null; message = await next()) {
+        if (message.payload !== 'chunk' || message.chunk == null) {
+          throw new PeerError('PEER_BAD_REQUEST', 'only the first message of an upload may be a header')
+        }
+        await session.write(message.chunk)
+      }
+      receiving = false
+      if (call.cancelled) throw new PeerError('PEER_CANCELLED', 'the caller cancelled the upload')
+      const file = await session.commit()
+      logger.info({ file: file.name, size: file.size, sha256: file.sha256 }, 'file stored')
+      await announcer.announce(file)
+      callback(null, { ...file, peerId })
+    } catch (err) {
+      await session?.abort().catch((abortErr: unknown) => { logger.error({ err: abortErr }, 'could not remove an aborted upload') })
+      if (call.cancelled) return
+      if (isUnexpectedError(err)) logger.error({ err }, 'upload failed')
+      else logger.info({ file: session?.name, reason: (err as Error).message }, 'upload refused')
+      callback(toGrpcError(err))
+    } finally {
+      end()
+    }
+  }
+
+  return (call, callback) => { void receive(call, callback) }
+}

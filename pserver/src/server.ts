@@ -1,0 +1,49 @@
+// Runs a pserver: loads config, prepares storage, listens for gRPC, registers with the central, and
+// shuts down gracefully on SIGINT/SIGTERM.
+import closeWithGrace from 'close-with-grace'
+import { createCentralClient } from '@p2p/proto'
+import { bindServer, createPeerServer } from './app.js'
+import { ConfigError, advertiseAddressFor, formatHostPort, loadConfig } from './config.js'
+import type { PeerConfig } from './config.js'
+import { createLogger } from './logger.js'
+import { loadOrCreatePeerId } from './peer-id.js'
+import { createDiskFileStore } from './store/disk-file-store.js'
+
+/** The whole shutdown (transfers, connections, leaving the central) must fit in this. */
+const SHUTDOWN_DELAY_MS = 3_000
+
+async function main (config: PeerConfig): Promise<void> {
+  const logger = createLogger(config.logLevel)
+  try {
+    const peerId = await loadOrCreatePeerId(config.dataDir, config.peerId)
+    const store = createDiskFileStore({ dataDir: config.dataDir, capacityBytes: config.capacityBytes, seedDir: config.seedDir, logger })
+    await store.start()
+    const central = createCentralClient({ baseUrl: config.centralUrl, timeoutMs: 5_000 })
+    const peer = createPeerServer({ store, central, peerId, logger })
+    const port = await bindServer(peer.grpcServer, config.grpcHost, config.grpcPort)
+    logger.info({ address: formatHostPort(config.grpcHost, port) }, 'listening')
+
+    closeWithGrace({ delay: SHUTDOWN_DELAY_MS, logger: { error: (msg: unknown) => { logger.error(msg) } } }, async ({ signal, err }) => {
+      if (err != null) logger.error({ err }, 'shutting down after an error')
+      else logger.info({ signal }, 'shutting down')
+      await peer.close()
+    })
+
+    const grpcAddress = advertiseAddressFor(config, port)
+    const registered = await peer.announcer.start(grpcAddress)
+    if (registered) logger.info({ peerId, grpcAddress, centralUrl: config.centralUrl }, 'registered')
+  } catch (err) {
+    logger.fatal({ err }, 'pserver failed to start')
+    process.exit(1)
+  }
+}
+
+let config: PeerConfig
+try {
+  config = loadConfig()
+} catch (err) {
+  if (!(err instanceof ConfigError)) throw err
+  process.stderr.write(`${err.message}\n`)
+  process.exit(1)
+}
+await main(config)

@@ -1,0 +1,90 @@
+import path from 'node:path'
+import { describe, expect, it } from 'vitest'
+import { ConfigError, advertiseAddressFor, loadConfig, parseByteSize } from '../src/config.js'
+
+describe('parseByteSize', () => {
+  it.each([
+    ['0', 0],
+    ['1048576', 1048576],
+    ['500MiB', 500 * 2 ** 20],
+    ['10GiB', 10 * 2 ** 30],
+    ['10 GiB', 10 * 2 ** 30],
+    ['1TB', 1e12],
+    ['2kb', 2000],
+    ['1.5KiB', 1536],
+    ['512B', 512]
+  ])('reads %j as %d bytes', (raw, bytes) => {
+    expect(parseByteSize(raw)).toBe(bytes)
+  })
+
+  it.each(['', 'MiB', '-1', '10 XB', '1.2.3', '0x10', '10 GiB extra', '99999999999PiB'])('refuses %j', (raw) => {
+    expect(parseByteSize(raw)).toBeNull()
+  })
+})
+
+describe('loadConfig', () => {
+  it('applies the documented defaults', () => {
+    expect(loadConfig({})).toEqual({
+      peerId: undefined,
+      dataDir: path.resolve('./data'),
+      seedDir: undefined,
+      grpcHost: '127.0.0.1',
+      grpcPort: 50051,
+      advertiseAddress: undefined,
+      centralUrl: 'http://127.0.0.1:8000',
+      capacityBytes: 10 * 2 ** 30,
+      logLevel: 'info'
+    })
+  })
+
+  it('reads every variable', () => {
+    const config = loadConfig({
+      PEER_ID: 'peer-a', DATA_DIR: '/tmp/a', SEED_DIR: '/tmp/seed', GRPC_HOST: '0.0.0.0', GRPC_PORT: '0',
+      ADVERTISE_ADDRESS: 'peer-a.example:50051', CENTRAL_URL: 'http://central:8000', CAPACITY_BYTES: '500MiB', LOG_LEVEL: 'debug'
+    })
+    expect(config).toEqual({
+      peerId: 'peer-a',
+      dataDir: '/tmp/a',
+      seedDir: '/tmp/seed',
+      grpcHost: '0.0.0.0',
+      grpcPort: 0,
+      advertiseAddress: 'peer-a.example:50051',
+      centralUrl: 'http://central:8000',
+      capacityBytes: 500 * 2 ** 20,
+      logLevel: 'debug'
+    })
+  })
+
+  it('treats empty optional variables as unset', () => {
+    expect(loadConfig({ PEER_ID: '', SEED_DIR: '', ADVERTISE_ADDRESS: '' })).toMatchObject({ peerId: undefined, seedDir: undefined, advertiseAddress: undefined })
+  })
+
+  it.each(['0.0.0.0', '::'])('requires ADVERTISE_ADDRESS when GRPC_HOST is the wildcard %s', (host) => {
+    expect(() => loadConfig({ GRPC_HOST: host })).toThrow(/ADVERTISE_ADDRESS/)
+    expect(loadConfig({ GRPC_HOST: host, ADVERTISE_ADDRESS: '10.0.0.5:50051' }).advertiseAddress).toBe('10.0.0.5:50051')
+  })
+
+  it('lists every bad variable in one error', () => {
+    let error: unknown
+    try {
+      loadConfig({ CAPACITY_BYTES: 'lots', GRPC_PORT: '70000', CENTRAL_URL: 'ftp://x', PEER_ID: 'bad id!', LOG_LEVEL: 'loud', GRPC_HOST: '0.0.0.0' })
+    } catch (err) {
+      error = err
+    }
+    expect(error).toBeInstanceOf(ConfigError)
+    const message = (error as Error).message
+    for (const name of ['CAPACITY_BYTES', 'GRPC_PORT', 'CENTRAL_URL', 'PEER_ID', 'LOG_LEVEL', 'ADVERTISE_ADDRESS']) expect(message).toContain(name)
+  })
+
+  it('refuses a zero capacity', () => {
+    expect(() => loadConfig({ CAPACITY_BYTES: '0' })).toThrow(/CAPACITY_BYTES/)
+  })
+})
+
+describe('advertiseAddressFor', () => {
+  it('defaults to GRPC_HOST and the bound port, bracketing IPv6', () => {
+    expect(advertiseAddressFor({ grpcHost: '127.0.0.1', advertiseAddress: undefined }, 4321)).toBe('127.0.0.1:4321')
+    expect(advertiseAddressFor({ grpcHost: '::1', advertiseAddress: undefined }, 4321)).toBe('[::1]:4321')
+    expect(advertiseAddressFor({ grpcHost: '0.0.0.0', advertiseAddress: 'peer:1' }, 4321)).toBe('peer:1')
+  })
+})
