@@ -103,7 +103,7 @@ async function main (): Promise<void> {
     http.stop()
 
     const network = await startLocalNetwork({
-      peers: 1, dataRoot: path.join(work, 'network'), ports: EPHEMERAL_PORTS, seedDir: null, capacity: () => `${Math.ceil((3 * size) / MiB) + 64}MiB`, logLevel: 'warn'
+      peers: 1, dataRoot: path.join(work, 'network'), ports: EPHEMERAL_PORTS, seedDir: null, capacity: () => `${Math.ceil((3 * size) / MiB) + 64}MiB`
     })
     try {
       const peer = network.peers[0]!
