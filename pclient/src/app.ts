@@ -1,0 +1,59 @@
+// Builds the peer's web client (page, uploads, downloads) from its components; never listens
+// (server.ts does, tests inject).
+import multipart from '@fastify/multipart'
+import { createCentralClient, createPeerFilesClient } from '@p2p/proto'
+import type { CentralClient } from '@p2p/proto'
+import Fastify from 'fastify'
+import type { FastifyInstance, FastifyServerOptions } from 'fastify'
+import { serializerCompiler, validatorCompiler } from 'fastify-type-provider-zod'
+import type { ClientConfig } from './config.js'
+import { errorHandlerPlugin, sendError } from './plugins/error-handler.js'
+import { servicesPlugin } from './plugins/services.js'
+import { viewsPlugin } from './plugins/views.js'
+import { downloadRoutes } from './routes/download.js'
+import { fileRoutes } from './routes/files.js'
+import { healthRoutes } from './routes/health.js'
+import { pageRoutes } from './routes/page.js'
+import { uploadRoutes } from './routes/upload.js'
+import type { ConnectPeer } from './transfers/peer-connector.js'
+
+/** A 255-byte file name, percent-encoded, is up to 765 characters in a URL (Fastify's default is 100). */
+const MAX_PARAM_LENGTH = 1024
+
+export interface ClientAppOptions {
+  config: Pick<ClientConfig, 'centralUrl' | 'maxUploadBytes' | 'peerName'>
+  /** Default: createCentralClient({ baseUrl: config.centralUrl }). */
+  central?: CentralClient
+  /** Default: createPeerFilesClient from @p2p/proto. */
+  connectPeer?: ConnectPeer
+  /** Fastify logger options; default: no logging. */
+  logger?: FastifyServerOptions['logger']
+}
+
+export function buildClientApp (options: ClientAppOptions): FastifyInstance {
+  const app = Fastify({
+    logger: options.logger ?? false,
+    routerOptions: { maxParamLength: MAX_PARAM_LENGTH, ignoreTrailingSlash: true },
+    // Lets a request id follow one transfer across services.
+    requestIdHeader: 'x-request-id',
+    // Errors raised before routing (a malformed URL) get the same body as every other error.
+    frameworkErrors: (err, request, reply) => { void sendError(err, request, reply) }
+  })
+  app.setValidatorCompiler(validatorCompiler)
+  app.setSerializerCompiler(serializerCompiler)
+
+  void app.register(servicesPlugin, {
+    central: options.central ?? createCentralClient({ baseUrl: options.config.centralUrl }),
+    connectPeer: options.connectPeer ?? createPeerFilesClient,
+    settings: { maxUploadBytes: options.config.maxUploadBytes, peerName: options.config.peerName }
+  })
+  void app.register(errorHandlerPlugin)
+  void app.register(viewsPlugin)
+  void app.register(multipart, { limits: { fileSize: options.config.maxUploadBytes } })
+  void app.register(pageRoutes)
+  void app.register(uploadRoutes)
+  void app.register(downloadRoutes)
+  void app.register(fileRoutes)
+  void app.register(healthRoutes)
+  return app
+}

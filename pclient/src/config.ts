@@ -1,0 +1,56 @@
+// The web client's configuration, read from the environment once and validated; nothing else reads process.env.
+import { z } from 'zod'
+import { parseByteSize } from './byte-size.js'
+
+// An empty variable (PORT=) means "use the default", not zero.
+const unsetIfEmpty = (value: unknown): unknown => (value === '' ? undefined : value)
+
+const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const
+
+const byteSizeSchema = z.string().transform((text, ctx) => {
+  const bytes = parseByteSize(text)
+  if (bytes == null || bytes <= 0) {
+    ctx.addIssue({ code: 'custom', message: 'expected a positive size in bytes, optionally with a unit (500MiB, 10GiB, 1TB)' })
+    return z.NEVER
+  }
+  return bytes
+})
+
+const httpUrlSchema = z.url({ protocol: /^https?$/, error: 'expected an http:// or https:// URL' })
+
+const configSchema = z.object({
+  HOST: z.preprocess(unsetIfEmpty, z.string().min(1).default('127.0.0.1')),
+  PORT: z.preprocess(unsetIfEmpty, z.coerce.number().int().min(0).max(65535).default(9001)),
+  CENTRAL_URL: z.preprocess(unsetIfEmpty, httpUrlSchema.default('http://127.0.0.1:8000')),
+  /** A label for this peer, shown on the page. */
+  PEER_NAME: z.preprocess(unsetIfEmpty, z.string().max(100).optional()),
+  MAX_UPLOAD_BYTES: z.preprocess(unsetIfEmpty, byteSizeSchema.default(2 ** 40)),
+  LOG_LEVEL: z.preprocess(unsetIfEmpty, z.enum(LOG_LEVELS).default('info'))
+})
+
+export interface ClientConfig {
+  host: string
+  port: number
+  centralUrl: string
+  peerName: string | null
+  /** Largest upload request (its Content-Length) the client accepts. */
+  maxUploadBytes: number
+  logLevel: typeof LOG_LEVELS[number]
+}
+
+/** Parses the environment once; throws one error whose message lists every bad variable. */
+export function loadConfig (env: NodeJS.ProcessEnv = process.env): ClientConfig {
+  const parsed = configSchema.safeParse(env)
+  if (!parsed.success) {
+    const lines = parsed.error.issues.map((issue) => `  ${issue.path.join('.')}: ${issue.message}`)
+    throw new Error(`invalid pclient configuration:\n${lines.join('\n')}`)
+  }
+  return {
+    host: parsed.data.HOST,
+    port: parsed.data.PORT,
+    centralUrl: parsed.data.CENTRAL_URL,
+    peerName: parsed.data.PEER_NAME ?? null,
+    maxUploadBytes: parsed.data.MAX_UPLOAD_BYTES,
+    logLevel: parsed.data.LOG_LEVEL
+  }
+}

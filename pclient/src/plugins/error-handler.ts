@@ -1,0 +1,98 @@
+// The one place a failure becomes a response: JSON {statusCode, error: PCLIENT_ code, message} for
+// scripts, or, on page routes, the page re-rendered with the message and the same status for browsers.
+import type { ErrorBody } from '@p2p/proto'
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify'
+import fp from 'fastify-plugin'
+import { hasZodFastifySchemaValidationErrors } from 'fastify-type-provider-zod'
+import type { ZodFastifySchemaValidationError } from 'fastify-type-provider-zod'
+import { toHttpError } from '../error-mapping.js'
+import { BadNameError, BadRequestError, InternalError, NoFileError, RouteNotFoundError, UnsupportedMediaTypeError, UploadTooLargeError, ValidationError, isClientError } from '../errors.js'
+import type { ClientError } from '../errors.js'
+import { prefersHtml } from '../negotiate.js'
+
+declare module 'fastify' {
+  interface FastifyContextConfig {
+    /** A route a browser visits: its errors are shown on the page rather than as JSON. */
+    page?: boolean
+  }
+}
+
+const MAX_ISSUES_IN_MESSAGE = 5
+/** Headers a download may have set before it failed; an error body must not carry them. */
+const DOWNLOAD_HEADERS = ['content-type', 'content-length', 'content-disposition', 'x-content-sha256', 'x-served-by', 'cache-control']
+
+export const errorHandlerPlugin = fp(async (app: FastifyInstance) => {
+  app.setErrorHandler(sendError)
+  app.setNotFoundHandler(async (request, reply) => await sendError(new RouteNotFoundError(request.method, request.url), request, reply))
+}, { name: 'pclient-error-handler', fastify: '5.x' })
+
+export async function sendError (err: unknown, request: FastifyRequest, reply: FastifyReply): Promise<FastifyReply> {
+  const error = toClientError(err)
+  if (error.code === 'PCLIENT_INTERNAL') request.log.error({ err }, 'request failed')
+  else request.log.info({ code: error.code, reason: error.message }, 'request refused')
+
+  for (const header of DOWNLOAD_HEADERS) {
+    reply.removeHeader(header)
+    // A stream reply copies its headers onto the raw response before its first byte.
+    if (!reply.raw.headersSent) reply.raw.removeHeader(header)
+  }
+  // An upload refused before its body was read: let the rest flow away and close the connection after
+  // the answer, so neither side waits on gigabytes nobody will read.
+  if (!request.raw.complete) {
+    request.raw.unpipe()
+    request.raw.resume()
+    reply.header('connection', 'close')
+  }
+
+  const body: ErrorBody = { statusCode: error.statusCode, error: error.code, message: error.message }
+  if (request.routeOptions.config.page === true && prefersHtml(request.headers.accept)) {
+    return await reply.sendPage(error.statusCode, { error: error.message })
+  }
+  return await reply.code(error.statusCode).send(body)
+}
+
+/** Any error as a PCLIENT_ error: ours as they are, validation and Fastify's own errors translated. */
+export function toClientError (err: unknown): ClientError {
+  if (hasZodFastifySchemaValidationErrors(err)) {
+    const context = err.validationContext ?? 'request'
+    // A bad file name in the URL is a bad name, whichever route it reached.
+    if (context === 'params' && err.validation.every((issue) => issue.instancePath === '/name')) {
+      return new BadNameError(err.validation.map((issue) => issue.message).join('; '))
+    }
+    return new ValidationError(describeIssues(context, err.validation))
+  }
+  if (isClientError(err)) return err
+  const code = typeof err === 'object' && err != null && 'code' in err && typeof err.code === 'string' ? err.code : null
+  const statusCode = typeof err === 'object' && err != null && 'statusCode' in err && typeof err.statusCode === 'number' ? err.statusCode : 500
+  const message = err instanceof Error ? err.message : String(err)
+  switch (code) {
+    case 'FST_ERR_CTP_INVALID_MEDIA_TYPE':
+      return new UnsupportedMediaTypeError('uploads must be multipart/form-data')
+    case 'FST_INVALID_MULTIPART_CONTENT_TYPE':
+      return new NoFileError()
+    case 'FST_REQ_FILE_TOO_LARGE':
+    case 'FST_ERR_CTP_BODY_TOO_LARGE':
+      return new UploadTooLargeError(message)
+    case 'FST_ERR_CTP_INVALID_JSON_BODY':
+    case 'FST_ERR_CTP_EMPTY_JSON_BODY':
+    case 'FST_ERR_BAD_URL':
+      return new ValidationError(message)
+  }
+  if (code?.startsWith('FST_') === true && statusCode >= 400 && statusCode < 500) return new BadRequestError(message)
+  const mapped = toHttpError(err)
+  if (mapped instanceof InternalError && statusCode >= 400 && statusCode < 500) return new BadRequestError(message)
+  return mapped
+}
+
+/** "querystring.message: Too big: ...; ..." */
+function describeIssues (context: string, issues: readonly ZodFastifySchemaValidationError[]): string {
+  const described = issues.slice(0, MAX_ISSUES_IN_MESSAGE).map((issue) => `${context}${formatPath(issue.instancePath)}: ${issue.message}`)
+  const more = issues.length - described.length
+  return described.join('; ') + (more > 0 ? `; and ${more} more` : '')
+}
+
+function formatPath (instancePath: string): string {
+  return instancePath.split('/').filter((part) => part !== '')
+    .map((part) => (/^\d+$/.test(part) ? `[${part}]` : `.${part}`))
+    .join('')
+}

@@ -1,0 +1,40 @@
+// Puts what the routes need on the instance: the central's client, the way to reach peers, the limits,
+// and a signal that aborts every running transfer when the app closes (so shutdown stays quick).
+import { setMaxListeners } from 'node:events'
+import type { CentralClient } from '@p2p/proto'
+import type { FastifyInstance } from 'fastify'
+import fp from 'fastify-plugin'
+import type { ClientConfig } from '../config.js'
+import { ShuttingDownError } from '../errors.js'
+import type { ConnectPeer } from '../transfers/peer-connector.js'
+
+export type ClientSettings = Pick<ClientConfig, 'maxUploadBytes' | 'peerName'>
+
+declare module 'fastify' {
+  interface FastifyInstance {
+    central: CentralClient
+    connectPeer: ConnectPeer
+    settings: ClientSettings
+    /** Aborted when the app starts closing: running uploads and downloads stop and clean up. */
+    transferSignal: AbortSignal
+  }
+}
+
+export interface ServicesPluginOptions {
+  central: CentralClient
+  connectPeer: ConnectPeer
+  settings: ClientSettings
+}
+
+export const servicesPlugin = fp(async (app: FastifyInstance, options: ServicesPluginOptions) => {
+  const shutdown = new AbortController()
+  // Every running transfer listens to this one signal.
+  setMaxListeners(10_000, shutdown.signal)
+  app.decorate('central', options.central)
+  app.decorate('connectPeer', options.connectPeer)
+  app.decorate('settings', options.settings)
+  app.decorate('transferSignal', shutdown.signal)
+  app.addHook('preClose', async () => {
+    shutdown.abort(new ShuttingDownError())
+  })
+}, { name: 'pclient-services', fastify: '5.x' })

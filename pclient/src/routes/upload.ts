@@ -1,0 +1,63 @@
+// POST /upload_file/: one multipart file (field `file`), streamed to the peer the central picks, never
+// buffered whole. The bytes go through transfers/upload.ts; this route checks the request's framing.
+import { byteCountSchema, errorBodySchema, fileNameSchema, sha256Schema } from '@p2p/proto'
+import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod'
+import { z } from 'zod'
+import { formatBytes } from '../byte-size.js'
+import { BadRequestError, LengthRequiredError, NoFileError, UploadTooLargeError, isClientError } from '../errors.js'
+import { prefersHtml } from '../negotiate.js'
+import { uploadFile } from '../transfers/upload.js'
+
+const uploadResponseSchema = z.object({
+  name: fileNameSchema,
+  size: byteCountSchema,
+  sha256: sha256Schema,
+  /** Peers that hold the file now (the one it was sent to). */
+  peers: z.array(z.string())
+})
+
+/** Non-file fields a form may carry alongside the file; they are ignored, but bounded. */
+const MAX_FIELDS = 20
+
+/** busboy's parse errors carry no code or status: they are the client's malformed body, not our fault. */
+function asMultipartError (err: unknown): unknown {
+  if (isClientError(err)) return err
+  if (err instanceof Error && 'code' in err && typeof err.code === 'string' && err.code.startsWith('FST_')) return err
+  return new BadRequestError(`the multipart body is malformed: ${err instanceof Error ? err.message : String(err)}`, { cause: err })
+}
+
+export const uploadRoutes: FastifyPluginAsyncZod = async (app) => {
+  app.post('/upload_file/', {
+    schema: { response: { 201: uploadResponseSchema, '4xx': errorBodySchema, '5xx': errorBodySchema } },
+    config: { page: true }
+  }, async (request, reply) => {
+    const maxBytes = app.settings.maxUploadBytes
+    // The whole request's length bounds the file's, so the central can place it before a byte arrived.
+    const declared = request.headers['content-length']
+    if (declared == null || declared === '') throw new LengthRequiredError()
+    const contentLength = Number(declared)
+    if (contentLength > maxBytes) {
+      throw new UploadTooLargeError(`an upload may be at most ${maxBytes} bytes (${formatBytes(maxBytes)}), this one is ${contentLength}`)
+    }
+    if (!request.isMultipart()) throw new NoFileError()
+
+    // preservePath: busboy would otherwise cut 'a/b' down to 'b'; a bad name is refused, never rewritten.
+    const part = await request.file({ preservePath: true, limits: { fileSize: maxBytes, files: 1, fields: MAX_FIELDS, parts: MAX_FIELDS + 1 } })
+      .catch((err: unknown) => { throw asMultipartError(err) })
+    // A browser sends an empty filename when the form was submitted without choosing a file.
+    if (part == null || part.filename === '') throw new NoFileError()
+    part.file.once('limit', () => {
+      part.file.destroy(new UploadTooLargeError(`an upload may be at most ${maxBytes} bytes`))
+    })
+
+    const result = await uploadFile(
+      { central: app.central, connectPeer: app.connectPeer, log: request.log },
+      { name: part.filename, size: contentLength, sizeIsMaximum: true, source: part.file, signal: app.transferSignal }
+    )
+    if (prefersHtml(request.headers.accept)) {
+      const message = `Uploaded ${result.name} to ${result.peerId}`
+      return await reply.redirect(`/?message=${encodeURIComponent(message)}`, 303)
+    }
+    return await reply.code(201).send({ name: result.name, size: result.size, sha256: result.sha256, peers: [result.peerId] })
+  })
+}

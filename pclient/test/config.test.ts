@@ -1,0 +1,43 @@
+import { describe, expect, it } from 'vitest'
+import { loadConfig } from '../src/config.js'
+
+describe('loadConfig', () => {
+  it('has defaults for everything', () => {
+    expect(loadConfig({})).toEqual({
+      host: '127.0.0.1',
+      port: 9001,
+      centralUrl: 'http://127.0.0.1:8000',
+      peerName: null,
+      maxUploadBytes: 2 ** 40,
+      logLevel: 'info'
+    })
+  })
+
+  it('reads every variable, with units for MAX_UPLOAD_BYTES', () => {
+    const config = loadConfig({
+      HOST: '0.0.0.0', PORT: '0', CENTRAL_URL: 'http://central:8000', PEER_NAME: 'peer one', MAX_UPLOAD_BYTES: '500MiB', LOG_LEVEL: 'debug'
+    })
+    expect(config).toEqual({
+      host: '0.0.0.0', port: 0, centralUrl: 'http://central:8000', peerName: 'peer one', maxUploadBytes: 500 * 2 ** 20, logLevel: 'debug'
+    })
+    expect(loadConfig({ MAX_UPLOAD_BYTES: '1048576' }).maxUploadBytes).toBe(1048576)
+  })
+
+  it('treats empty variables as unset', () => {
+    expect(loadConfig({ PORT: '', CENTRAL_URL: '', PEER_NAME: '' })).toMatchObject({ port: 9001, centralUrl: 'http://127.0.0.1:8000', peerName: null })
+  })
+
+  it('lists every bad variable in one error', () => {
+    let message = ''
+    try {
+      loadConfig({ PORT: '70000', CENTRAL_URL: 'ftp://central', MAX_UPLOAD_BYTES: 'lots', LOG_LEVEL: 'loud' })
+    } catch (err) {
+      message = (err as Error).message
+    }
+    for (const name of ['PORT', 'CENTRAL_URL', 'MAX_UPLOAD_BYTES', 'LOG_LEVEL']) expect(message).toContain(name)
+  })
+
+  it('refuses a zero upload limit', () => {
+    expect(() => loadConfig({ MAX_UPLOAD_BYTES: '0' })).toThrow(/MAX_UPLOAD_BYTES/)
+  })
+})

@@ -1,0 +1,42 @@
+// Builds the web client for a test: by default its central is a closed loopback port (unreachable), and
+// a test passes the few central calls it needs as a fake component instead.
+import { createCentralClient } from '@p2p/proto'
+import type { CentralClient } from '@p2p/proto'
+import type { FastifyInstance } from 'fastify'
+import { buildClientApp } from '../../src/app.js'
+import { closedPort } from './closed-port.js'
+
+export interface TestAppOptions {
+  /** Central calls to answer; every other call behaves as against an unreachable central. */
+  central?: Partial<CentralClient>
+  maxUploadBytes?: number
+  peerName?: string | null
+}
+
+export async function buildTestApp (options: TestAppOptions = {}): Promise<FastifyInstance> {
+  const centralUrl = `http://127.0.0.1:${await closedPort()}`
+  const unreachable = createCentralClient({ baseUrl: centralUrl })
+  const app = buildClientApp({
+    config: { centralUrl, maxUploadBytes: options.maxUploadBytes ?? 2 ** 40, peerName: options.peerName ?? 'test-peer' },
+    central: { ...unreachable, ...options.central }
+  })
+  await app.ready()
+  return app
+}
+
+/** A multipart/form-data body with one file part (and optional text fields before it). */
+export function multipartBody (parts: Array<{ field: string, filename?: string, content: string | Buffer }>): { payload: Buffer, headers: Record<string, string> } {
+  const boundary = '----pclient-test-boundary'
+  const pieces: Buffer[] = []
+  for (const part of parts) {
+    const disposition = part.filename == null
+      ? `form-data; name="${part.field}"`
+      : `form-data; name="${part.field}"; filename="${part.filename}"`
+    const type = part.filename == null ? '' : 'Content-Type: application/octet-stream\r\n'
+    pieces.push(Buffer.from(`--${boundary}\r\nContent-Disposition: ${disposition}\r\n${type}\r\n`), Buffer.from(part.content), Buffer.from('\r\n'))
+  }
+  pieces.push(Buffer.from(`--${boundary}--\r\n`))
+  return { payload: Buffer.concat(pieces), headers: { 'content-type': `multipart/form-data; boundary=${boundary}` } }
+}
+
+export const BROWSER_ACCEPT = 'text/html,application/xhtml+xml,application/xml;q=0.9,*/*;q=0.8'

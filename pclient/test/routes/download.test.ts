@@ -1,0 +1,124 @@
+import { randomBytes } from 'node:crypto'
+import { get } from 'node:http'
+import { CentralRequestError } from '@p2p/proto'
+import type { FileView } from '@p2p/proto'
+import type { FastifyInstance } from 'fastify'
+import { afterEach, describe, expect, it } from 'vitest'
+import { BROWSER_ACCEPT, buildTestApp } from '../helpers/client-app.js'
+import { waitFor } from '../helpers/closed-port.js'
+import { sha256Hex, startFakePeer } from '../helpers/fake-peer.js'
+import type { FakePeer } from '../helpers/fake-peer.js'
+
+describe('GET /download/:name', () => {
+  let app: FastifyInstance | undefined
+  let peer: FakePeer | undefined
+  afterEach(async () => {
+    await app?.close()
+    await peer?.close()
+    app = undefined
+    peer = undefined
+  })
+
+  const locateOn = (target: FakePeer, content: Buffer) => ({
+    locate: async (name: string): Promise<FileView> => ({
+      name, size: content.length, sha256: sha256Hex(content), addedAt: '2026-01-01T00:00:00.000Z',
+      holders: [{ peerId: target.peerId, grpcAddress: target.address, freeBytes: 0, activeTransfers: 0 }]
+    })
+  })
+
+  it('refuses a name that is a path with 400', async () => {
+    app = await buildTestApp()
+    const response = await app.inject({ method: 'GET', url: '/download/..%2Fx' })
+    expect(response.statusCode).toBe(400)
+    expect(['PCLIENT_BAD_NAME', 'PCLIENT_VALIDATION']).toContain(response.json().error)
+  })
+
+  it('is 404 PCLIENT_FILE_NOT_FOUND when the central knows no such file', async () => {
+    app = await buildTestApp({ central: { locate: async () => { throw new CentralRequestError(404, 'CENTRAL_FILE_NOT_FOUND', 'no live peer holds it') } } })
+    const response = await app.inject({ method: 'GET', url: '/download/nope.txt' })
+    expect(response.statusCode).toBe(404)
+    expect(response.json()).toMatchObject({ statusCode: 404, error: 'PCLIENT_FILE_NOT_FOUND' })
+  })
+
+  it('is 502 when the central is unreachable', async () => {
+    app = await buildTestApp()
+    const response = await app.inject({ method: 'GET', url: '/download/a.txt' })
+    expect(response.statusCode).toBe(502)
+    expect(response.json()).toMatchObject({ error: 'PCLIENT_CENTRAL_UNREACHABLE' })
+  })
+
+  it('streams the file with its length, disposition and hash', async () => {
+    peer = await startFakePeer('peer-a')
+    const content = randomBytes(500_000)
+    peer.files.set('a #1 ?%.txt', { content })
+    app = await buildTestApp({ central: locateOn(peer, content) })
+    const response = await app.inject({ method: 'GET', url: `/download/${encodeURIComponent('a #1 ?%.txt')}` })
+    expect(response.statusCode).toBe(200)
+    expect(response.headers['content-type']).toBe('application/octet-stream')
+    expect(response.headers['content-length']).toBe(String(content.length))
+    expect(response.headers['content-disposition']).toBe(`attachment; filename="a #1 ?_.txt"; filename*=UTF-8''a%20%231%20%3F%25.txt`)
+    expect(response.headers['x-content-sha256']).toBe(sha256Hex(content))
+    expect(response.rawPayload.equals(content)).toBe(true)
+  })
+
+  it('answers an error, without download headers, when the only chunk is corrupted', async () => {
+    peer = await startFakePeer('peer-a')
+    const content = randomBytes(1000)
+    peer.files.set('f.bin', { content, corrupt: true })
+    app = await buildTestApp({ central: locateOn(peer, content) })
+    const response = await app.inject({ method: 'GET', url: '/download/f.bin' })
+    expect(response.statusCode).toBe(502)
+    expect(response.json()).toMatchObject({ error: 'PCLIENT_DATA_LOSS' })
+    expect(response.headers['content-disposition']).toBeUndefined()
+  })
+
+  it('cuts the HTTP transfer short, before the last chunk, when the content is corrupted', async () => {
+    peer = await startFakePeer('peer-a')
+    const content = randomBytes(400_000)
+    peer.files.set('f.bin', { content, corrupt: true, chunkBytes: 64 * 1024 })
+    app = await buildTestApp({ central: locateOn(peer, content) })
+    // A real socket: what matters is what a browser receives when the response is destroyed.
+    const url = await app.listen({ host: '127.0.0.1', port: 0 })
+    const result = await new Promise<{ status: number, received: number, complete: boolean }>((resolve) => {
+      get(`${url}/download/f.bin`, (res) => {
+        let received = 0
+        res.on('data', (chunk: Buffer) => { received += chunk.length })
+        res.on('end', () => { resolve({ status: res.statusCode ?? 0, received, complete: res.complete }) })
+        res.on('error', () => { resolve({ status: res.statusCode ?? 0, received, complete: false }) })
+      }).on('error', () => { resolve({ status: 0, received: 0, complete: false }) })
+    })
+    expect(result.status).toBe(200)
+    expect(result.complete).toBe(false)
+    // The held-back last chunk never leaves (how much of the rest arrives depends on the socket).
+    expect(result.received).toBeLessThan(content.length)
+  })
+
+  it('aborts a running download when the app closes, and cancels the gRPC call', async () => {
+    peer = await startFakePeer('peer-a')
+    const content = randomBytes(16 * 1024 * 1024)
+    peer.files.set('big.bin', { content })
+    app = await buildTestApp({ central: locateOn(peer, content) })
+    const url = await app.listen({ host: '127.0.0.1', port: 0 })
+    const running = app
+    const result = await new Promise<{ received: number, complete: boolean }>((resolve) => {
+      get(`${url}/download/big.bin`, (res) => {
+        let received = 0
+        res.once('data', () => { void running.close() })
+        res.on('data', (chunk: Buffer) => { received += chunk.length })
+        res.on('end', () => { resolve({ received, complete: res.complete }) })
+        res.on('error', () => { resolve({ received, complete: false }) })
+      }).on('error', () => { resolve({ received: 0, complete: false }) })
+    })
+    expect(result.complete).toBe(false)
+    expect(result.received).toBeLessThan(content.length)
+    await waitFor(() => peer?.cancelledDownloads === 1)
+  })
+
+  it('shows a browser the page with the error', async () => {
+    app = await buildTestApp({ central: { locate: async () => { throw new CentralRequestError(404, 'CENTRAL_FILE_NOT_FOUND', 'no live peer holds it') } } })
+    const response = await app.inject({ method: 'GET', url: '/download/nope.txt', headers: { accept: BROWSER_ACCEPT } })
+    expect(response.statusCode).toBe(404)
+    expect(response.headers['content-type']).toMatch(/^text\/html/)
+    expect(response.body).toContain('no live peer holds it')
+  })
+})

@@ -1,0 +1,136 @@
+import { randomBytes } from 'node:crypto'
+import { CentralRequestError } from '@p2p/proto'
+import type { Placement, PlacementBody } from '@p2p/proto'
+import type { FastifyInstance } from 'fastify'
+import { afterEach, describe, expect, it } from 'vitest'
+import { BROWSER_ACCEPT, buildTestApp, multipartBody } from '../helpers/client-app.js'
+import { sha256Hex, startFakePeer } from '../helpers/fake-peer.js'
+import type { FakePeer } from '../helpers/fake-peer.js'
+
+const JSON_ACCEPT = { accept: 'application/json' }
+
+describe('POST /upload_file/', () => {
+  let app: FastifyInstance | undefined
+  let peer: FakePeer | undefined
+  afterEach(async () => {
+    await app?.close()
+    await peer?.close()
+    app = undefined
+    peer = undefined
+  })
+
+  const placeOn = (target: FakePeer, placed: PlacementBody[] = []) => ({
+    place: async (body: PlacementBody): Promise<Placement> => {
+      placed.push(body)
+      return { ...body, peerId: target.peerId, grpcAddress: target.address }
+    }
+  })
+
+  it('is 400 PCLIENT_NO_FILE without a file part', async () => {
+    app = await buildTestApp()
+    const { payload, headers } = multipartBody([{ field: 'comment', content: 'no file here' }])
+    const response = await app.inject({ method: 'POST', url: '/upload_file/', payload, headers: { ...headers, ...JSON_ACCEPT } })
+    expect(response.statusCode).toBe(400)
+    expect(response.json()).toMatchObject({ statusCode: 400, error: 'PCLIENT_NO_FILE' })
+  })
+
+  it('is 400 PCLIENT_NO_FILE when the form was sent without choosing a file', async () => {
+    app = await buildTestApp()
+    const { payload, headers } = multipartBody([{ field: 'file', filename: '', content: '' }])
+    const response = await app.inject({ method: 'POST', url: '/upload_file/', payload, headers: { ...headers, ...JSON_ACCEPT } })
+    expect(response.json()).toMatchObject({ statusCode: 400, error: 'PCLIENT_NO_FILE' })
+  })
+
+  it('is 400 PCLIENT_NO_FILE for a body that is not multipart', async () => {
+    app = await buildTestApp()
+    const response = await app.inject({ method: 'POST', url: '/upload_file/', payload: { file: 'x' }, headers: JSON_ACCEPT })
+    expect(response.json()).toMatchObject({ statusCode: 400, error: 'PCLIENT_NO_FILE' })
+  })
+
+  it('is 411 PCLIENT_LENGTH_REQUIRED without a Content-Length', async () => {
+    app = await buildTestApp()
+    const form = new FormData()
+    form.append('file', new Blob(['hello']), 'hello.txt')
+    // A FormData body is sent chunked, without a Content-Length.
+    const response = await app.inject({ method: 'POST', url: '/upload_file/', payload: form, headers: JSON_ACCEPT })
+    expect(response.statusCode).toBe(411)
+    expect(response.json()).toMatchObject({ statusCode: 411, error: 'PCLIENT_LENGTH_REQUIRED' })
+  })
+
+  it('is 413 PCLIENT_TOO_LARGE when the Content-Length exceeds MAX_UPLOAD_BYTES', async () => {
+    app = await buildTestApp({ maxUploadBytes: 100 })
+    const { payload, headers } = multipartBody([{ field: 'file', filename: 'big.bin', content: randomBytes(200) }])
+    const response = await app.inject({ method: 'POST', url: '/upload_file/', payload, headers: { ...headers, ...JSON_ACCEPT } })
+    expect(response.statusCode).toBe(413)
+    expect(response.json()).toMatchObject({ error: 'PCLIENT_TOO_LARGE' })
+  })
+
+  it.each(['a/b.txt', '..', 'a\\b.txt', 'tab\there.txt'])('is 400 PCLIENT_BAD_NAME for the file name %j, never rewritten', async (name) => {
+    const placed: PlacementBody[] = []
+    peer = await startFakePeer()
+    app = await buildTestApp({ central: placeOn(peer, placed) })
+    const { payload, headers } = multipartBody([{ field: 'file', filename: name, content: 'data' }])
+    const response = await app.inject({ method: 'POST', url: '/upload_file/', payload, headers: { ...headers, ...JSON_ACCEPT } })
+    expect(response.statusCode).toBe(400)
+    expect(response.json()).toMatchObject({ statusCode: 400, error: 'PCLIENT_BAD_NAME' })
+    expect(placed).toHaveLength(0)
+  })
+
+  it.each(['garbage', '--X\r\nContent-Disposition: form-data; name="file"; filename="a.txt"\r\n'])('is 400 PCLIENT_BAD_REQUEST for the malformed multipart body %j', async (payload) => {
+    app = await buildTestApp()
+    const response = await app.inject({ method: 'POST', url: '/upload_file/', payload, headers: { 'content-type': 'multipart/form-data; boundary=X', ...JSON_ACCEPT } })
+    expect(response.statusCode).toBe(400)
+    expect(response.json()).toMatchObject({ error: 'PCLIENT_BAD_REQUEST' })
+  })
+
+  it('is 502 PCLIENT_CENTRAL_UNREACHABLE when the central is down', async () => {
+    app = await buildTestApp()
+    const { payload, headers } = multipartBody([{ field: 'file', filename: 'a.txt', content: 'data' }])
+    const response = await app.inject({ method: 'POST', url: '/upload_file/', payload, headers: { ...headers, ...JSON_ACCEPT } })
+    expect(response.statusCode).toBe(502)
+    expect(response.json()).toMatchObject({ error: 'PCLIENT_CENTRAL_UNREACHABLE' })
+  })
+
+  it.each([
+    [507, 'CENTRAL_NO_ROOM', 'PCLIENT_NO_ROOM'],
+    [409, 'CENTRAL_FILE_EXISTS', 'PCLIENT_FILE_EXISTS']
+  ])('maps the central answering %i %s to %s', async (statusCode, centralCode, code) => {
+    app = await buildTestApp({ central: { place: async () => { throw new CentralRequestError(statusCode, centralCode, 'refused') } } })
+    const { payload, headers } = multipartBody([{ field: 'file', filename: 'a.txt', content: 'data' }])
+    const response = await app.inject({ method: 'POST', url: '/upload_file/', payload, headers: { ...headers, ...JSON_ACCEPT } })
+    expect(response.statusCode).toBe(statusCode)
+    expect(response.json()).toMatchObject({ statusCode, error: code })
+  })
+
+  it('streams the file to the placed peer and answers 201 JSON', async () => {
+    peer = await startFakePeer('peer-a')
+    const placed: PlacementBody[] = []
+    app = await buildTestApp({ central: placeOn(peer, placed) })
+    const content = randomBytes(300_000)
+    const { payload, headers } = multipartBody([{ field: 'file', filename: 'a #1 ?%.txt', content }])
+    const response = await app.inject({ method: 'POST', url: '/upload_file/', payload, headers: { ...headers, ...JSON_ACCEPT } })
+    expect(response.statusCode).toBe(201)
+    expect(response.json()).toEqual({ name: 'a #1 ?%.txt', size: content.length, sha256: sha256Hex(content), peers: ['peer-a'] })
+    // The central is asked for room for the whole request, an upper bound of the file.
+    expect(placed).toEqual([{ name: 'a #1 ?%.txt', size: payload.length }])
+    expect(peer.uploads[0]?.header).toMatchObject({ size: payload.length, sizeIsMaximum: true })
+  })
+
+  it('redirects a browser to the page with a message', async () => {
+    peer = await startFakePeer('peer-a')
+    app = await buildTestApp({ central: placeOn(peer) })
+    const { payload, headers } = multipartBody([{ field: 'file', filename: 'a.txt', content: 'hello' }])
+    const response = await app.inject({ method: 'POST', url: '/upload_file/', payload, headers: { ...headers, accept: BROWSER_ACCEPT } })
+    expect(response.statusCode).toBe(303)
+    expect(response.headers.location).toBe(`/?message=${encodeURIComponent('Uploaded a.txt to peer-a')}`)
+  })
+
+  it('shows a browser the page with the error and the same status', async () => {
+    app = await buildTestApp({ central: { place: async () => { throw new CentralRequestError(507, 'CENTRAL_NO_ROOM', 'no live peer has room for 300 bytes') } } })
+    const { payload, headers } = multipartBody([{ field: 'file', filename: 'a.txt', content: 'hello' }])
+    const response = await app.inject({ method: 'POST', url: '/upload_file/', payload, headers: { ...headers, accept: BROWSER_ACCEPT } })
+    expect(response.statusCode).toBe(507)
+    expect(response.headers['content-type']).toMatch(/^text\/html/)
+    expect(response.body).toContain('role="alert">no live peer has room for 300 bytes<')
+  })
+})
