@@ -10,7 +10,8 @@ import path from 'node:path'
 import { pipeline } from 'node:stream/promises'
 import { createInterface } from 'node:readline'
 import { parseArgs } from 'node:util'
-import { createCentralClient } from '@p2p/proto'
+import { createCentralClient, deriveClusterKeys } from '@p2p/proto'
+import { storedPathOf } from '../pserver/src/store/layout.js'
 import { EPHEMERAL_PORTS, startLocalNetwork } from '../scripts/lib/local-network.js'
 import { REPO_ROOT } from '../scripts/lib/service-process.js'
 import { sampleRss } from './lib/rss-sampler.js'
@@ -108,17 +109,24 @@ async function main (): Promise<void> {
     try {
       const peer = network.peers[0]!
       const pids = { pserver: peer.pserver.child.pid!, pclient: peer.pclient.child.pid!, proxy: peer.proxy.child.pid! }
-      const central = createCentralClient({ baseUrl: network.central.url })
-      const storedPath = (name: string): string => path.join(peer.dataDir, 'files', name)
+      const central = createCentralClient({ baseUrl: network.central.url, signer: { id: 'pclient:bench', key: deriveClusterKeys(network.clusterSecret).peerRequests } })
+      const storedPath = async (name: string): Promise<string> => {
+        const stored = await storedPathOf(peer.dataDir, name)
+        if (stored == null) throw new Error(`${name} is not stored on ${peer.id}`)
+        return stored
+      }
 
       results.push(await measure('gRPC upload: client -> pserver', size, pids, async () => {
         const placement = await central.place({ name: 'bench-grpc.bin', size })
-        const answer = await grpcUpload(placement.grpcAddress, 'bench-grpc.bin', size, source)
+        const answer = await grpcUpload(placement.grpcAddress, placement.ticket, 'bench-grpc.bin', size, source)
         expectHash(answer.sha256, sha256, 'gRPC upload answer')
-      }, async () => { expectHash(await sha256Of(storedPath('bench-grpc.bin')), sha256, 'gRPC upload on disk') }))
+      }, async () => { expectHash(await sha256Of(await storedPath('bench-grpc.bin')), sha256, 'gRPC upload on disk') }))
 
       results.push(await measure('gRPC download: pserver -> client', size, pids,
-        async () => { await grpcDownload(peer.grpcAddress, 'bench-grpc.bin', received) }, async () => { await checkReceived('gRPC download') }))
+        async () => {
+          const located = await central.locate('bench-grpc.bin')
+          await grpcDownload(peer.grpcAddress, located.ticket, 'bench-grpc.bin', received)
+        }, async () => { await checkReceived('gRPC download') }))
 
       results.push(await measure('user download: curl <- proxy <- pclient <- gRPC <- pserver', size, pids,
         async () => { await curl(['-o', received, `${peer.url}/download/bench-grpc.bin`]) }, async () => { await checkReceived('user download') }))
@@ -126,7 +134,7 @@ async function main (): Promise<void> {
       results.push(await measure('user upload: curl -F -> proxy -> pclient -> gRPC -> pserver', size, pids, async () => {
         const answer = JSON.parse(await curl(['-H', 'accept: application/json', '-F', `file=@${source};filename=bench-page.bin`, `${peer.url}/upload_file/`])) as { sha256: string }
         expectHash(answer.sha256, sha256, 'user upload answer')
-      }, async () => { expectHash(await sha256Of(storedPath('bench-page.bin')), sha256, 'user upload on disk') }))
+      }, async () => { expectHash(await sha256Of(await storedPath('bench-page.bin')), sha256, 'user upload on disk') }))
     } finally {
       await network.stop()
     }

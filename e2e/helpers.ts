@@ -92,3 +92,12 @@ export async function eventually<T> (what: string, probe: () => Promise<T | unde
   }
   throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}${lastError != null ? `: ${String(lastError)}` : ''}`)
 }
+
+/** Where a peer keeps uploads in progress (emptied at start). */
+export function tmpDirOf (dataDir: string): string {
+  return path.join(dataDir, 'tmp')
+}
+
+/** The on-disk path of the bytes a peer stores under `name` (through its name index), or null. */
+export { storedPathOf } from '../pserver/src/store/layout.js'
+

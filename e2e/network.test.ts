@@ -1,12 +1,11 @@
 // The whole network, end to end: real central, pservers, pclients and proxies as separate processes
 // on loopback, driven only through their public HTTP ports.
-import { existsSync } from 'node:fs'
 import { mkdtemp, readdir, rm, stat } from 'node:fs/promises'
 import os from 'node:os'
 import path from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import type { FileView, PeerView } from '@p2p/proto'
-import { downloadThroughPage, eventually, getJson, makeRandomFile, sha256OfFile, startTestNetwork, uploadThroughPage } from './helpers.js'
+import { downloadThroughPage, eventually, getJson, makeRandomFile, sha256OfFile, startTestNetwork, storedPathOf, tmpDirOf, uploadThroughPage } from './helpers.js'
 import type { TestNetwork } from './helpers.js'
 
 const MiB = 1024 * 1024
@@ -48,10 +47,11 @@ describe('the local network', () => {
     expect(await response.json()).toEqual({ name: 'holiday video.bin', size: 3 * MiB + 12_345, sha256: source.sha256, peers: ['peer-2'] })
 
     // Stored on peer 2's disk, complete, and nowhere else.
-    const onDisk = path.join(peer(2).dataDir, 'files', 'holiday video.bin')
-    expect((await stat(onDisk)).size).toBe(3 * MiB + 12_345)
-    expect(await sha256OfFile(onDisk)).toBe(source.sha256)
-    expect(existsSync(path.join(peer(1).dataDir, 'files', 'holiday video.bin'))).toBe(false)
+    const onDisk = await storedPathOf(peer(2).dataDir, 'holiday video.bin')
+    expect(onDisk).not.toBeNull()
+    expect((await stat(onDisk!)).size).toBe(3 * MiB + 12_345)
+    expect(await sha256OfFile(onDisk!)).toBe(source.sha256)
+    expect(await storedPathOf(peer(1).dataDir, 'holiday video.bin')).toBeNull()
 
     const listed = (await listFiles()).find((f) => f.name === 'holiday video.bin')
     expect(listed).toMatchObject({ size: 3 * MiB + 12_345, sha256: source.sha256 })
@@ -96,8 +96,8 @@ describe('the local network', () => {
 
     expect(await listFiles()).toEqual(before)
     for (const p of network.peers) {
-      expect(await readdir(path.join(p.dataDir, 'files'))).not.toContain('too-big.bin')
-      expect(await readdir(path.join(p.dataDir, 'tmp'))).toEqual([])
+      expect(await storedPathOf(p.dataDir, 'too-big.bin')).toBeNull()
+      expect(await readdir(tmpDirOf(p.dataDir))).toEqual([])
     }
     // The peer that answered is still serving.
     expect((await fetch(`${peer(1).url}/health`)).status).toBe(200)

@@ -24,8 +24,8 @@ export async function curl (args: string[]): Promise<string> {
   return out
 }
 
-export async function grpcDownload (grpcAddress: string, name: string, outPath: string): Promise<void> {
-  const client = createPeerFilesClient(grpcAddress)
+export async function grpcDownload (grpcAddress: string, ticket: string | undefined, name: string, outPath: string): Promise<void> {
+  const client = createPeerFilesClient(grpcAddress, ticket == null ? {} : { ticket })
   try {
     const call = client.download({ name, offset: 0, length: 0 })
     const toBytes = new Transform({
@@ -38,8 +38,8 @@ export async function grpcDownload (grpcAddress: string, name: string, outPath: 
   }
 }
 
-export async function grpcUpload (grpcAddress: string, name: string, size: number, sourcePath: string): Promise<UploadResponse__Output> {
-  const client = createPeerFilesClient(grpcAddress)
+export async function grpcUpload (grpcAddress: string, ticket: string | undefined, name: string, size: number, sourcePath: string): Promise<UploadResponse__Output> {
+  const client = createPeerFilesClient(grpcAddress, ticket == null ? {} : { ticket })
   try {
     let answer: Promise<UploadResponse__Output> | undefined
     const call = client.upload((err, response) => {
@@ -48,7 +48,9 @@ export async function grpcUpload (grpcAddress: string, name: string, size: numbe
     call.write({ header: { name, size, sha256: '', sizeIsMaximum: false } })
     const toMessages = new Transform({
       readableObjectMode: true,
-      transform (chunk: Buffer, _encoding, done) { done(null, { chunk }) }
+      transform (chunk: Buffer, _encoding, done) { done(null, { chunk }) },
+      // The end message tells the peer the upload is complete rather than cut off.
+      flush (done) { done(null, { end: { size, sha256: '' } }) }
     })
     await pipeline(createReadStream(sourcePath, { highWaterMark: CHUNK_BYTES }), toMessages, call as unknown as Writable)
     await once(call, 'status')

@@ -1,11 +1,18 @@
 // Builds the central directory's Fastify app from its components; never listens (server.ts does, tests inject).
+import { clusterSecretSchema, DEFAULT_TICKET_TTL_MS, deriveClusterKeys, SIGNATURE_HEADER } from '@p2p/proto'
 import Fastify from 'fastify'
-import type { FastifyInstance, FastifyServerOptions } from 'fastify'
+import type { FastifyInstance, FastifyLoggerOptions } from 'fastify'
 import { serializerCompiler, validatorCompiler } from 'fastify-type-provider-zod'
+import type { LoggerOptions as PinoLoggerOptions } from 'pino'
+import { DEFAULT_RATE_LIMIT_PER_MINUTE, DEFAULT_TRUSTED_PROXIES } from './config.js'
 import type { CentralConfig } from './config.js'
+import { BODY_LIMIT_BYTES, HEADERS_TIMEOUT_MS, MAX_HEADER_BYTES, MAX_PARAM_LENGTH, REQUEST_TIMEOUT_MS } from './limits.js'
+import { clusterAuthPlugin } from './plugins/cluster-auth.js'
 import { directoryPlugin } from './plugins/directory.js'
 import { errorHandlerPlugin, sendError } from './plugins/error-handler.js'
 import { openapiPlugin } from './plugins/openapi.js'
+import { rateLimitPlugin } from './plugins/rate-limit.js'
+import { ticketsPlugin } from './plugins/tickets.js'
 import { fileRoutes } from './routes/files.js'
 import { healthRoutes } from './routes/health.js'
 import { peerRoutes } from './routes/peers.js'
@@ -13,28 +20,48 @@ import { placementRoutes } from './routes/placements.js'
 import type { DirectoryStore } from './store/directory-store.js'
 import { createMemoryDirectoryStore } from './store/memory-directory-store.js'
 
-/** Enough for a registration listing tens of thousands of files. */
-export const BODY_LIMIT_BYTES = 16 * 1024 * 1024
-/** A 255-byte file name, percent-encoded, is up to 765 characters in a URL (Fastify's default is 100). */
-const MAX_PARAM_LENGTH = 1024
+export type CentralLoggerOptions = FastifyLoggerOptions & PinoLoggerOptions
 
 export interface CentralAppOptions {
-  config: Pick<CentralConfig, 'heartbeatIntervalMs'>
+  config: Pick<CentralConfig, 'heartbeatIntervalMs'> & Partial<Pick<CentralConfig, 'ticketTtlMs' | 'rateLimitPerMinute' | 'trustedProxies'>>
+  /** The secret every member of the network shares (at least 32 characters). */
+  clusterSecret: string
   /** Default: a fresh in-memory store. The app closes it when it closes. */
   store?: DirectoryStore
   /** Epoch milliseconds; tests move it instead of sleeping. Default: Date.now. */
   now?: () => number
   /** How long a placement holds room on its peer; default 60 s. */
   reservationTtlMs?: number
-  /** Fastify logger options; default: no logging. */
-  logger?: FastifyServerOptions['logger']
+  /** Fastify (pino) logger options; default: no logging. Secrets are always redacted. */
+  logger?: CentralLoggerOptions | false
 }
 
+/**
+ * What never reaches a log line, even if some code logs a whole request or object: the signature a
+ * member sent, the secret, and tickets (each is a bearer permission until it expires).
+ */
+const REDACTED_LOG_PATHS = [
+  `req.headers["${SIGNATURE_HEADER}"]`, `request.headers["${SIGNATURE_HEADER}"]`, `headers["${SIGNATURE_HEADER}"]`,
+  'clusterSecret', '*.clusterSecret', 'CLUSTER_SECRET', '*.CLUSTER_SECRET', 'ticket', '*.ticket'
+]
+
 export function buildCentralApp (options: CentralAppOptions): FastifyInstance {
+  const secret = clusterSecretSchema.safeParse(options.clusterSecret)
+  if (!secret.success) throw new Error(`clusterSecret: ${secret.error.issues[0]?.message ?? 'invalid'}`)
+  const keys = deriveClusterKeys(secret.data)
+  const now = options.now ?? Date.now
+  const trustedProxies = options.config.trustedProxies ?? DEFAULT_TRUSTED_PROXIES.split(',')
+
   const app = Fastify({
-    logger: options.logger ?? false,
+    logger: options.logger == null || options.logger === false ? false : withRedaction(options.logger),
+    // Registrations get a larger limit on their own route (limits.ts).
     bodyLimit: BODY_LIMIT_BYTES,
     routerOptions: { maxParamLength: MAX_PARAM_LENGTH },
+    http: { maxHeaderSize: MAX_HEADER_BYTES, headersTimeout: HEADERS_TIMEOUT_MS },
+    requestTimeout: REQUEST_TIMEOUT_MS,
+    // X-Forwarded-For/-Proto count only when the connection comes from a proxy we run, so request.ip
+    // (and the rate limit) is the real client's address and no one else can choose it.
+    trustProxy: trustedProxies.length > 0 ? trustedProxies : false,
     // Lets a request id follow one transfer across services.
     requestIdHeader: 'x-request-id',
     // Errors raised before routing (a malformed URL) get the same JSON body as every other error.
@@ -43,11 +70,16 @@ export function buildCentralApp (options: CentralAppOptions): FastifyInstance {
   app.setValidatorCompiler(validatorCompiler)
   app.setSerializerCompiler(serializerCompiler)
 
+  // Order matters: the rate limiter's hooks see a request before the membership check does, and both
+  // must exist before the routes they apply to (and the not-found handler) are added.
+  void app.register(rateLimitPlugin, { perMinute: options.config.rateLimitPerMinute ?? DEFAULT_RATE_LIMIT_PER_MINUTE })
+  void app.register(clusterAuthPlugin, { key: keys.peerRequests, now })
   void app.register(errorHandlerPlugin)
   void app.register(openapiPlugin)
+  void app.register(ticketsPlugin, { key: keys.transferTickets, ttlMs: options.config.ticketTtlMs ?? DEFAULT_TICKET_TTL_MS, now })
   void app.register(directoryPlugin, {
     store: options.store ?? createMemoryDirectoryStore(),
-    now: options.now ?? Date.now,
+    now,
     heartbeatIntervalMs: options.config.heartbeatIntervalMs,
     ...(options.reservationTtlMs == null ? {} : { reservationTtlMs: options.reservationTtlMs })
   })
@@ -56,4 +88,9 @@ export function buildCentralApp (options: CentralAppOptions): FastifyInstance {
   void app.register(placementRoutes)
   void app.register(healthRoutes)
   return app
+}
+
+function withRedaction (logger: CentralLoggerOptions): CentralLoggerOptions {
+  const own = logger.redact == null ? [] : Array.isArray(logger.redact) ? logger.redact : logger.redact.paths
+  return { ...logger, redact: { paths: [...own, ...REDACTED_LOG_PATHS], censor: '[redacted]' } }
 }

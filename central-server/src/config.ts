@@ -1,5 +1,14 @@
 // The central's configuration, read from the environment once and validated; nothing else reads process.env.
+// The cluster secret is never part of an error message: only the variable's name and what is wrong with it.
+import { isIP } from 'node:net'
+import { clusterSecretSchema, DEFAULT_TICKET_TTL_MS } from '@p2p/proto'
 import { z } from 'zod'
+
+export const DEFAULT_RATE_LIMIT_PER_MINUTE = 600
+/** The proxy in front of the central runs on the same machine. */
+export const DEFAULT_TRUSTED_PROXIES = '127.0.0.1,::1'
+
+const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const
 
 // An empty variable (PORT=) means "use the default", not zero.
 const unsetIfEmpty = (value: unknown): unknown => (value === '' ? undefined : value)
@@ -9,25 +18,58 @@ function wholeNumber (min: number, max: number, fallback: number): z.ZodType<num
   return z.preprocess(unsetIfEmpty, z.coerce.number({ error }).int({ error }).min(min, { error }).max(max, { error }).default(fallback))
 }
 
+/** The names proxy-addr knows, besides addresses and CIDR ranges. */
+const PROXY_RANGE_NAMES = new Set(['loopback', 'linklocal', 'uniquelocal'])
+
+function isProxyEntry (entry: string): boolean {
+  if (PROXY_RANGE_NAMES.has(entry)) return true
+  const [address = '', prefix, ...rest] = entry.split('/')
+  const family = isIP(address)
+  if (family === 0 || rest.length > 0) return false
+  return prefix == null || (/^\d{1,3}$/.test(prefix) && Number(prefix) <= (family === 4 ? 32 : 128))
+}
+
+const trustedProxiesSchema = z.preprocess(unsetIfEmpty, z.string().default(DEFAULT_TRUSTED_PROXIES))
+  .transform((value) => value.trim() === 'none' ? [] : value.split(',').map((entry) => entry.trim()).filter((entry) => entry !== ''))
+  .refine((entries) => entries.every(isProxyEntry), {
+    error: "must be 'none' or a comma-separated list of IP addresses, CIDR ranges (10.0.0.0/8) or loopback/linklocal/uniquelocal"
+  })
+
 const configSchema = z.object({
   HOST: z.preprocess(unsetIfEmpty, z.string().min(1).default('127.0.0.1')),
   PORT: wholeNumber(0, 65535, 9000),
   /** How often peers heartbeat; a peer that misses three intervals is expired. */
   HEARTBEAT_INTERVAL_MS: wholeNumber(10, 3_600_000, 5000),
-  LOG_LEVEL: z.preprocess(unsetIfEmpty, z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'))
+  LOG_LEVEL: z.preprocess(unsetIfEmpty, z.enum(LOG_LEVELS).default('info')),
+  CLUSTER_SECRET: z.preprocess(unsetIfEmpty, z.string({
+    error: 'required: the secret every member of the network shares (at least 32 characters, e.g. `openssl rand -hex 32`)'
+  }).pipe(clusterSecretSchema)),
+  /** How long a transfer ticket the central hands out stays good. */
+  TICKET_TTL_MS: wholeNumber(1000, 86_400_000, DEFAULT_TICKET_TTL_MS),
+  /** Requests a minute per client IP (public routes, failed authentications) and per member (signed routes). */
+  RATE_LIMIT_PER_MINUTE: wholeNumber(1, 1_000_000, DEFAULT_RATE_LIMIT_PER_MINUTE),
+  /** Proxies whose X-Forwarded-For / X-Forwarded-Proto headers are believed. */
+  TRUSTED_PROXIES: trustedProxiesSchema
 })
 
 export interface CentralConfig {
   host: string
   port: number
   heartbeatIntervalMs: number
-  logLevel: 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent'
+  logLevel: typeof LOG_LEVELS[number]
+  /** Never log it, never put it in a message. */
+  clusterSecret: string
+  ticketTtlMs: number
+  rateLimitPerMinute: number
+  /** Addresses or ranges; empty: trust no proxy. */
+  trustedProxies: string[]
 }
 
 /** Parses the environment once; throws one error whose message lists every bad variable. */
 export function loadConfig (env: NodeJS.ProcessEnv = process.env): CentralConfig {
   const parsed = configSchema.safeParse(env)
   if (!parsed.success) {
+    // Only the variable's name and the schema's fixed message: an issue's input (the secret) is never shown.
     const lines = parsed.error.issues.map((issue) => `  ${issue.path.join('.')}: ${issue.message}`)
     throw new Error(`invalid central-server configuration:\n${lines.join('\n')}`)
   }
@@ -35,6 +77,10 @@ export function loadConfig (env: NodeJS.ProcessEnv = process.env): CentralConfig
     host: parsed.data.HOST,
     port: parsed.data.PORT,
     heartbeatIntervalMs: parsed.data.HEARTBEAT_INTERVAL_MS,
-    logLevel: parsed.data.LOG_LEVEL
+    logLevel: parsed.data.LOG_LEVEL,
+    clusterSecret: parsed.data.CLUSTER_SECRET,
+    ticketTtlMs: parsed.data.TICKET_TTL_MS,
+    rateLimitPerMinute: parsed.data.RATE_LIMIT_PER_MINUTE,
+    trustedProxies: parsed.data.TRUSTED_PROXIES
   }
 }

@@ -33,3 +33,14 @@ export const BadRequestError = createError<'CENTRAL_BAD_REQUEST', 400, [string]>
 
 export const InternalError = createError<'CENTRAL_INTERNAL', 500>(
   'CENTRAL_INTERNAL', 'internal error in the central directory', 500)
+
+/** The request is not signed with the cluster secret (missing, wrong, stale or tampered signature). */
+export const UnauthenticatedError = createError<'CENTRAL_UNAUTHENTICATED', 401, [string]>(
+  'CENTRAL_UNAUTHENTICATED', '%s', 401)
+
+/** A member signed a request about another peer: a peer speaks only for itself. */
+export const ForbiddenError = createError<'CENTRAL_FORBIDDEN', 403, [string, string]>(
+  'CENTRAL_FORBIDDEN', "member '%s' may not speak for peer '%s'", 403)
+
+export const RateLimitedError = createError<'CENTRAL_RATE_LIMITED', 429, [string]>(
+  'CENTRAL_RATE_LIMITED', 'too many requests; retry in %s', 429)

@@ -17,7 +17,7 @@ async function main (): Promise<void> {
     process.exit(1)
   }
 
-  const app = buildCentralApp({ config, logger: { level: config.logLevel, base: { service: 'central-server' } } })
+  const app = buildCentralApp({ config, clusterSecret: config.clusterSecret, logger: { level: config.logLevel, base: { service: 'central-server' } } })
   let sweeper: ExpirySweeper | null = null
   app.addHook('onClose', async () => { sweeper?.stop() })
 

@@ -1,27 +1,78 @@
-// loadConfig: defaults, environment values, and one error listing every bad variable.
+// loadConfig: defaults, environment values, and one error listing every bad variable (never the secret).
 import { describe, expect, it } from 'vitest'
 import { loadConfig } from '../src/config.js'
 
+const SECRET = 'a-long-enough-cluster-secret-for-the-tests-0123456789'
+
 describe('loadConfig', () => {
-  it('has defaults for everything', () => {
-    expect(loadConfig({})).toEqual({ host: '127.0.0.1', port: 9000, heartbeatIntervalMs: 5000, logLevel: 'info' })
-    expect(loadConfig({ PORT: '', LOG_LEVEL: '' })).toMatchObject({ port: 9000, logLevel: 'info' })
+  it('has defaults for everything but the cluster secret', () => {
+    expect(loadConfig({ CLUSTER_SECRET: SECRET })).toEqual({
+      host: '127.0.0.1',
+      port: 9000,
+      heartbeatIntervalMs: 5000,
+      logLevel: 'info',
+      clusterSecret: SECRET,
+      ticketTtlMs: 300_000,
+      rateLimitPerMinute: 600,
+      trustedProxies: ['127.0.0.1', '::1']
+    })
+    expect(loadConfig({ CLUSTER_SECRET: SECRET, PORT: '', LOG_LEVEL: '', TRUSTED_PROXIES: '' }))
+      .toMatchObject({ port: 9000, logLevel: 'info', trustedProxies: ['127.0.0.1', '::1'] })
   })
 
   it('reads the environment', () => {
-    expect(loadConfig({ HOST: '0.0.0.0', PORT: '0', HEARTBEAT_INTERVAL_MS: '250', LOG_LEVEL: 'debug' }))
-      .toEqual({ host: '0.0.0.0', port: 0, heartbeatIntervalMs: 250, logLevel: 'debug' })
+    expect(loadConfig({
+      HOST: '0.0.0.0',
+      PORT: '0',
+      HEARTBEAT_INTERVAL_MS: '250',
+      LOG_LEVEL: 'debug',
+      CLUSTER_SECRET: SECRET,
+      TICKET_TTL_MS: '60000',
+      RATE_LIMIT_PER_MINUTE: '5',
+      TRUSTED_PROXIES: ' 10.0.0.0/8, 192.168.1.7 ,fd00::/8,loopback'
+    })).toEqual({
+      host: '0.0.0.0',
+      port: 0,
+      heartbeatIntervalMs: 250,
+      logLevel: 'debug',
+      clusterSecret: SECRET,
+      ticketTtlMs: 60_000,
+      rateLimitPerMinute: 5,
+      trustedProxies: ['10.0.0.0/8', '192.168.1.7', 'fd00::/8', 'loopback']
+    })
+    expect(loadConfig({ CLUSTER_SECRET: SECRET, TRUSTED_PROXIES: 'none' }).trustedProxies).toEqual([])
   })
 
   it('lists every bad variable in one error', () => {
-    let message = ''
-    try {
-      loadConfig({ PORT: '70000', HEARTBEAT_INTERVAL_MS: 'often', LOG_LEVEL: 'loud' })
-    } catch (err) {
-      message = (err as Error).message
+    const message = failure({
+      PORT: '70000', HEARTBEAT_INTERVAL_MS: 'often', LOG_LEVEL: 'loud', TICKET_TTL_MS: '5', RATE_LIMIT_PER_MINUTE: '0', TRUSTED_PROXIES: '10.0.0.1,proxy.example'
+    })
+    for (const name of ['PORT', 'HEARTBEAT_INTERVAL_MS', 'LOG_LEVEL', 'CLUSTER_SECRET', 'TICKET_TTL_MS', 'RATE_LIMIT_PER_MINUTE', 'TRUSTED_PROXIES']) {
+      expect(message).toContain(name)
     }
-    expect(message).toContain('PORT')
-    expect(message).toContain('HEARTBEAT_INTERVAL_MS')
-    expect(message).toContain('LOG_LEVEL')
+  })
+
+  it('requires a cluster secret of at least 32 characters and never shows it', () => {
+    expect(failure({})).toMatch(/CLUSTER_SECRET: required/)
+    expect(failure({ CLUSTER_SECRET: '' })).toMatch(/CLUSTER_SECRET: required/)
+    const short = 'hunter2-is-my-secret'
+    const message = failure({ CLUSTER_SECRET: short })
+    expect(message).toMatch(/CLUSTER_SECRET: .*at least 32 characters/)
+    expect(message).not.toContain(short)
+  })
+
+  it('refuses malformed proxy lists', () => {
+    for (const proxies of ['10.0.0.0/33', '::1/129', '1.2.3.4/8/1', 'localhost', '10.0.0.1, 300.0.0.1']) {
+      expect(failure({ CLUSTER_SECRET: SECRET, TRUSTED_PROXIES: proxies }), proxies).toContain('TRUSTED_PROXIES')
+    }
   })
 })
+
+function failure (env: NodeJS.ProcessEnv): string {
+  try {
+    loadConfig(env)
+  } catch (err) {
+    return (err as Error).message
+  }
+  throw new Error('loadConfig accepted the environment')
+}

@@ -1,7 +1,7 @@
 // Builds the peer's web client (page, uploads, downloads) from its components; never listens
 // (server.ts does, tests inject).
 import multipart from '@fastify/multipart'
-import { createCentralClient, createPeerFilesClient } from '@p2p/proto'
+import { createCentralClient, createPeerFilesClient, deriveClusterKeys } from '@p2p/proto'
 import type { CentralClient } from '@p2p/proto'
 import Fastify from 'fastify'
 import type { FastifyInstance, FastifyServerOptions } from 'fastify'
@@ -21,8 +21,8 @@ import type { ConnectPeer } from './transfers/peer-connector.js'
 const MAX_PARAM_LENGTH = 1024
 
 export interface ClientAppOptions {
-  config: Pick<ClientConfig, 'centralUrl' | 'maxUploadBytes' | 'peerName'>
-  /** Default: createCentralClient({ baseUrl: config.centralUrl }). */
+  config: Pick<ClientConfig, 'centralUrl' | 'maxUploadBytes' | 'peerName' | 'clusterSecret'> & Partial<Pick<ClientConfig, 'trustedProxies'>>
+  /** Default: createCentralClient for config.centralUrl, signing as `pclient:<peerName>`. */
   central?: CentralClient
   /** Default: createPeerFilesClient from @p2p/proto. */
   connectPeer?: ConnectPeer
@@ -36,6 +36,8 @@ export function buildClientApp (options: ClientAppOptions): FastifyInstance {
     routerOptions: { maxParamLength: MAX_PARAM_LENGTH, ignoreTrailingSlash: true },
     // Lets a request id follow one transfer across services.
     requestIdHeader: 'x-request-id',
+    // X-Forwarded-* is believed only from this machine's own proxy.
+    trustProxy: options.config.trustedProxies ?? ['127.0.0.1', '::1'],
     // Errors raised before routing (a malformed URL) get the same body as every other error.
     frameworkErrors: (err, request, reply) => { void sendError(err, request, reply) }
   })
@@ -43,7 +45,10 @@ export function buildClientApp (options: ClientAppOptions): FastifyInstance {
   app.setSerializerCompiler(serializerCompiler)
 
   void app.register(servicesPlugin, {
-    central: options.central ?? createCentralClient({ baseUrl: options.config.centralUrl }),
+    central: options.central ?? createCentralClient({
+      baseUrl: options.config.centralUrl,
+      signer: { id: `pclient:${options.config.peerName ?? 'web'}`, key: deriveClusterKeys(options.config.clusterSecret).peerRequests }
+    }),
     connectPeer: options.connectPeer ?? createPeerFilesClient,
     settings: { maxUploadBytes: options.config.maxUploadBytes, peerName: options.config.peerName }
   })

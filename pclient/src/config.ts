@@ -1,5 +1,6 @@
 // The web client's configuration, read from the environment once and validated; nothing else reads process.env.
 import { z } from 'zod'
+import { clusterSecretSchema } from '@p2p/proto'
 import { parseByteSize } from './byte-size.js'
 
 // An empty variable (PORT=) means "use the default", not zero.
@@ -25,7 +26,11 @@ const configSchema = z.object({
   /** A label for this peer, shown on the page. */
   PEER_NAME: z.preprocess(unsetIfEmpty, z.string().max(100).optional()),
   MAX_UPLOAD_BYTES: z.preprocess(unsetIfEmpty, byteSizeSchema.default(2 ** 40)),
-  LOG_LEVEL: z.preprocess(unsetIfEmpty, z.enum(LOG_LEVELS).default('info'))
+  LOG_LEVEL: z.preprocess(unsetIfEmpty, z.enum(LOG_LEVELS).default('info')),
+  /** Proves to the central that this client belongs to the cluster; never shown or logged. */
+  CLUSTER_SECRET: clusterSecretSchema,
+  /** Addresses whose X-Forwarded-For is believed: the machine's own proxy. */
+  TRUSTED_PROXIES: z.preprocess(unsetIfEmpty, z.string().default('127.0.0.1,::1'))
 })
 
 export interface ClientConfig {
@@ -36,6 +41,8 @@ export interface ClientConfig {
   /** Largest upload request (its Content-Length) the client accepts. */
   maxUploadBytes: number
   logLevel: typeof LOG_LEVELS[number]
+  clusterSecret: string
+  trustedProxies: string[]
 }
 
 /** Parses the environment once; throws one error whose message lists every bad variable. */
@@ -51,6 +58,8 @@ export function loadConfig (env: NodeJS.ProcessEnv = process.env): ClientConfig 
     centralUrl: parsed.data.CENTRAL_URL,
     peerName: parsed.data.PEER_NAME ?? null,
     maxUploadBytes: parsed.data.MAX_UPLOAD_BYTES,
-    logLevel: parsed.data.LOG_LEVEL
+    logLevel: parsed.data.LOG_LEVEL,
+    clusterSecret: parsed.data.CLUSTER_SECRET,
+    trustedProxies: parsed.data.TRUSTED_PROXIES.split(',').map((entry) => entry.trim()).filter((entry) => entry !== '')
   }
 }

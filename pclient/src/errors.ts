@@ -42,6 +42,18 @@ export const PeerUnreachableError = createError<'PCLIENT_PEER_UNREACHABLE', 502,
 export const DataLossError = createError<'PCLIENT_DATA_LOSS', 502, [string, Cause?]>(
   'PCLIENT_DATA_LOSS', '%s', 502)
 
+/** A Range the file cannot satisfy; the answer carries a Content-Range with the size (RFC 9110, 15.5.17). */
+const RangeNotSatisfiableBase = createError<'PCLIENT_RANGE_NOT_SATISFIABLE', 416, [string]>(
+  'PCLIENT_RANGE_NOT_SATISFIABLE', '%s', 416)
+
+export class RangeNotSatisfiableError extends RangeNotSatisfiableBase {
+  readonly headers: Readonly<Record<string, string>>
+  constructor (message: string, readonly size: number) {
+    super(message)
+    this.headers = { 'content-range': `bytes */${size}`, 'accept-ranges': 'bytes' }
+  }
+}
+
 /** A peer refused a request as malformed (gRPC INVALID_ARGUMENT). */
 export const PeerRefusedError = createError<'PCLIENT_PEER_REFUSED', 400, [string, Cause?]>(
   'PCLIENT_PEER_REFUSED', '%s', 400)
@@ -78,6 +90,8 @@ export const InternalError = createError<'PCLIENT_INTERNAL', 500, [Cause?]>(
 export interface ClientError extends Error {
   code: string
   statusCode: number
+  /** Headers the error response must carry (e.g. Content-Range on a 416). */
+  headers?: Readonly<Record<string, string>>
 }
 
 export function isClientError (err: unknown): err is ClientError {

@@ -1,5 +1,9 @@
 import { describe, expect, it } from 'vitest'
-import { loadConfig } from '../src/config.js'
+import { loadConfig as load } from '../src/config.js'
+
+const SECRET = 'k'.repeat(64)
+/** Every test but the one about the secret passes a valid one. */
+const loadConfig = (env: NodeJS.ProcessEnv): ReturnType<typeof load> => load({ CLUSTER_SECRET: SECRET, ...env })
 
 describe('loadConfig', () => {
   it('has defaults for everything', () => {
@@ -9,7 +13,9 @@ describe('loadConfig', () => {
       centralUrl: 'http://127.0.0.1:8000',
       peerName: null,
       maxUploadBytes: 2 ** 40,
-      logLevel: 'info'
+      logLevel: 'info',
+      clusterSecret: SECRET,
+      trustedProxies: ['127.0.0.1', '::1']
     })
   })
 
@@ -18,7 +24,7 @@ describe('loadConfig', () => {
       HOST: '0.0.0.0', PORT: '0', CENTRAL_URL: 'http://central:8000', PEER_NAME: 'peer one', MAX_UPLOAD_BYTES: '500MiB', LOG_LEVEL: 'debug'
     })
     expect(config).toEqual({
-      host: '0.0.0.0', port: 0, centralUrl: 'http://central:8000', peerName: 'peer one', maxUploadBytes: 500 * 2 ** 20, logLevel: 'debug'
+      host: '0.0.0.0', port: 0, centralUrl: 'http://central:8000', peerName: 'peer one', maxUploadBytes: 500 * 2 ** 20, logLevel: 'debug', clusterSecret: SECRET, trustedProxies: ['127.0.0.1', '::1']
     })
     expect(loadConfig({ MAX_UPLOAD_BYTES: '1048576' }).maxUploadBytes).toBe(1048576)
   })
@@ -35,6 +41,18 @@ describe('loadConfig', () => {
       message = (err as Error).message
     }
     for (const name of ['PORT', 'CENTRAL_URL', 'MAX_UPLOAD_BYTES', 'LOG_LEVEL']) expect(message).toContain(name)
+  })
+
+  it('requires a cluster secret of at least 32 characters, without echoing it', () => {
+    expect(() => load({})).toThrow(/CLUSTER_SECRET/)
+    let message = ''
+    try {
+      load({ CLUSTER_SECRET: 'short-secret-value' })
+    } catch (err) {
+      message = (err as Error).message
+    }
+    expect(message).toContain('CLUSTER_SECRET')
+    expect(message).not.toContain('short-secret-value')
   })
 
   it('refuses a zero upload limit', () => {

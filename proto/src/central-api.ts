@@ -84,11 +84,26 @@ export const placementBodySchema = z.object({
   size: byteCountSchema
 })
 
+/** A signed, short-lived permission for one transfer; sent to the pserver in gRPC metadata. */
+const ticketSchema = z.string().min(1).max(4096)
+
 export const placementResponseSchema = z.object({
   name: fileNameSchema,
   size: byteCountSchema,
   peerId: peerIdSchema,
-  grpcAddress: grpcAddressSchema
+  grpcAddress: grpcAddressSchema,
+  /**
+   * An upload ticket for exactly this name and at most this size, good only at peerId. The central
+   * always sends one; it is optional in the type only so the directory's own placement logic, which
+   * runs before the ticket is signed, can share this schema.
+   */
+  ticket: ticketSchema.optional()
+})
+
+/** Where to download a file from: its view, plus a download ticket good at every listed holder. */
+export const locateResponseSchema = fileViewSchema.extend({
+  /** Always sent by the central; optional in the type for the same reason as the placement's. */
+  ticket: ticketSchema.optional()
 })
 
 export const healthResponseSchema = z.object({
@@ -112,6 +127,7 @@ export type Lease = z.infer<typeof leaseSchema>
 export type PeerView = z.infer<typeof peerViewSchema>
 export type Holder = z.infer<typeof holderSchema>
 export type FileView = z.infer<typeof fileViewSchema>
+export type LocatedFile = z.infer<typeof locateResponseSchema>
 export type PlacementBody = z.infer<typeof placementBodySchema>
 export type Placement = z.infer<typeof placementResponseSchema>
 export type HealthResponse = z.infer<typeof healthResponseSchema>
@@ -124,6 +140,11 @@ export const CentralErrorCode = {
   NoRoom: 'CENTRAL_NO_ROOM',
   PeerUnknown: 'CENTRAL_PEER_UNKNOWN',
   Validation: 'CENTRAL_VALIDATION',
+  /** The request is not signed by a cluster member (401). */
+  Unauthenticated: 'CENTRAL_UNAUTHENTICATED',
+  /** A member tried to speak for another peer (403). */
+  Forbidden: 'CENTRAL_FORBIDDEN',
+  RateLimited: 'CENTRAL_RATE_LIMITED',
   RouteNotFound: 'CENTRAL_ROUTE_NOT_FOUND',
   Internal: 'CENTRAL_INTERNAL'
 } as const

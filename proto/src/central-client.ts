@@ -3,10 +3,11 @@
 import type { z } from 'zod'
 import {
   errorBodySchema, healthResponseSchema, leaseSchema, listFilesResponseSchema, listPeersResponseSchema,
-  fileViewSchema, placementResponseSchema
+  locateResponseSchema, placementResponseSchema
 } from './central-api.js'
+import { signRequest } from './auth/request-signature.js'
 import type {
-  AnnounceFileBody, FileView, HealthResponse, HeartbeatBody, Lease, PeerView, Placement, PlacementBody, RegisterPeerBody
+  AnnounceFileBody, FileView, HealthResponse, HeartbeatBody, Lease, LocatedFile, PeerView, Placement, PlacementBody, RegisterPeerBody
 } from './central-api.js'
 
 /** The central answered with an error: `code` is its stable error code (see CentralErrorCode). */
@@ -34,7 +35,8 @@ export interface CentralClient {
   leave: (peerId: string) => Promise<void>
   listPeers: () => Promise<PeerView[]>
   listFiles: () => Promise<FileView[]>
-  locate: (name: string) => Promise<FileView>
+  /** Holders of the file, least loaded first, with a download ticket good at each of them. */
+  locate: (name: string) => Promise<LocatedFile>
   place: (body: PlacementBody) => Promise<Placement>
   health: () => Promise<HealthResponse>
 }
@@ -44,6 +46,11 @@ export interface CentralClientOptions {
   baseUrl: string
   /** Per-request timeout. */
   timeoutMs?: number
+  /**
+   * Signs every request as this cluster member (key: deriveClusterKeys(secret).peerRequests). The
+   * central refuses unsigned requests to every route that changes the directory or hands out tickets.
+   */
+  signer?: { id: string, key: Uint8Array }
 }
 
 export function createCentralClient (options: CentralClientOptions): CentralClient {
@@ -52,11 +59,16 @@ export function createCentralClient (options: CentralClientOptions): CentralClie
 
   async function call<T> (method: string, path: string, body: unknown, schema: z.ZodType<T> | null): Promise<T> {
     let response: Response
+    const payload = body === undefined ? undefined : JSON.stringify(body)
+    const headers: Record<string, string> = payload === undefined ? {} : { 'content-type': 'application/json' }
+    if (options.signer != null) {
+      Object.assign(headers, signRequest(options.signer.key, { signer: options.signer.id, method, path, body: payload ?? '' }))
+    }
     try {
       response = await fetch(baseUrl + path, {
         method,
-        headers: body === undefined ? {} : { 'content-type': 'application/json' },
-        body: body === undefined ? undefined : JSON.stringify(body),
+        headers,
+        body: payload,
         signal: AbortSignal.timeout(timeoutMs)
       })
     } catch (err) {
@@ -86,7 +98,7 @@ export function createCentralClient (options: CentralClientOptions): CentralClie
     leave: async (peerId) => { await call('DELETE', peerPath(peerId), undefined, null) },
     listPeers: async () => (await call('GET', '/peers', undefined, listPeersResponseSchema)).peers,
     listFiles: async () => (await call('GET', '/files', undefined, listFilesResponseSchema)).files,
-    locate: async (name) => await call('GET', `/files/${encodeURIComponent(name)}`, undefined, fileViewSchema),
+    locate: async (name) => await call('GET', `/files/${encodeURIComponent(name)}`, undefined, locateResponseSchema),
     place: async (body) => await call('POST', '/placements', body, placementResponseSchema),
     health: async () => await call('GET', '/health', undefined, healthResponseSchema)
   }

@@ -6,6 +6,7 @@ import * as protoLoader from '@grpc/proto-loader'
 import type { ProtoGrpcType } from './generated/filesharing.js'
 import type { PeerFilesClient } from './generated/filesharing/v1/PeerFiles.js'
 import { grpcChannelOptions } from './grpc-options.js'
+import { TICKET_METADATA_KEY } from './auth/transfer-tickets.js'
 
 const PROTO_PATH = fileURLToPath(new URL('../filesharing.proto', import.meta.url))
 
@@ -27,8 +28,24 @@ export function loadFileSharingProto (): ProtoGrpcType {
   return cached
 }
 
+export interface PeerFilesClientOptions {
+  /** A transfer ticket from the central, sent in the metadata of every call made through this client. */
+  ticket?: string
+}
+
 /** A client for one peer's file service at `address` (host:port), with the project's channel options. */
-export function createPeerFilesClient (address: string): PeerFilesClient {
+export function createPeerFilesClient (address: string, options: PeerFilesClientOptions = {}): PeerFilesClient {
   const { PeerFiles } = loadFileSharingProto().filesharing.v1
-  return new PeerFiles(address, grpc.credentials.createInsecure(), grpcChannelOptions)
+  const { ticket } = options
+  const interceptors = ticket == null ? [] : [ticketInterceptor(ticket)]
+  return new PeerFiles(address, grpc.credentials.createInsecure(), { ...grpcChannelOptions, interceptors })
+}
+
+function ticketInterceptor (ticket: string): grpc.Interceptor {
+  return (callOptions, nextCall) => new grpc.InterceptingCall(nextCall(callOptions), {
+    start (metadata, listener, next) {
+      metadata.set(TICKET_METADATA_KEY, ticket)
+      next(metadata, listener)
+    }
+  })
 }

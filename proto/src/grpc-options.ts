@@ -4,6 +4,13 @@ import type { ChannelOptions } from '@grpc/grpc-js'
 /** Bytes per Download/Upload chunk message: large enough to amortise framing, small enough for flat memory. */
 export const CHUNK_BYTES = 256 * 1024
 
+/**
+ * Files are verified in pieces of this size: a downloader checks each piece against the holder's
+ * piece hashes before handing it on, so it never buffers more than one piece per source. With 32-byte
+ * hashes, the FileInfo message (4 MiB at most) covers files up to 512 GiB.
+ */
+export const PIECE_BYTES = 4 * 1024 * 1024
+
 /** Largest gRPC message either side accepts: one chunk plus framing headroom. */
 export const MAX_MESSAGE_BYTES = 4 * 1024 * 1024
 

@@ -44,6 +44,14 @@ export function createProxyServer (components: ProxyComponents): http.Server {
   // Node's default 5-minute request timeout would cut off large uploads, so it is off; idle
   // connections are bounded by the socket timeout instead, and clients that trickle their headers by
   // headersTimeout (checked every second rather than Node's default 30 s).
+  // An upstream that cuts its response short (a download whose bytes failed verification, a crash)
+  // must cut the client's response too; otherwise the client waits forever for the missing bytes.
+  proxy.on('proxyRes', (proxyRes, _req, res) => {
+    proxyRes.on('close', () => {
+      if (!proxyRes.complete) res.destroy()
+    })
+  })
+
   const server = http.createServer({
     requestTimeout: 0,
     headersTimeout: components.headersTimeoutMs,

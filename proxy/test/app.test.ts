@@ -119,16 +119,39 @@ describe('proxy', () => {
     // Keep sending one header line at a time, never finishing the request; bounded to 40 lines.
     let lines = 0
     const trickle = setInterval(() => {
-      if (lines++ < 40 && !socket.destroyed) socket.write(`X-Slow-${lines}: 1\r\n`)
+      if (lines++ < 40 && socket.writable) socket.write(`X-Slow-${lines}: 1\r\n`, () => {})
     }, 200)
     let raw = ''
     socket.on('data', (chunk: Buffer) => { raw += chunk.toString('utf8') })
     socket.on('error', () => {})
-    await once(socket, 'close')
+    // Not events.once: it would reject on the EPIPE a last trickled line may meet.
+    await new Promise((resolve) => socket.once('close', resolve))
     clearInterval(trickle)
     // Node answers 408 before closing; what matters is that the request never reached the upstream
     // and the connection was closed long before the 40 lines were sent.
     expect(lines).toBeLessThan(40)
     expect(raw).not.toContain('"method"')
+  })
+})
+
+describe('proxy, upstream failures mid-response', () => {
+  it('cuts the client off when the upstream cuts its response short', async () => {
+    // An upstream that promises 1 MiB, sends 1 KiB and dies.
+    const upstreamPort = await listen(http.createServer((_req, res) => {
+      res.writeHead(200, { 'content-length': String(1024 * 1024) })
+      res.write(Buffer.alloc(1024))
+      setTimeout(() => res.destroy(), 50)
+    }))
+    const proxyPort = await startProxy(upstreamPort)
+    const outcome = await new Promise<{ bytes: number, error: boolean }>((resolve) => {
+      http.get(`http://127.0.0.1:${proxyPort}/`, (res) => {
+        let bytes = 0
+        res.on('data', (chunk: Buffer) => { bytes += chunk.length })
+        res.on('error', () => { resolve({ bytes, error: true }) })
+        res.on('aborted', () => { resolve({ bytes, error: true }) })
+        res.on('end', () => { resolve({ bytes, error: false }) })
+      })
+    })
+    expect(outcome).toEqual({ bytes: 1024, error: true })
   })
 })

@@ -5,9 +5,12 @@ import type { Logger } from 'pino'
 import { grpcServerOptions, loadFileSharingProto } from '@p2p/proto'
 import type { CentralClient, PeerFilesHandlers } from '@p2p/proto'
 import { createAnnouncer } from './announcer.js'
+import type { TicketGate } from './auth/ticket-gate.js'
 import type { Announcer, AnnouncerComponents } from './announcer.js'
 import { formatHostPort } from './config.js'
+import { enlargeServerReceiveWindow } from './flow-control.js'
 import { createDownloadHandler } from './handlers/download.js'
+import { createGetFileInfoHandler } from './handlers/get-file-info.js'
 import { createStatHandler } from './handlers/stat.js'
 import { createUploadHandler } from './handlers/upload.js'
 import type { FileStore } from './store/file-store.js'
@@ -22,6 +25,8 @@ export interface PeerServerComponents {
   store: FileStore
   central: AnnouncerComponents['central']
   peerId: string
+  /** Admits only transfers the central signed a ticket for. */
+  tickets: TicketGate
   logger: Logger
   uploadIdleTimeoutMs?: number
   announcer?: Pick<AnnouncerComponents, 'retryMs' | 'maxRetryMs' | 'leaveTimeoutMs'>
@@ -36,15 +41,21 @@ export interface PeerServer {
 }
 
 export function createPeerServer (components: PeerServerComponents): PeerServer {
-  const { store, central, peerId, logger } = components
+  const { store, central, peerId, tickets, logger } = components
   const transfers = createTransfers()
   const announcer = createAnnouncer({ central, store, transfers, peerId, logger, ...components.announcer })
   const handlers: PeerFilesHandlers = {
-    Download: createDownloadHandler({ store, transfers, logger }),
-    Upload: createUploadHandler({ store, transfers, announcer, peerId, logger, idleTimeoutMs: components.uploadIdleTimeoutMs }),
+    Download: createDownloadHandler({ store, transfers, tickets, logger }),
+    GetFileInfo: createGetFileInfoHandler({ store, tickets, logger }),
+    Upload: createUploadHandler({ store, transfers, announcer, peerId, tickets, logger, idleTimeoutMs: components.uploadIdleTimeoutMs }),
     Stat: createStatHandler({ store, transfers, peerId, logger })
   }
   const grpcServer = new grpc.Server(grpcServerOptions)
+  // grpc-js honours this option on clients only; the server gets the same window by hand.
+  const window = grpcServerOptions['grpc-node.flow_control_window']
+  if (typeof window === 'number' && !enlargeServerReceiveWindow(grpcServer, window)) {
+    logger.warn('cannot enlarge the HTTP/2 receive window of this grpc-js version; uploads will be slower')
+  }
   grpcServer.addService(loadFileSharingProto().filesharing.v1.PeerFiles.service, handlers)
 
   let closing: Promise<void> | null = null

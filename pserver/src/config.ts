@@ -2,7 +2,7 @@
 // reported in one readable error.
 import path from 'node:path'
 import { z } from 'zod'
-import { grpcAddressSchema, peerIdSchema } from '@p2p/proto'
+import { grpcAddressSchema, peerIdSchema, clusterSecretSchema } from '@p2p/proto'
 
 const UNITS: Record<string, number> = {
   b: 1,
@@ -43,7 +43,9 @@ const envSchema = z.object({
     }
     return bytes
   }),
-  LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info')
+  LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+  /** Proves membership to the central and verifies the central's tickets; never logged. */
+  CLUSTER_SECRET: clusterSecretSchema
 })
 
 /** A wildcard bind address cannot be dialled from elsewhere, so the peer must be told what to announce. */
@@ -65,6 +67,7 @@ export interface PeerConfig {
   centralUrl: string
   capacityBytes: number
   logLevel: string
+  clusterSecret: string
 }
 
 export class ConfigError extends Error {
@@ -90,7 +93,8 @@ export function loadConfig (env: NodeJS.ProcessEnv = process.env): PeerConfig {
     advertiseAddress: e.ADVERTISE_ADDRESS,
     centralUrl: e.CENTRAL_URL,
     capacityBytes: e.CAPACITY_BYTES,
-    logLevel: e.LOG_LEVEL
+    logLevel: e.LOG_LEVEL,
+    clusterSecret: e.CLUSTER_SECRET
   }
 }
 

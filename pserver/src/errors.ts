@@ -14,7 +14,13 @@ export const PEER_ERROR_STATUS = {
   PEER_OUT_OF_RANGE: status.OUT_OF_RANGE,
   PEER_SIZE_MISMATCH: status.DATA_LOSS,
   PEER_HASH_MISMATCH: status.DATA_LOSS,
+  /** The upload's stream ended without its end message: the sender was cut off. */
+  PEER_INCOMPLETE_UPLOAD: status.DATA_LOSS,
   PEER_CANCELLED: status.CANCELLED,
+  /** No ticket, or one the cluster did not sign, or one that expired. */
+  PEER_UNAUTHENTICATED: status.UNAUTHENTICATED,
+  /** A genuine ticket used for another peer, file, size or kind of transfer. */
+  PEER_FORBIDDEN: status.PERMISSION_DENIED,
   PEER_INTERNAL: status.INTERNAL
 } as const satisfies Record<string, status>
 

@@ -1,7 +1,8 @@
 // Runs a pserver: loads config, prepares storage, listens for gRPC, registers with the central, and
 // shuts down gracefully on SIGINT/SIGTERM.
 import closeWithGrace from 'close-with-grace'
-import { createCentralClient } from '@p2p/proto'
+import { createCentralClient, deriveClusterKeys } from '@p2p/proto'
+import { createTicketGate } from './auth/ticket-gate.js'
 import { bindServer, createPeerServer } from './app.js'
 import { ConfigError, advertiseAddressFor, formatHostPort, loadConfig } from './config.js'
 import type { PeerConfig } from './config.js'
@@ -18,8 +19,10 @@ async function main (config: PeerConfig): Promise<void> {
     const peerId = await loadOrCreatePeerId(config.dataDir, config.peerId)
     const store = createDiskFileStore({ dataDir: config.dataDir, capacityBytes: config.capacityBytes, seedDir: config.seedDir, logger })
     await store.start()
-    const central = createCentralClient({ baseUrl: config.centralUrl, timeoutMs: 5_000 })
-    const peer = createPeerServer({ store, central, peerId, logger })
+    const keys = deriveClusterKeys(config.clusterSecret)
+    const central = createCentralClient({ baseUrl: config.centralUrl, timeoutMs: 5_000, signer: { id: peerId, key: keys.peerRequests } })
+    const tickets = createTicketGate({ peerId, ticketKey: keys.transferTickets })
+    const peer = createPeerServer({ store, central, peerId, tickets, logger })
     const port = await bindServer(peer.grpcServer, config.grpcHost, config.grpcPort)
     logger.info({ address: formatHostPort(config.grpcHost, port) }, 'listening')
 

@@ -1,6 +1,10 @@
 import path from 'node:path'
 import { describe, expect, it } from 'vitest'
-import { ConfigError, advertiseAddressFor, loadConfig, parseByteSize } from '../src/config.js'
+import { ConfigError, advertiseAddressFor, loadConfig as load, parseByteSize } from '../src/config.js'
+
+const SECRET = 'k'.repeat(64)
+/** Every test but the one about the secret passes a valid one. */
+const loadConfig = (env: NodeJS.ProcessEnv): ReturnType<typeof load> => load({ CLUSTER_SECRET: SECRET, ...env })
 
 describe('parseByteSize', () => {
   it.each([
@@ -23,6 +27,12 @@ describe('parseByteSize', () => {
 })
 
 describe('loadConfig', () => {
+  it('requires a cluster secret, and never echoes a bad one', () => {
+    expect(() => load({})).toThrow(/CLUSTER_SECRET/)
+    expect(() => load({ CLUSTER_SECRET: 'too-short-secret' })).toThrow(/CLUSTER_SECRET/)
+    expect(() => load({ CLUSTER_SECRET: 'too-short-secret' })).not.toThrow(/too-short-secret/)
+  })
+
   it('applies the documented defaults', () => {
     expect(loadConfig({})).toEqual({
       peerId: undefined,
@@ -33,7 +43,8 @@ describe('loadConfig', () => {
       advertiseAddress: undefined,
       centralUrl: 'http://127.0.0.1:8000',
       capacityBytes: 10 * 2 ** 30,
-      logLevel: 'info'
+      logLevel: 'info',
+      clusterSecret: SECRET
     })
   })
 
@@ -51,7 +62,8 @@ describe('loadConfig', () => {
       advertiseAddress: 'peer-a.example:50051',
       centralUrl: 'http://central:8000',
       capacityBytes: 500 * 2 ** 20,
-      logLevel: 'debug'
+      logLevel: 'debug',
+      clusterSecret: SECRET
     })
   })
 

@@ -26,7 +26,10 @@ describe('toGrpcError', () => {
       PEER_OUT_OF_RANGE: status.OUT_OF_RANGE,
       PEER_SIZE_MISMATCH: status.DATA_LOSS,
       PEER_HASH_MISMATCH: status.DATA_LOSS,
+      PEER_INCOMPLETE_UPLOAD: status.DATA_LOSS,
       PEER_CANCELLED: status.CANCELLED,
+      PEER_UNAUTHENTICATED: status.UNAUTHENTICATED,
+      PEER_FORBIDDEN: status.PERMISSION_DENIED,
       PEER_INTERNAL: status.INTERNAL
     })
   })

@@ -1,6 +1,7 @@
 // A whole network on one machine: the central machine (central-server behind its proxy) and N peer
 // machines (pserver + pclient behind a proxy each), every one a real process. `npm start` runs it on
 // the fixed ports of the README; the end-to-end tests run it on ports the OS picks.
+import { randomBytes } from 'node:crypto'
 import { mkdir } from 'node:fs/promises'
 import path from 'node:path'
 import { REPO_ROOT, startService } from './service-process.js'
@@ -43,6 +44,8 @@ export interface LocalNetworkOptions {
   /** Files every peer shares at start; the repository's files/ by default, null for none. */
   seedDir?: string | null
   logLevel?: string
+  /** The secret every member shares; a fresh random one per network by default. */
+  clusterSecret?: string
 }
 
 export interface CentralMachine {
@@ -66,9 +69,12 @@ export interface PeerMachine {
   proxy: ServiceProcess
   /** Stops this peer's processes (SIGTERM: graceful, or SIGKILL: a crash). */
   stop: (signal?: NodeJS.Signals) => Promise<void>
+  /** Stops the pserver with `signal` and starts it again on the same port and data folder. */
+  restartPserver: (signal?: NodeJS.Signals) => Promise<void>
 }
 
 export interface LocalNetwork {
+  clusterSecret: string
   central: CentralMachine
   peers: PeerMachine[]
   stop: () => Promise<void>
@@ -80,13 +86,15 @@ export async function startLocalNetwork (options: LocalNetworkOptions): Promise<
   const logDir = path.join(options.dataRoot, 'logs')
   await mkdir(logDir, { recursive: true })
   const logLevel = options.logLevel ?? 'info'
+  // Each local network is its own cluster: a new secret every time, never written anywhere.
+  const clusterSecret = options.clusterSecret ?? randomBytes(32).toString('hex')
   const started: ServiceProcess[] = []
 
   const run = async (service: ServiceName, label: string, env: Record<string, string>): Promise<ServiceProcess> => {
     const proc = await startService({
       service,
       label,
-      env: { LOG_LEVEL: logLevel, HOST, ...env },
+      env: { LOG_LEVEL: logLevel, HOST, CLUSTER_SECRET: clusterSecret, ...env },
       logFile: path.join(logDir, `${label.replace(/\s+/g, '-')}.log`)
     })
     started.push(proc)
@@ -100,6 +108,9 @@ export async function startLocalNetwork (options: LocalNetworkOptions): Promise<
   try {
     const centralEnv = {
       PORT: String(options.ports.central),
+      // Every client of a local network shares 127.0.0.1, so a per-address limit sized for the
+      // internet would throttle the whole network at once.
+      RATE_LIMIT_PER_MINUTE: '100000',
       ...(options.heartbeatIntervalMs != null ? { HEARTBEAT_INTERVAL_MS: String(options.heartbeatIntervalMs) } : {})
     }
     let centralServer = await run('central-server', 'central-server', centralEnv)
@@ -122,22 +133,25 @@ export async function startLocalNetwork (options: LocalNetworkOptions): Promise<
       const dataDir = path.join(options.dataRoot, id)
       await mkdir(dataDir, { recursive: true })
       const seedDir = options.seedDir === undefined ? path.join(REPO_ROOT, 'files') : options.seedDir
-      const [pserver, pclient] = await Promise.all([
-        run('pserver', `${id} pserver`, {
-          PEER_ID: id,
-          DATA_DIR: dataDir,
-          ...(seedDir != null ? { SEED_DIR: seedDir } : {}),
-          GRPC_HOST: HOST,
-          GRPC_PORT: String(options.ports.pserver(index)),
-          CENTRAL_URL: centralUrl,
-          CAPACITY_BYTES: options.capacity?.(index) ?? '10GiB'
-        }),
+      const pserverEnv = {
+        PEER_ID: id,
+        DATA_DIR: dataDir,
+        ...(seedDir != null ? { SEED_DIR: seedDir } : {}),
+        GRPC_HOST: HOST,
+        GRPC_PORT: String(options.ports.pserver(index)),
+        CENTRAL_URL: centralUrl,
+        CAPACITY_BYTES: options.capacity?.(index) ?? '10GiB'
+      }
+      const [firstPserver, pclient] = await Promise.all([
+        run('pserver', `${id} pserver`, pserverEnv),
         run('pclient', `${id} pclient`, {
           PORT: String(options.ports.pclient(index)),
           CENTRAL_URL: centralUrl,
           PEER_NAME: id
         })
       ])
+      // Replaced when the test restarts this peer's pserver.
+      let pserver = firstPserver
       const proxy = await run('proxy', `${id} proxy`, { PORT: String(options.ports.peerProxy(index)), UPSTREAM_URL: requireUrl(pclient) })
       await pserver.waitForLog((line) => line.msg === 'registered')
       const grpcAddress = pserver.address
@@ -148,17 +162,22 @@ export async function startLocalNetwork (options: LocalNetworkOptions): Promise<
         dataDir,
         url: requireUrl(proxy),
         grpcAddress,
-        pserver,
+        get pserver () { return pserver },
         pclient,
         proxy,
         stop: async (signal = 'SIGTERM') => {
           await Promise.all([pserver, pclient, proxy].map(async (proc) => await proc.stop(signal)))
+        },
+        restartPserver: async (signal = 'SIGTERM') => {
+          await pserver.stop(signal)
+          pserver = await run('pserver', `${id} pserver`, { ...pserverEnv, GRPC_PORT: grpcAddress.slice(grpcAddress.lastIndexOf(':') + 1) })
+          await pserver.waitForLog((line) => line.msg === 'registered')
         }
       }
     }
 
     const peers = await Promise.all(Array.from({ length: options.peers }, async (_, i) => await startPeer(i + 1)))
-    return { central, peers, stop: stopAll }
+    return { clusterSecret, central, peers, stop: stopAll }
   } catch (err) {
     await stopAll()
     throw err

@@ -15,7 +15,10 @@ const MAX_ISSUES_IN_MESSAGE = 5
 export const errorHandlerPlugin = fp(async (app: FastifyInstance) => {
   app.setErrorHandler(sendError)
 
-  app.setNotFoundHandler(async (request, reply) => {
+  // Unknown routes count against the per-IP rate limit too (when one is registered before this plugin),
+  // so scanning for routes is throttled like any other public request.
+  const preHandler = app.hasDecorator('rateLimit') ? app.rateLimit() : undefined
+  app.setNotFoundHandler(preHandler == null ? {} : { preHandler }, async (request, reply) => {
     const err = new RouteNotFoundError(request.method, request.url)
     return await reply.code(err.statusCode).send({ statusCode: err.statusCode, error: err.code, message: err.message })
   })

@@ -1,38 +1,48 @@
 // Peers' side of the directory: register (full state), heartbeat, announce one file, leave; and the peer list.
+// Every change is signed by the peer it is about (plugins/cluster-auth.ts); the list is public.
 import {
   announceFileBodySchema, errorBodySchema, heartbeatBodySchema, leaseSchema, listPeersResponseSchema,
   peerIdParamsSchema, registerPeerBodySchema
 } from '@p2p/proto'
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod'
 import { z } from 'zod'
+import { REGISTRATION_BODY_LIMIT_BYTES } from '../limits.js'
+import { clusterSecurity, peerErrorResponses } from '../plugins/cluster-auth.js'
 
 export const peerRoutes: FastifyPluginAsyncZod = async (app) => {
   app.post('/peers', {
+    bodyLimit: REGISTRATION_BODY_LIMIT_BYTES,
+    config: { signed: 'peer' },
     schema: {
       tags: ['peers'],
-      summary: 'Register a peer with its whole state; replaces anything known about it',
+      summary: 'Register a peer with its whole state; replaces anything known about it. Signed by that peer',
+      security: clusterSecurity,
       body: registerPeerBodySchema,
-      response: { 200: leaseSchema, 400: errorBodySchema }
+      response: { 200: leaseSchema, 400: errorBodySchema, 413: errorBodySchema, ...peerErrorResponses }
     }
   }, async (request) => await app.directory.register(request.body))
 
   app.put('/peers/:peerId/heartbeat', {
+    config: { signed: 'peer' },
     schema: {
       tags: ['peers'],
-      summary: 'Keep a peer alive and update its load; 404 CENTRAL_PEER_UNKNOWN means register again',
+      summary: 'Keep a peer alive and update its load; 404 CENTRAL_PEER_UNKNOWN means register again. Signed by that peer',
+      security: clusterSecurity,
       params: peerIdParamsSchema,
       body: heartbeatBodySchema,
-      response: { 200: leaseSchema, 400: errorBodySchema, 404: errorBodySchema }
+      response: { 200: leaseSchema, 400: errorBodySchema, 404: errorBodySchema, ...peerErrorResponses }
     }
   }, async (request) => await app.directory.heartbeat(request.params.peerId, request.body))
 
   app.post('/peers/:peerId/files', {
+    config: { signed: 'peer' },
     schema: {
       tags: ['peers'],
-      summary: 'Announce one new file on a peer; 404 CENTRAL_PEER_UNKNOWN means register again',
+      summary: 'Announce one new file on a peer; 404 CENTRAL_PEER_UNKNOWN means register again. Signed by that peer',
+      security: clusterSecurity,
       params: peerIdParamsSchema,
       body: announceFileBodySchema,
-      response: { 204: z.undefined(), 400: errorBodySchema, 404: errorBodySchema }
+      response: { 204: z.undefined(), 400: errorBodySchema, 404: errorBodySchema, ...peerErrorResponses }
     }
   }, async (request, reply) => {
     await app.directory.announce(request.params.peerId, request.body)
@@ -40,11 +50,13 @@ export const peerRoutes: FastifyPluginAsyncZod = async (app) => {
   })
 
   app.delete('/peers/:peerId', {
+    config: { signed: 'peer' },
     schema: {
       tags: ['peers'],
-      summary: 'A peer leaves: it and its files are forgotten (idempotent)',
+      summary: 'A peer leaves: it and its files are forgotten (idempotent). Signed by that peer',
+      security: clusterSecurity,
       params: peerIdParamsSchema,
-      response: { 204: z.undefined(), 400: errorBodySchema }
+      response: { 204: z.undefined(), 400: errorBodySchema, ...peerErrorResponses }
     }
   }, async (request, reply) => {
     await app.directory.leave(request.params.peerId)
@@ -55,7 +67,7 @@ export const peerRoutes: FastifyPluginAsyncZod = async (app) => {
     schema: {
       tags: ['peers'],
       summary: 'Every live peer, by peer id',
-      response: { 200: listPeersResponseSchema }
+      response: { 200: listPeersResponseSchema, 429: errorBodySchema }
     }
   }, async () => ({ peers: await app.directory.listPeers() }))
 }

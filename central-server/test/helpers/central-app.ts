@@ -1,12 +1,19 @@
-// Builds a central app for tests with a clock they move by hand, plus request shortcuts.
+// Builds a central app for tests with a clock they move by hand, plus request shortcuts that sign like
+// createCentralClient does (signRequest over the exact body sent), at the app's own clock.
+import { deriveClusterKeys, signRequest } from '@p2p/proto'
+import type { FileView, PeerView, RegisterPeerBody } from '@p2p/proto'
 import type { FastifyInstance, LightMyRequestResponse } from 'fastify'
-import type { RegisterPeerBody } from '@p2p/proto'
 import { buildCentralApp } from '../../src/app.js'
+import type { CentralAppOptions } from '../../src/app.js'
 import type { DirectoryStore } from '../../src/store/directory-store.js'
 import { createMemoryDirectoryStore } from '../../src/store/memory-directory-store.js'
 
 export const HEARTBEAT_INTERVAL_MS = 1000
 export const EXPIRES_AFTER_MS = 3 * HEARTBEAT_INTERVAL_MS
+export const TEST_CLUSTER_SECRET = 'test-cluster-secret-0123456789abcdef0123456789abcdef'
+export const TEST_KEYS = deriveClusterKeys(TEST_CLUSTER_SECRET)
+/** How the tests' stand-in for a pclient signs. */
+export const CLIENT_SIGNER = 'pclient:test'
 
 export interface ManualClock {
   now: () => number
@@ -24,16 +31,68 @@ export interface TestCentral {
   store: DirectoryStore
 }
 
-export function buildTestCentral (options: { reservationTtlMs?: number, store?: DirectoryStore } = {}): TestCentral {
+/** Each test app's clock, so the request helpers below sign at the app's "now". */
+const clocks = new WeakMap<FastifyInstance, ManualClock>()
+
+export interface TestCentralOptions {
+  reservationTtlMs?: number
+  store?: DirectoryStore
+  config?: Partial<CentralAppOptions['config']>
+  logger?: CentralAppOptions['logger']
+}
+
+export function buildTestCentral (options: TestCentralOptions = {}): TestCentral {
   const clock = createManualClock()
   const store = options.store ?? createMemoryDirectoryStore()
   const app = buildCentralApp({
-    config: { heartbeatIntervalMs: HEARTBEAT_INTERVAL_MS },
+    config: { heartbeatIntervalMs: HEARTBEAT_INTERVAL_MS, ...options.config },
+    clusterSecret: TEST_CLUSTER_SECRET,
     store,
     now: clock.now,
-    ...(options.reservationTtlMs == null ? {} : { reservationTtlMs: options.reservationTtlMs })
+    ...(options.reservationTtlMs == null ? {} : { reservationTtlMs: options.reservationTtlMs }),
+    ...(options.logger == null ? {} : { logger: options.logger })
   })
+  clocks.set(app, clock)
   return { app, clock, store }
+}
+
+export interface SignedRequest {
+  method: 'GET' | 'POST' | 'PUT' | 'DELETE'
+  url: string
+  /** Sent as JSON; a string is sent as it is (for malformed JSON). */
+  payload?: unknown
+  /** Who signs; null sends the request unsigned. */
+  signer: string | null
+  /** Default: the cluster's request key. */
+  key?: Uint8Array
+  /** Default: the app's clock. */
+  signedAt?: number
+  /** Signs these bytes instead of the payload (a body changed after signing). */
+  signedBody?: string
+  /** Signs this path instead of the url (a path changed after signing). */
+  signedPath?: string
+  /** Signs this method instead of the one sent. */
+  signedMethod?: string
+  headers?: Record<string, string>
+  remoteAddress?: string
+}
+
+export async function send (app: FastifyInstance, request: SignedRequest): Promise<LightMyRequestResponse> {
+  const body = request.payload === undefined ? undefined : typeof request.payload === 'string' ? request.payload : JSON.stringify(request.payload)
+  const headers: Record<string, string> = body === undefined ? {} : { 'content-type': 'application/json' }
+  if (request.signer != null) {
+    const signedAt = request.signedAt ?? clocks.get(app)?.now() ?? Date.now()
+    Object.assign(headers, signRequest(request.key ?? TEST_KEYS.peerRequests, {
+      signer: request.signer, method: request.signedMethod ?? request.method, path: request.signedPath ?? request.url, body: request.signedBody ?? body ?? ''
+    }, signedAt))
+  }
+  return await app.inject({
+    method: request.method,
+    url: request.url,
+    headers: { ...headers, ...request.headers },
+    ...(body === undefined ? {} : { payload: body }),
+    ...(request.remoteAddress == null ? {} : { remoteAddress: request.remoteAddress })
+  })
 }
 
 /** A distinct, valid SHA-256 for each seed character. */
@@ -53,22 +112,53 @@ export function peerBody (peerId: string, overrides: Partial<RegisterPeerBody> =
   }
 }
 
+const peerPath = (peerId: string): string => `/peers/${encodeURIComponent(peerId)}`
+
+/** Registers, signed by the peer itself. */
 export async function register (app: FastifyInstance, body: RegisterPeerBody): Promise<LightMyRequestResponse> {
-  return await app.inject({ method: 'POST', url: '/peers', payload: body })
+  return await send(app, { method: 'POST', url: '/peers', payload: body, signer: body.peerId })
 }
 
 export async function heartbeat (app: FastifyInstance, peerId: string, body: { freeBytes: number, activeTransfers?: number }): Promise<LightMyRequestResponse> {
-  return await app.inject({ method: 'PUT', url: `/peers/${encodeURIComponent(peerId)}/heartbeat`, payload: body })
+  return await send(app, { method: 'PUT', url: `${peerPath(peerId)}/heartbeat`, payload: body, signer: peerId })
 }
 
 export async function announce (
   app: FastifyInstance, peerId: string, body: { name: string, size: number, sha256: string, freeBytes: number }
 ): Promise<LightMyRequestResponse> {
-  return await app.inject({ method: 'POST', url: `/peers/${encodeURIComponent(peerId)}/files`, payload: body })
+  return await send(app, { method: 'POST', url: `${peerPath(peerId)}/files`, payload: body, signer: peerId })
 }
 
+export async function leave (app: FastifyInstance, peerId: string): Promise<LightMyRequestResponse> {
+  return await send(app, { method: 'DELETE', url: peerPath(peerId), signer: peerId })
+}
+
+/** Places an upload, signed as a pclient. */
+export async function place (app: FastifyInstance, body: unknown): Promise<LightMyRequestResponse> {
+  return await send(app, { method: 'POST', url: '/placements', payload: body, signer: CLIENT_SIGNER })
+}
+
+/** Locates a file, signed as a pclient. */
+export async function locate (app: FastifyInstance, name: string): Promise<LightMyRequestResponse> {
+  return await send(app, { method: 'GET', url: `/files/${encodeURIComponent(name)}`, signer: CLIENT_SIGNER })
+}
+
+/** GETs a JSON answer (signed as a pclient, which public routes ignore); throws on any other status than 200. */
 export async function getJson<T = unknown> (app: FastifyInstance, url: string): Promise<T> {
-  const response = await app.inject({ method: 'GET', url })
+  const response = await send(app, { method: 'GET', url, signer: CLIENT_SIGNER })
   if (response.statusCode !== 200) throw new Error(`GET ${url} answered ${response.statusCode}: ${response.body}`)
   return response.json<T>()
+}
+
+export interface DirectorySnapshot {
+  peers: PeerView[]
+  files: FileView[]
+}
+
+/** What anyone can see of the directory, to compare before and after a refused request. */
+export async function snapshot (app: FastifyInstance): Promise<DirectorySnapshot> {
+  const [peers, files] = await Promise.all([
+    getJson<{ peers: PeerView[] }>(app, '/peers'), getJson<{ files: FileView[] }>(app, '/files')
+  ])
+  return { peers: peers.peers, files: files.files }
 }

@@ -1,10 +1,10 @@
 // Every failure answers {statusCode, error: CENTRAL_ code, message}, and a refused request changes nothing.
 import { afterEach, describe, expect, it } from 'vitest'
-import { BODY_LIMIT_BYTES } from '../../src/app.js'
+import { BODY_LIMIT_BYTES, REGISTRATION_BODY_LIMIT_BYTES } from '../../src/limits.js'
 import { toErrorBody } from '../../src/plugins/error-handler.js'
 import type { DirectoryStore } from '../../src/store/directory-store.js'
 import { createMemoryDirectoryStore } from '../../src/store/memory-directory-store.js'
-import { buildTestCentral, getJson, peerBody, register } from '../helpers/central-app.js'
+import { buildTestCentral, getJson, peerBody, register, send } from '../helpers/central-app.js'
 import type { TestCentral } from '../helpers/central-app.js'
 
 let central: TestCentral
@@ -27,14 +27,21 @@ describe('error responses', () => {
   it('refuses a body that is not JSON, or too large, and changes nothing', async () => {
     central = buildTestCentral()
     const { app } = central
-    const form = await app.inject({ method: 'POST', url: '/peers', headers: { 'content-type': 'application/x-www-form-urlencoded' }, payload: 'peerId=p1' })
-    expect(form.json()).toMatchObject({ statusCode: 415, error: 'CENTRAL_UNSUPPORTED_MEDIA_TYPE' })
+    for (const contentType of ['application/x-www-form-urlencoded', 'text/plain']) {
+      const other = await send(app, { method: 'POST', url: '/peers', headers: { 'content-type': contentType }, payload: 'peerId=p1', signer: 'p1' })
+      expect(other.json(), contentType).toMatchObject({ statusCode: 415, error: 'CENTRAL_UNSUPPORTED_MEDIA_TYPE' })
+    }
 
-    const huge = JSON.stringify({ ...peerBody('p1'), padding: 'x'.repeat(BODY_LIMIT_BYTES) })
-    const tooLarge = await app.inject({ method: 'POST', url: '/peers', headers: { 'content-type': 'application/json' }, payload: huge })
+    const huge = { ...peerBody('p1'), padding: 'x'.repeat(REGISTRATION_BODY_LIMIT_BYTES) }
+    const tooLarge = await send(app, { method: 'POST', url: '/peers', payload: huge, signer: 'p1' })
     expect(tooLarge.json()).toMatchObject({ statusCode: 413, error: 'CENTRAL_BODY_TOO_LARGE' })
 
-    expect(await getJson(app, '/peers')).toEqual({ peers: [] })
+    // Everything but a registration is small.
+    await register(app, peerBody('p2'))
+    const bigHeartbeat = await send(app, { method: 'PUT', url: '/peers/p2/heartbeat', payload: { freeBytes: 1, padding: 'x'.repeat(BODY_LIMIT_BYTES) }, signer: 'p2' })
+    expect(bigHeartbeat.json()).toMatchObject({ statusCode: 413, error: 'CENTRAL_BODY_TOO_LARGE' })
+
+    expect(await getJson(app, '/peers')).toMatchObject({ peers: [{ peerId: 'p2', freeBytes: 1000 }] })
   })
 
   it('accepts a registration with many files under the body limit', async () => {

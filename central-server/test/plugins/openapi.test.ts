@@ -8,7 +8,8 @@ afterEach(async () => { await central.app.close() })
 
 interface OpenApiDocument {
   openapi: string
-  paths: Record<string, Record<string, { responses: Record<string, unknown>, requestBody?: unknown }>>
+  paths: Record<string, Record<string, { responses: Record<string, unknown>, requestBody?: unknown, security?: unknown }>>
+  components?: { securitySchemes?: Record<string, unknown> }
 }
 
 describe('OpenAPI at /docs', () => {
@@ -31,8 +32,23 @@ describe('OpenAPI at /docs', () => {
       'PUT /peers/{peerId}/heartbeat'
     ])
     expect(doc.paths['/placements']?.post?.requestBody).toBeDefined()
-    expect(Object.keys(doc.paths['/placements']?.post?.responses ?? {}).sort()).toEqual(['201', '400', '409', '507'])
-    expect(Object.keys(doc.paths['/peers/{peerId}/heartbeat']?.put?.responses ?? {})).toContain('404')
+    expect(Object.keys(doc.paths['/placements']?.post?.responses ?? {}).sort()).toEqual(['201', '400', '401', '409', '429', '507'])
+    expect(Object.keys(doc.paths['/peers/{peerId}/heartbeat']?.put?.responses ?? {}).sort()).toEqual(['200', '400', '401', '403', '404', '429'])
+
+    // Signed routes say so; public ones do not.
+    expect(Object.keys(doc.components?.securitySchemes ?? {})).toEqual(['clusterSignature'])
+    const signed = routes.filter((route) => {
+      const [method = '', path = ''] = route.split(' ')
+      return doc.paths[path]?.[method.toLowerCase()]?.security != null
+    })
+    expect(signed.sort()).toEqual([
+      'DELETE /peers/{peerId}',
+      'GET /files/{name}',
+      'POST /peers',
+      'POST /peers/{peerId}/files',
+      'POST /placements',
+      'PUT /peers/{peerId}/heartbeat'
+    ])
   })
 
   it('serves the UI', async () => {

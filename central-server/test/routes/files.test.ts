@@ -1,7 +1,9 @@
 // GET /files and GET /files/:name: grouping by name, conflicting content, holder order, expiry, bad names.
-import type { FileView } from '@p2p/proto'
+import type { FileView, LocatedFile } from '@p2p/proto'
 import { afterEach, describe, expect, it } from 'vitest'
-import { announce, buildTestCentral, EXPIRES_AFTER_MS, getJson, heartbeat, peerBody, register, sha } from '../helpers/central-app.js'
+import {
+  announce, buildTestCentral, CLIENT_SIGNER, EXPIRES_AFTER_MS, getJson, heartbeat, leave, locate as locateRequest, peerBody, register, send, sha
+} from '../helpers/central-app.js'
 import type { TestCentral } from '../helpers/central-app.js'
 
 let central: TestCentral
@@ -12,7 +14,12 @@ function start (): TestCentral {
 afterEach(async () => { await central.app.close() })
 
 const files = async (): Promise<FileView[]> => (await getJson<{ files: FileView[] }>(central.app, '/files')).files
-const locate = async (name: string): Promise<FileView> => await getJson<FileView>(central.app, `/files/${encodeURIComponent(name)}`)
+/** The located file without its ticket (tickets are checked in test/routes/tickets.test.ts). */
+const locate = async (name: string): Promise<FileView> => {
+  const { ticket, ...file } = await getJson<LocatedFile>(central.app, `/files/${encodeURIComponent(name)}`)
+  expect(ticket).toEqual(expect.any(String))
+  return file
+}
 const iso = (ms: number): string => new Date(ms).toISOString()
 
 describe('GET /files', () => {
@@ -46,7 +53,7 @@ describe('GET /files', () => {
     // Announcing the same content again does not make it newer.
     clock.advance(10)
     await announce(app, 'p1', { ...doc, freeBytes: 999 })
-    await app.inject({ method: 'DELETE', url: '/peers/p2' })
+    await leave(app, 'p2')
     expect(await locate('doc.txt')).toMatchObject({ addedAt: iso(t0 + 20), holders: [{ peerId: 'p1' }] })
   })
 
@@ -65,7 +72,7 @@ describe('GET /files', () => {
     expect(await files()).toEqual([view])
 
     // One majority holder leaves: now 1 against 1, and the content announced first wins.
-    await app.inject({ method: 'DELETE', url: '/peers/m1' })
+    await leave(app, 'm1')
     expect(await locate('doc.txt')).toMatchObject({ sha256: sha('1'), addedAt: iso(t0), holders: [{ peerId: 'early' }] })
   })
 
@@ -98,13 +105,13 @@ describe('GET /files/:name (locate)', () => {
 
   it('answers 404 CENTRAL_FILE_NOT_FOUND for a name nobody live holds', async () => {
     const { app, clock } = start()
-    const missing = await app.inject({ method: 'GET', url: '/files/nothing.txt' })
+    const missing = await locateRequest(app, 'nothing.txt')
     expect(missing.statusCode).toBe(404)
     expect(missing.json()).toMatchObject({ statusCode: 404, error: 'CENTRAL_FILE_NOT_FOUND' })
 
     await register(app, peerBody('p1', { files: [{ name: 'soon-gone.txt', size: 1, sha256: sha('a') }] }))
     clock.advance(EXPIRES_AFTER_MS)
-    expect((await app.inject({ method: 'GET', url: '/files/soon-gone.txt' })).json()).toMatchObject({ error: 'CENTRAL_FILE_NOT_FOUND' })
+    expect((await locateRequest(app, 'soon-gone.txt')).json()).toMatchObject({ error: 'CENTRAL_FILE_NOT_FOUND' })
   })
 
   it('finds names that need encoding, up to the longest allowed name', async () => {
@@ -117,7 +124,7 @@ describe('GET /files/:name (locate)', () => {
   it('refuses a path as a name with CENTRAL_VALIDATION', async () => {
     const { app } = start()
     for (const url of ['/files/..%2Fx', '/files/a%5Cb', '/files/%00x', '/files/%EF%BC%8Fetc']) {
-      const response = await app.inject({ method: 'GET', url })
+      const response = await send(app, { method: 'GET', url, signer: CLIENT_SIGNER })
       expect(response.statusCode, url).toBe(400)
       expect(response.json(), url).toMatchObject({ error: 'CENTRAL_VALIDATION' })
     }

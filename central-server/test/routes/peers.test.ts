@@ -2,7 +2,7 @@
 import type { FileView, Lease, PeerView } from '@p2p/proto'
 import { afterEach, describe, expect, it } from 'vitest'
 import {
-  announce, buildTestCentral, EXPIRES_AFTER_MS, getJson, heartbeat, HEARTBEAT_INTERVAL_MS, peerBody, register, sha
+  announce, buildTestCentral, EXPIRES_AFTER_MS, getJson, heartbeat, HEARTBEAT_INTERVAL_MS, leave, locate, peerBody, register, send, sha
 } from '../helpers/central-app.js'
 import type { TestCentral } from '../helpers/central-app.js'
 
@@ -52,7 +52,7 @@ describe('POST /peers (register)', () => {
     expect(badName.json()).toMatchObject({ statusCode: 400, error: 'CENTRAL_VALIDATION' })
     expect(badName.json<{ message: string }>().message).toContain('body.files[1].name')
 
-    const wrongType = await app.inject({ method: 'POST', url: '/peers', payload: { ...peerBody('p1'), capacityBytes: 'lots' } })
+    const wrongType = await send(app, { method: 'POST', url: '/peers', payload: { ...peerBody('p1'), capacityBytes: 'lots' }, signer: 'p1' })
     expect(wrongType.statusCode).toBe(400)
     expect(wrongType.json()).toMatchObject({ error: 'CENTRAL_VALIDATION' })
     expect(wrongType.json<{ message: string }>().message).toContain('body.capacityBytes')
@@ -65,7 +65,7 @@ describe('POST /peers (register)', () => {
     expect(duplicate.json()).toMatchObject({ error: 'CENTRAL_VALIDATION' })
     expect(duplicate.json<{ message: string }>().message).toContain('body.files[1].name')
 
-    const malformed = await app.inject({ method: 'POST', url: '/peers', headers: { 'content-type': 'application/json' }, payload: '{"peerId": "p1",' })
+    const malformed = await send(app, { method: 'POST', url: '/peers', payload: '{"peerId": "p1",', signer: 'p1' })
     expect(malformed.statusCode).toBe(400)
     expect(malformed.json()).toMatchObject({ error: 'CENTRAL_VALIDATION' })
 
@@ -101,7 +101,7 @@ describe('PUT /peers/:peerId/heartbeat', () => {
     const badId = await heartbeat(app, '.hidden', { freeBytes: 1 })
     expect(badId.json()).toMatchObject({ statusCode: 400, error: 'CENTRAL_VALIDATION' })
     expect(badId.json<{ message: string }>().message).toContain('params.peerId')
-    const badBody = await app.inject({ method: 'PUT', url: '/peers/p1/heartbeat', payload: { freeBytes: -5 } })
+    const badBody = await send(app, { method: 'PUT', url: '/peers/p1/heartbeat', payload: { freeBytes: -5 }, signer: 'p1' })
     expect(badBody.json()).toMatchObject({ statusCode: 400, error: 'CENTRAL_VALIDATION' })
     expect(badBody.json<{ message: string }>().message).toContain('body.freeBytes')
     expect(await peers()).toMatchObject([{ freeBytes: 500 }])
@@ -122,7 +122,7 @@ describe('liveness', () => {
     }
     expect((await peers()).map((p) => p.peerId)).toEqual(['chatty'])
     expect((await files()).map((f) => f.name)).toEqual(['c.txt'])
-    expect((await app.inject({ method: 'GET', url: '/files/q.txt' })).statusCode).toBe(404)
+    expect((await locate(app, 'q.txt')).statusCode).toBe(404)
 
     const late = await heartbeat(app, 'quiet', { freeBytes: 1000 })
     expect(late.json()).toMatchObject({ statusCode: 404, error: 'CENTRAL_PEER_UNKNOWN' })
@@ -182,11 +182,11 @@ describe('DELETE /peers/:peerId (leave)', () => {
     const { app } = await start()
     await register(app, peerBody('p1', { files: [file('a.txt')] }))
     await register(app, peerBody('p2', { files: [file('b.txt')] }))
-    const response = await app.inject({ method: 'DELETE', url: '/peers/p1' })
+    const response = await leave(app, 'p1')
     expect(response.statusCode).toBe(204)
     expect((await peers()).map((p) => p.peerId)).toEqual(['p2'])
     expect((await files()).map((f) => f.name)).toEqual(['b.txt'])
-    expect((await app.inject({ method: 'DELETE', url: '/peers/p1' })).statusCode).toBe(204)
+    expect((await leave(app, 'p1')).statusCode).toBe(204)
     expect((await heartbeat(app, 'p1', { freeBytes: 1 })).json()).toMatchObject({ error: 'CENTRAL_PEER_UNKNOWN' })
   })
 })

@@ -1,7 +1,7 @@
 // POST /placements: most free space wins, 507 and 409, reservations, and refused input that reserves nothing.
 import type { Placement } from '@p2p/proto'
 import { afterEach, describe, expect, it } from 'vitest'
-import { announce, buildTestCentral, EXPIRES_AFTER_MS, heartbeat, peerBody, register, sha } from '../helpers/central-app.js'
+import { announce, buildTestCentral, CLIENT_SIGNER, EXPIRES_AFTER_MS, heartbeat, peerBody, place as placeRequest, register, send, sha } from '../helpers/central-app.js'
 import type { TestCentral } from '../helpers/central-app.js'
 
 // Shorter than a peer's expiry, so a test can outlive a reservation while its peers stay alive.
@@ -15,7 +15,7 @@ function start (): TestCentral {
 afterEach(async () => { await central.app.close() })
 
 async function place (name: string, size: number): Promise<{ statusCode: number, body: Placement & { error?: string } }> {
-  const response = await central.app.inject({ method: 'POST', url: '/placements', payload: { name, size } })
+  const response = await placeRequest(central.app, { name, size })
   return { statusCode: response.statusCode, body: response.json() }
 }
 
@@ -27,7 +27,7 @@ describe('POST /placements', () => {
     await register(app, peerBody('medium', { freeBytes: 500 }))
     const placed = await place('new.bin', 50)
     expect(placed.statusCode).toBe(201)
-    expect(placed.body).toEqual({ name: 'new.bin', size: 50, peerId: 'large', grpcAddress: peerBody('large').grpcAddress })
+    expect(placed.body).toEqual({ name: 'new.bin', size: 50, peerId: 'large', grpcAddress: peerBody('large').grpcAddress, ticket: expect.any(String) })
   })
 
   it('breaks ties on free space by fewest transfers, then peer id', async () => {
@@ -97,11 +97,11 @@ describe('POST /placements', () => {
       { size: 10 }
     ]
     for (const payload of bad) {
-      const response = await app.inject({ method: 'POST', url: '/placements', payload })
+      const response = await placeRequest(app, payload)
       expect(response.statusCode, JSON.stringify(payload)).toBe(400)
       expect(response.json(), JSON.stringify(payload)).toMatchObject({ error: 'CENTRAL_VALIDATION' })
     }
-    const malformed = await app.inject({ method: 'POST', url: '/placements', headers: { 'content-type': 'application/json' }, payload: '{"name":' })
+    const malformed = await send(app, { method: 'POST', url: '/placements', payload: '{"name":', signer: CLIENT_SIGNER })
     expect(malformed.json()).toMatchObject({ statusCode: 400, error: 'CENTRAL_VALIDATION' })
     // Had any of them reserved 10 bytes on a, b would win this one.
     expect((await place('ok.bin', 95)).body.peerId).toBe('a')

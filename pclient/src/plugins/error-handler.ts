@@ -1,5 +1,6 @@
 // The one place a failure becomes a response: JSON {statusCode, error: PCLIENT_ code, message} for
 // scripts, or, on page routes, the page re-rendered with the message and the same status for browsers.
+import type { IncomingMessage } from 'node:http'
 import type { ErrorBody } from '@p2p/proto'
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify'
 import fp from 'fastify-plugin'
@@ -18,8 +19,12 @@ declare module 'fastify' {
 }
 
 const MAX_ISSUES_IN_MESSAGE = 5
+/** How long the rest of a refused upload is still read after the answer (see lingerThenClose). */
+const LINGER_MS = 10_000
 /** Headers a download may have set before it failed; an error body must not carry them. */
-const DOWNLOAD_HEADERS = ['content-type', 'content-length', 'content-disposition', 'x-content-sha256', 'x-served-by', 'cache-control']
+const DOWNLOAD_HEADERS = [
+  'content-type', 'content-length', 'content-disposition', 'content-range', 'accept-ranges', 'etag', 'x-content-sha256', 'x-served-by', 'cache-control'
+]
 
 export const errorHandlerPlugin = fp(async (app: FastifyInstance) => {
   app.setErrorHandler(sendError)
@@ -36,12 +41,13 @@ export async function sendError (err: unknown, request: FastifyRequest, reply: F
     // A stream reply copies its headers onto the raw response before its first byte.
     if (!reply.raw.headersSent) reply.raw.removeHeader(header)
   }
-  // An upload refused before its body was read: let the rest flow away and close the connection after
-  // the answer, so neither side waits on gigabytes nobody will read.
+  // Headers the error itself calls for (a 416's Content-Range), set after the clean-up above.
+  if (error.headers != null) reply.headers(error.headers)
+  // An upload refused before its body was read: let the rest flow away, for a while (see lingerThenClose).
   if (!request.raw.complete) {
     request.raw.unpipe()
     request.raw.resume()
-    reply.header('connection', 'close')
+    lingerThenClose(request.raw)
   }
 
   const body: ErrorBody = { statusCode: error.statusCode, error: error.code, message: error.message }
@@ -82,6 +88,21 @@ export function toClientError (err: unknown): ClientError {
   const mapped = toHttpError(err)
   if (mapped instanceof InternalError && statusCode >= 400 && statusCode < 500) return new BadRequestError(message)
   return mapped
+}
+
+/**
+ * Closing the connection right after an early answer (`Connection: close`) while the client still sends
+ * its body makes the client see a broken pipe instead of the answer, and a proxy in between answer 502.
+ * So the rest of the body is read and dropped for a while: the client reads the answer and stops, or the
+ * body ends and the connection is reused; a client still sending after LINGER_MS is cut off, so nobody
+ * pushes gigabytes that nobody reads.
+ */
+function lingerThenClose (request: IncomingMessage): void {
+  const timer = setTimeout(() => { request.socket.destroy() }, LINGER_MS)
+  timer.unref()
+  const stop = (): void => { clearTimeout(timer) }
+  request.once('end', stop)
+  request.once('close', stop)
 }
 
 /** "querystring.message: Too big: ...; ..." */

@@ -1,30 +1,45 @@
-// GET /download/:name: streams a file from the first holder that answers, verified against its SHA-256.
-// The bytes come from transfers/download.ts; this route only turns them into an HTTP response.
+// GET and HEAD /download/:name: a file, or one byte range of it (Range, If-Range), streamed from the first
+// holder that answers and verified piece by piece. The bytes come from transfers/download.ts and the
+// Range policy from http-range.ts; this route only turns them into an HTTP response. HEAD answers from
+// the directory alone (headers only), without asking a peer.
 import { fileNameParamsSchema } from '@p2p/proto'
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod'
 import { contentDisposition } from '../content-disposition.js'
-import { openDownload } from '../transfers/download.js'
+import { RangeNotSatisfiableError } from '../errors.js'
+import { contentRange, decideRange, entityTag } from '../http-range.js'
+import { locateFile, openDownload } from '../transfers/download.js'
 
 export const downloadRoutes: FastifyPluginAsyncZod = async (app) => {
-  app.get('/download/:name', {
+  app.route({
+    method: ['GET', 'HEAD'],
+    url: '/download/:name',
     schema: { params: fileNameParamsSchema },
     config: { page: true },
-    // A HEAD would pull the whole file from a peer only to discard it.
-    exposeHeadRoute: false
-  }, async (request, reply) => {
-    const { file, holder, body } = await openDownload(
-      { central: app.central, connectPeer: app.connectPeer, log: request.log },
-      request.params.name,
-      { signal: app.transferSignal }
-    )
-    request.log.info({ file: file.name, size: file.size, peerId: holder.peerId }, 'download started')
-    return await reply
-      .header('content-type', 'application/octet-stream')
-      .header('content-length', String(file.size))
-      .header('content-disposition', contentDisposition(file.name))
-      .header('x-content-sha256', file.sha256)
-      .header('x-served-by', holder.peerId)
-      .header('cache-control', 'no-store')
-      .send(body)
+    handler: async (request, reply) => {
+      const components = { central: app.central, connectPeer: app.connectPeer, log: request.log }
+      const file = await locateFile(components, request.params.name)
+      const etag = entityTag(file.sha256)
+      // A repeated If-Range joins into a value no tag equals, so it never validates a range.
+      const ifRange = request.headers['if-range']
+      const decision = decideRange({ range: request.headers.range, ifRange: Array.isArray(ifRange) ? ifRange.join(', ') : ifRange }, file.size, etag)
+      if (decision.kind === 'unsatisfiable') {
+        throw new RangeNotSatisfiableError(`the range '${request.headers.range}' is not within the ${file.size} bytes of '${file.name}'`, file.size)
+      }
+      const range = decision.kind === 'partial' ? decision.range : { start: 0, end: file.size }
+      void reply
+        .header('content-type', 'application/octet-stream')
+        .header('content-length', String(range.end - range.start))
+        .header('content-disposition', contentDisposition(file.name))
+        .header('accept-ranges', 'bytes')
+        .header('etag', etag)
+        .header('x-content-sha256', file.sha256)
+        .header('cache-control', 'no-store')
+      if (decision.kind === 'partial') void reply.code(206).header('content-range', contentRange(range, file.size))
+      if (request.method === 'HEAD') return await reply.send()
+
+      const { holder, body } = await openDownload(components, file, { range, signal: app.transferSignal })
+      request.log.info({ file: file.name, size: file.size, range: decision.kind === 'partial' ? contentRange(range, file.size) : null, peerId: holder.peerId }, 'download started')
+      return await reply.header('x-served-by', holder.peerId).send(body)
+    }
   })
 }

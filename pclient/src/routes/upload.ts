@@ -5,6 +5,8 @@ import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod'
 import { z } from 'zod'
 import { formatBytes } from '../byte-size.js'
 import { BadRequestError, LengthRequiredError, NoFileError, UploadTooLargeError, isClientError } from '../errors.js'
+import type { ClientError } from '../errors.js'
+import { toClientError } from '../plugins/error-handler.js'
 import { prefersHtml } from '../negotiate.js'
 import { uploadFile } from '../transfers/upload.js'
 
@@ -19,10 +21,10 @@ const uploadResponseSchema = z.object({
 /** Non-file fields a form may carry alongside the file; they are ignored, but bounded. */
 const MAX_FIELDS = 20
 
-/** busboy's parse errors carry no code or status: they are the client's malformed body, not our fault. */
-function asMultipartError (err: unknown): unknown {
+/** Multipart failures as PCLIENT_ errors: Fastify's by their code, busboy's (no code) as a malformed body. */
+function asMultipartError (err: unknown): ClientError {
   if (isClientError(err)) return err
-  if (err instanceof Error && 'code' in err && typeof err.code === 'string' && err.code.startsWith('FST_')) return err
+  if (err instanceof Error && 'code' in err && typeof err.code === 'string' && err.code.startsWith('FST_')) return toClientError(err)
   return new BadRequestError(`the multipart body is malformed: ${err instanceof Error ? err.message : String(err)}`, { cause: err })
 }
 
@@ -42,17 +44,26 @@ export const uploadRoutes: FastifyPluginAsyncZod = async (app) => {
     if (!request.isMultipart()) throw new NoFileError()
 
     // preservePath: busboy would otherwise cut 'a/b' down to 'b'; a bad name is refused, never rewritten.
-    const part = await request.file({ preservePath: true, limits: { fileSize: maxBytes, files: 1, fields: MAX_FIELDS, parts: MAX_FIELDS + 1 } })
-      .catch((err: unknown) => { throw asMultipartError(err) })
+    const files = request.files({ preservePath: true, limits: { fileSize: maxBytes, files: 1, fields: MAX_FIELDS, parts: MAX_FIELDS + 1 } })
+    const first = await files.next().catch((err: unknown) => { throw asMultipartError(err) })
     // A browser sends an empty filename when the form was submitted without choosing a file.
-    if (part == null || part.filename === '') throw new NoFileError()
+    if (first.done === true || first.value.filename === '') throw new NoFileError()
+    const part = first.value
     part.file.once('limit', () => {
       part.file.destroy(new UploadTooLargeError(`an upload may be at most ${maxBytes} bytes`))
     })
+    // The file part ending is not enough: busboy ends a part cut at the size limit as if it were whole,
+    // and a request cut off after the part still lacks its end. Only a multipart body parsed to its
+    // closing boundary confirms the upload, so nothing else ever lets the peer keep it.
+    const confirmWhole = async (): Promise<void> => {
+      if (part.file.truncated) throw new UploadTooLargeError(`an upload may be at most ${maxBytes} bytes`)
+      const rest = await files.next().catch((err: unknown) => { throw asMultipartError(err) })
+      if (rest.done !== true) throw new BadRequestError('an upload carries exactly one file')
+    }
 
     const result = await uploadFile(
       { central: app.central, connectPeer: app.connectPeer, log: request.log },
-      { name: part.filename, size: contentLength, sizeIsMaximum: true, source: part.file, signal: app.transferSignal }
+      { name: part.filename, size: contentLength, sizeIsMaximum: true, source: part.file, confirmWhole, signal: app.transferSignal }
     )
     if (prefersHtml(request.headers.accept)) {
       const message = `Uploaded ${result.name} to ${result.peerId}`

@@ -1,27 +1,34 @@
-// Download one file from the network: ask the central which peers hold it, then stream it over gRPC from
-// the first holder that answers, verifying its size and SHA-256 on the way (the last chunk is held back
-// until the hash matches). Independent of Fastify, so the web routes and a command line share it.
-import { Transform, addAbortSignal, pipeline } from 'node:stream'
-import type { Readable, TransformCallback } from 'node:stream'
-import type { CentralClient, FileChunk__Output, FileView, Holder } from '@p2p/proto'
-import { FileNotFoundError, PeerUnreachableError } from '../errors.js'
+// Download one file, or one byte range of it, from the network: ask the central which peers hold it,
+// then take the bytes from the first holder that describes the same content (GetFileInfo) and delivers a
+// first verified piece. Every piece is checked against its hash before it is handed on (fetch-pieces.ts);
+// a range is fetched as the piece-aligned range that covers it and trimmed. Independent of Fastify, so
+// the web routes and a command line share it.
+import { addAbortSignal } from 'node:stream'
+import type { Readable } from 'node:stream'
+import type { CentralClient, LocatedFile as FileView, Holder } from '@p2p/proto'
+import { FileNotFoundError, RangeNotSatisfiableError } from '../errors.js'
 import type { ClientError } from '../errors.js'
 import { toHttpError } from '../error-mapping.js'
 import { parseFileName } from '../file-name.js'
+import { fetchPieceRange } from './fetch-pieces.js'
+import { fetchPieceMap } from './piece-map.js'
+import { coveringPieces } from './piece-plan.js'
+import type { ByteRange } from './piece-plan.js'
 import type { ConnectPeer, TransferLog } from './peer-connector.js'
-import { createVerifyingStream } from './verify-stream.js'
-
-/** How long a holder may take to send its first byte before the next holder is tried. */
-export const DEFAULT_FIRST_BYTE_TIMEOUT_MS = 15_000
 
 export interface DownloadComponents {
   central: Pick<CentralClient, 'locate'>
   connectPeer: ConnectPeer
   log?: TransferLog
-  firstByteTimeoutMs?: number
+  /** How long a holder may take to deliver its first verified piece (default 15 s). */
+  firstPieceTimeoutMs?: number
+  /** How long a holder may take to answer GetFileInfo (default 10 s). */
+  fileInfoDeadlineMs?: number
 }
 
 export interface DownloadOptions {
+  /** The bytes [start, end) to fetch; default: the whole file. */
+  range?: ByteRange
   /** Aborting destroys the body and cancels the gRPC call. */
   signal?: AbortSignal
 }
@@ -31,15 +38,18 @@ export interface OpenedDownload {
   file: FileView
   /** The holder the bytes come from. */
   holder: Holder
+  /** The bytes the body carries. */
+  range: ByteRange
   /**
-   * The file's bytes. Errors (PCLIENT_DATA_LOSS, ...) before its final chunk when the content does not
-   * match; destroying it cancels the transfer.
+   * Exactly the bytes of `range`, each piece handed on only once it matched its hash (and, for the whole
+   * file, the last piece only once the file's SHA-256 matched). Errors with PCLIENT_DATA_LOSS, naming
+   * the file and the peer, on a mismatch; destroying it cancels the transfer.
    */
   body: Readable
 }
 
-/** Locates `name` and opens a verified byte stream from the first holder that sends a first byte. */
-export async function openDownload (components: DownloadComponents, rawName: string, options: DownloadOptions = {}): Promise<OpenedDownload> {
+/** Asks the central where `rawName` is. Throws PCLIENT_BAD_NAME before asking, PCLIENT_FILE_NOT_FOUND, ... */
+export async function locateFile (components: Pick<DownloadComponents, 'central'>, rawName: string): Promise<FileView> {
   const name = parseFileName(rawName)
   let file: FileView
   try {
@@ -48,64 +58,49 @@ export async function openDownload (components: DownloadComponents, rawName: str
     throw toHttpError(err)
   }
   if (file.holders.length === 0) throw new FileNotFoundError(`no live peer holds '${name}'`)
+  return file
+}
+
+/** Opens a verified byte stream of `file` (or of `options.range`) from the first holder that delivers. */
+export async function openDownload (components: DownloadComponents, file: FileView, options: DownloadOptions = {}): Promise<OpenedDownload> {
+  const range = options.range ?? { start: 0, end: file.size }
+  checkRange(range, file.size)
 
   let lastError: ClientError | null = null
   for (const holder of file.holders) {
     options.signal?.throwIfAborted()
     try {
-      const body = await openFromHolder(components, file, holder)
+      const body = await openFromHolder(components, file, holder, range)
       if (options.signal != null) addAbortSignal(options.signal, body)
-      return { file, holder, body }
+      return { file, holder, range, body }
     } catch (err) {
       lastError = toHttpError(err)
-      components.log?.warn({ file: name, peerId: holder.peerId, address: holder.grpcAddress, code: lastError.code, reason: lastError.message },
-        'holder failed before sending a byte; trying the next one')
+      components.log?.warn({ file: file.name, peerId: holder.peerId, address: holder.grpcAddress, code: lastError.code, reason: lastError.message },
+        'holder failed before handing on a verified piece; trying the next one')
     }
   }
-  throw lastError ?? new FileNotFoundError(`no live peer holds '${name}'`)
+  throw lastError ?? new FileNotFoundError(`no live peer holds '${file.name}'`)
 }
 
-/**
- * Starts a Download call and resolves once the first chunk (or the end of an empty file) arrived, so a
- * holder that fails at once is skipped before anything was sent on. The call is cancelled and the
- * client closed whenever the returned stream ends, errors or is destroyed.
- */
-async function openFromHolder (components: DownloadComponents, file: FileView, holder: Holder): Promise<Readable> {
-  const client = components.connectPeer(holder.grpcAddress)
-  const call = client.Download({ name: file.name, sha256: file.sha256, offset: 0, length: 0 })
-  const verifier = createVerifyingStream({ sha256: file.sha256, size: file.size })
-  const timeoutMs = components.firstByteTimeoutMs ?? DEFAULT_FIRST_BYTE_TIMEOUT_MS
-
-  return await new Promise<Readable>((resolve, reject) => {
-    let started = false
-    const start = (): void => {
-      if (started) return
-      started = true
-      clearTimeout(timer)
-      resolve(verifier)
-    }
-    const timer = setTimeout(() => {
-      toBytes.destroy(new PeerUnreachableError(`peer ${holder.peerId} sent nothing for ${timeoutMs} ms`))
-    }, timeoutMs)
-
-    const toBytes = new Transform({
-      writableObjectMode: true,
-      transform (message: FileChunk__Output, _encoding: BufferEncoding, callback: TransformCallback) {
-        start()
-        callback(null, message.data.length > 0 ? message.data : undefined)
-      },
-      flush (callback: TransformCallback) {
-        start()
-        callback()
-      }
+async function openFromHolder (components: DownloadComponents, file: FileView, holder: Holder, range: ByteRange): Promise<Readable> {
+  const client = components.connectPeer(holder.grpcAddress, file.ticket == null ? {} : { ticket: file.ticket })
+  try {
+    const map = await fetchPieceMap(client, file, holder.peerId, components.fileInfoDeadlineMs)
+    const body = await fetchPieceRange({ client, peerId: holder.peerId, map }, coveringPieces(range, map.pieceSize), {
+      keep: range,
+      ...(components.firstPieceTimeoutMs != null ? { firstPieceTimeoutMs: components.firstPieceTimeoutMs } : {})
     })
+    body.once('close', () => { client.close() })
+    return body
+  } catch (err) {
+    client.close()
+    throw err
+  }
+}
 
-    pipeline(call, toBytes, verifier, (err) => {
-      clearTimeout(timer)
-      // Once the call completed, cancelling it is a no-op; otherwise it tells the peer to stop reading.
-      call.cancel()
-      client.close()
-      if (err != null && !started) reject(err)
-    })
-  })
+/** A range must be within the file and, unless the file is empty, hold at least one byte. */
+function checkRange (range: ByteRange, size: number): void {
+  const { start, end } = range
+  const valid = Number.isSafeInteger(start) && Number.isSafeInteger(end) && start >= 0 && end <= size && (start < end || size === 0)
+  if (!valid) throw new RangeNotSatisfiableError(`bytes ${start}-${end - 1} are not within the ${size} bytes of the file`, size)
 }

@@ -1,9 +1,10 @@
 // How the transfer modules reach a peer: a function from a gRPC address to a client, so a caller can
 // pass the default (createPeerFilesClient) or one of its own. Each transfer closes the client it got.
-import type { PeerFilesClient } from '@p2p/proto'
+import type { PeerFilesClient, PeerFilesClientOptions } from '@p2p/proto'
 import type { BaseLogger } from 'pino'
 
-export type ConnectPeer = (address: string) => PeerFilesClient
+/** `options.ticket` is the central's ticket for the transfer; every call through the client carries it. */
+export type ConnectPeer = (address: string, options?: PeerFilesClientOptions) => PeerFilesClient
 
 /** What the transfer modules log: a failover or a refusal, never the bytes. */
 export type TransferLog = Pick<BaseLogger, 'info' | 'warn'>

@@ -1,34 +1,30 @@
-// One gRPC Upload call seen as a Node Writable of messages plus the peer's answer, and the one safe way
-// to give it up. Why abandoning needs care: when a client cancels, grpc-js on the server side ends the
-// message stream (as a half-close would) before it flags the call cancelled, so a peer accepting "at
-// most N bytes" could take a cut-short upload for a complete one. Before cancelling, we therefore send
-// a message the protocol forbids (a second header), which makes any conforming peer refuse the upload.
+// One gRPC Upload call seen as a Node Writable of bytes plus the peer's answer. The bytes leave as chunk
+// messages of at most CHUNK_BYTES, with backpressure; finish() sends the UploadEnd message with the exact
+// count and half-closes. A call given up with cancel() never sends that message, which is how the peer
+// tells a cut-off upload from a finished one.
 import { Writable } from 'node:stream'
 import type { ClientWritableStream } from '@grpc/grpc-js'
+import { CHUNK_BYTES } from '@p2p/proto'
 import type { PeerFilesClient, UploadHeader, UploadRequest, UploadResponse__Output } from '@p2p/proto'
-import { DataLossError } from '../errors.js'
-
-/** How long abandoning waits for the refusal message to leave before cancelling regardless. */
-export const ABANDON_FLUSH_MS = 1000
-
-/** Only the first message of an upload may be a header: a second one always invalidates the upload. */
-const INVALIDATING_MESSAGE: UploadRequest = { header: { name: '', size: 0, sha256: '', sizeIsMaximum: false } }
+import { DataLossError, UploadTooLargeError } from '../errors.js'
 
 export interface UploadCall {
   /** The peer's answer; rejects with the call's gRPC error. */
   answered: Promise<UploadResponse__Output>
-  /** Takes chunk messages with backpressure; finishing it half-closes the call. */
+  /** Takes the file's bytes; refuses more than the header allows. Finishing it does not end the call. */
   sink: Writable
-  /** Makes sure the peer discards what it received, then cancels the call. */
-  abandon: () => Promise<void>
+  /** Data bytes handed to the call so far. */
+  readonly bytesSent: number
+  /** After the sink finished: sends the UploadEnd message and half-closes the call. */
+  finish: () => void
+  /** Stops the sink and cancels the call; the peer discards what it received. */
+  cancel: () => void
 }
 
-export function startUploadCall (client: PeerFilesClient, header: UploadHeader): UploadCall {
-  let settled = false
+export function startUploadCall (client: PeerFilesClient, header: UploadHeader & { size: number }): UploadCall {
   let call: ClientWritableStream<UploadRequest> | undefined
   const answered = new Promise<UploadResponse__Output>((resolve, reject) => {
     call = client.Upload((err, response) => {
-      settled = true
       if (err != null) reject(err)
       else if (response == null) reject(new DataLossError('the peer answered the upload with nothing'))
       else resolve(response)
@@ -36,34 +32,48 @@ export function startUploadCall (client: PeerFilesClient, header: UploadHeader):
   })
   if (call == null) throw new Error('unreachable: grpc-js creates the call synchronously')
   const upload = call
-  upload.write({ header })
+  upload.write({ header } satisfies UploadRequest)
 
-  // Kept out of any pipeline so that a failing pipeline cannot destroy the call before abandon() speaks.
-  const sink = new Writable({
-    objectMode: true,
-    highWaterMark: 1,
-    write (message: UploadRequest, _encoding, callback) {
-      if (upload.write(message)) callback()
-      else upload.once('drain', () => { callback() })
-    },
-    final (callback) {
+  const sink = new ChunkSink(upload, header.size)
+  return {
+    answered,
+    sink,
+    get bytesSent () { return sink.bytes },
+    finish: () => {
+      upload.write({ end: { size: sink.bytes, sha256: '' } } satisfies UploadRequest)
       upload.end()
-      callback()
+    },
+    cancel: () => {
+      sink.destroy()
+      upload.cancel()
     }
-  })
+  }
+}
 
-  const abandon = async (): Promise<void> => {
-    if (!settled && !upload.writableEnded) {
-      await new Promise<void>((resolve) => {
-        const timer = setTimeout(resolve, ABANDON_FLUSH_MS)
-        upload.write(INVALIDATING_MESSAGE, () => {
-          clearTimeout(timer)
-          resolve()
-        })
-      })
-    }
-    upload.cancel()
+/**
+ * Writes bytes to the call as chunk messages of at most CHUNK_BYTES, waiting for 'drain' when told to.
+ * Small chunks go out as they are: gathering them into full messages measured no faster (the peer's
+ * disk and hashing set the pace) and would hold bytes back from a slow sender.
+ */
+class ChunkSink extends Writable {
+  bytes = 0
+
+  constructor (private readonly call: ClientWritableStream<UploadRequest>, private readonly maxBytes: number) {
+    super({ highWaterMark: CHUNK_BYTES })
   }
 
-  return { answered, sink, abandon }
+  override _write (chunk: Buffer, _encoding: BufferEncoding, callback: (error?: Error | null) => void): void {
+    if (this.bytes + chunk.length > this.maxBytes) {
+      callback(new UploadTooLargeError(`the upload is larger than the ${this.maxBytes} bytes it declared`))
+      return
+    }
+    this.bytes += chunk.length
+    let ready = true
+    for (let offset = 0; offset < chunk.length; offset += CHUNK_BYTES) {
+      const part = offset === 0 && chunk.length <= CHUNK_BYTES ? chunk : chunk.subarray(offset, offset + CHUNK_BYTES)
+      ready = this.call.write({ chunk: part } satisfies UploadRequest)
+    }
+    if (ready) callback()
+    else this.call.once('drain', () => { callback() })
+  }
 }

@@ -1,14 +1,11 @@
 // Upload one file to the network: ask the central which peer has room, then stream the bytes to that
-// peer over gRPC (one header, then chunks) with backpressure, hashing them on the way and checking the
-// peer's answer against what was sent. Independent of Fastify, so the web routes and a command line share it.
-import { createHash } from 'node:crypto'
-import { Transform } from 'node:stream'
-import type { Readable, TransformCallback } from 'node:stream'
+// peer over gRPC (a header, chunks, and an end message with the exact count) with backpressure, and check
+// the peer's answer against what was sent. Independent of Fastify, so the web routes and a command line share it.
 import { pipeline } from 'node:stream/promises'
+import type { Readable } from 'node:stream'
 import { status } from '@grpc/grpc-js'
-import { CHUNK_BYTES } from '@p2p/proto'
-import type { CentralClient, Placement, UploadRequest, UploadResponse__Output } from '@p2p/proto'
-import { BadRequestError, DataLossError, UploadTooLargeError, isClientError } from '../errors.js'
+import type { CentralClient, Placement, UploadResponse__Output } from '@p2p/proto'
+import { BadRequestError, DataLossError, isClientError } from '../errors.js'
 import type { ClientError } from '../errors.js'
 import { isGrpcServiceError, toHttpError } from '../error-mapping.js'
 import { parseFileName } from '../file-name.js'
@@ -28,6 +25,12 @@ export interface UploadInput {
   sizeIsMaximum: boolean
   /** The file's bytes; consumed with backpressure and destroyed when the upload fails. */
   source: Readable
+  /**
+   * Called once `source` ended, before the end message goes out: resolves if the bytes are known to be
+   * whole, throws (a PCLIENT_ error) if not, e.g. when the HTTP request they came in was cut off. A
+   * source that ends early without an error would otherwise be taken for a complete file.
+   */
+  confirmWhole?: () => Promise<void>
   /** Aborting cancels the gRPC call; the peer then discards what it received. */
   signal?: AbortSignal
 }
@@ -56,29 +59,32 @@ export async function uploadFile (components: UploadComponents, input: UploadInp
     input.source.destroy()
     throw toHttpError(err)
   }
-  const response = await sendToPeer(components.connectPeer, placement.grpcAddress, { ...input, name })
+  const response = await sendToPeer(components.connectPeer, placement.grpcAddress, { ...input, name }, placement.ticket)
   components.log?.info({ file: name, size: response.size, peerId: response.peerId }, 'uploaded')
   return { ...response, grpcAddress: placement.grpcAddress }
 }
 
 /** Streams `input.source` to the peer at `address` with one Upload call. */
-export async function sendToPeer (connectPeer: ConnectPeer, address: string, input: UploadInput): Promise<UploadResponse__Output> {
-  const client = connectPeer(address)
-  const counter = new Chunker(input.size)
+export async function sendToPeer (connectPeer: ConnectPeer, address: string, input: UploadInput, ticket?: string): Promise<UploadResponse__Output> {
+  const client = connectPeer(address, ticket == null ? {} : { ticket })
   let sourceError: unknown = null
   input.source.once('error', (err) => { sourceError ??= err })
   const call = startUploadCall(client, { name: input.name, size: input.size, sizeIsMaximum: input.sizeIsMaximum, sha256: '' })
 
+  const send = async (): Promise<void> => {
+    await pipeline(input.source, call.sink, input.signal == null ? {} : { signal: input.signal })
+    await input.confirmWhole?.()
+    input.signal?.throwIfAborted()
+    call.finish()
+  }
   try {
-    const piped = pipeline(input.source, counter, call.sink, input.signal == null ? {} : { signal: input.signal })
     // Either side may fail first: a refusal from the peer ends the call while bytes are still flowing.
-    const [response] = await Promise.all([call.answered, piped])
-    checkAnswer(response, input.name, counter)
+    const [response] = await Promise.all([call.answered, send()])
+    checkAnswer(response, input.name, call.bytesSent)
     return response
   } catch (err) {
-    counter.destroy()
     input.source.destroy()
-    await call.abandon()
+    call.cancel()
     const answer = await call.answered.then(() => null, (grpcErr: unknown) => grpcErr)
     throw explain(err, answer, sourceError, input.signal)
   } finally {
@@ -100,40 +106,9 @@ function explain (err: unknown, answer: unknown, sourceError: unknown, signal: A
   return toHttpError(err)
 }
 
-function checkAnswer (response: UploadResponse__Output, name: string, counter: Chunker): void {
-  if (response.size !== counter.bytes || response.sha256 !== counter.sha256()) {
-    throw new DataLossError(`the peer stored ${response.size} bytes with SHA-256 ${response.sha256}; ` +
-      `${counter.bytes} bytes with SHA-256 ${counter.sha256()} were sent`)
+function checkAnswer (response: UploadResponse__Output, name: string, bytesSent: number): void {
+  if (response.size !== bytesSent) {
+    throw new DataLossError(`the peer stored ${response.size} bytes of '${name}'; ${bytesSent} bytes were sent`)
   }
   if (response.name !== name) throw new DataLossError(`the peer stored the file as '${response.name}', not '${name}'`)
-}
-
-/** Bytes in, UploadRequest chunk messages out (at most CHUNK_BYTES each), counting and hashing on the way. */
-class Chunker extends Transform {
-  bytes = 0
-  readonly #hash = createHash('sha256')
-  #digest: string | null = null
-
-  constructor (readonly maxBytes: number) {
-    // A few messages in flight is enough to keep the call busy; more would only hold memory.
-    super({ readableObjectMode: true, readableHighWaterMark: 4 })
-  }
-
-  override _transform (chunk: Buffer, _encoding: BufferEncoding, callback: TransformCallback): void {
-    this.bytes += chunk.length
-    if (this.bytes > this.maxBytes) {
-      callback(new UploadTooLargeError(`the upload is larger than the ${this.maxBytes} bytes it declared`))
-      return
-    }
-    this.#hash.update(chunk)
-    for (let offset = 0; offset < chunk.length; offset += CHUNK_BYTES) {
-      this.push({ chunk: chunk.subarray(offset, offset + CHUNK_BYTES) } satisfies UploadRequest)
-    }
-    callback()
-  }
-
-  sha256 (): string {
-    this.#digest ??= this.#hash.digest('hex')
-    return this.#digest
-  }
 }

@@ -1,27 +1,42 @@
 // A real gRPC PeerFiles server on 127.0.0.1:0 whose behaviour each test scripts: which files it serves
-// (optionally corrupted or failing), and what it does with uploads. It stands in for a pserver so the
-// transfer modules can be tested without the other services.
+// (optionally with corrupted bytes behind honest piece hashes, or a lying description, or failing), and
+// what it does with uploads. It stands in for a pserver where a test needs a peer misbehaving in a way a
+// real one cannot be made to, or needs to see exactly which messages arrived.
 import { createHash } from 'node:crypto'
 import * as grpc from '@grpc/grpc-js'
-import { grpcServerOptions, loadFileSharingProto } from '@p2p/proto'
-import type { FileChunk, PeerFilesHandlers, UploadHeader__Output, UploadResponse } from '@p2p/proto'
+import { PIECE_BYTES, grpcServerOptions, loadFileSharingProto } from '@p2p/proto'
+import type {
+  DownloadRequest__Output, FileChunk, FileInfo, PeerFilesHandlers, UploadEnd__Output, UploadHeader__Output, UploadRequest__Output, UploadResponse
+} from '@p2p/proto'
 
 export interface FakeFile {
   content: Buffer
-  /** Chunk size the download is sent in. */
+  /** Chunk size the download is sent in (default 64 KiB). */
   chunkBytes?: number
-  /** Flip one byte of the last chunk, so the SHA-256 does not match. */
-  corrupt?: boolean
-  /** Answer with this status before sending any byte. */
+  /** Piece size GetFileInfo describes (default PIECE_BYTES). */
+  pieceSize?: number
+  /** Flip the byte at this file offset in what Download sends; GetFileInfo still describes the honest content. */
+  corruptAt?: number
+  /** Fields GetFileInfo answers instead of the honest ones (a holder that lies or has other content). */
+  info?: Partial<FileInfo>
+  /** Answer Download (and GetFileInfo, when failInfo is set) with this status before sending any byte. */
   failWith?: grpc.status
+  failInfo?: boolean
+  /** Accept the Download call but never send a byte (until the caller cancels). */
+  stall?: boolean
+  /** Fail the Download with INTERNAL once this many bytes were sent. */
+  failAfterBytes?: number
 }
 
 export interface UploadRecord {
   header: UploadHeader__Output | null
   bytes: number
+  /** Size of each chunk message, in order. */
+  chunkSizes: number[]
   sha256: string
+  end: UploadEnd__Output | null
   cancelled: boolean
-  /** The fake answered with an error (a scripted refusal, or a protocol violation). */
+  /** The fake answered with an error (a scripted refusal, a protocol violation, or a stream without end). */
   refused: boolean
   done: boolean
 }
@@ -31,11 +46,26 @@ export interface FakePeer {
   peerId: string
   files: Map<string, FakeFile>
   uploads: UploadRecord[]
+  /** Every Download request, in order. */
+  downloads: DownloadRequest__Output[]
   /** Downloads whose caller cancelled. */
   cancelledDownloads: number
   /** Refuse every upload with this status (after reading the header). */
   refuseUploadsWith: grpc.status | null
   close: () => Promise<void>
+}
+
+export function sha256Hex (content: Buffer): string {
+  return createHash('sha256').update(content).digest('hex')
+}
+
+/** The honest piece hashes of `content`. */
+export function pieceHashes (content: Buffer, pieceSize: number): Buffer[] {
+  const hashes: Buffer[] = []
+  for (let offset = 0; offset < content.length; offset += pieceSize) {
+    hashes.push(createHash('sha256').update(content.subarray(offset, offset + pieceSize)).digest())
+  }
+  return hashes
 }
 
 export async function startFakePeer (peerId = 'peer-a'): Promise<FakePeer> {
@@ -45,13 +75,31 @@ export async function startFakePeer (peerId = 'peer-a'): Promise<FakePeer> {
     peerId,
     files: new Map(),
     uploads: [],
+    downloads: [],
     cancelledDownloads: 0,
     refuseUploadsWith: null,
     close: async () => { await new Promise<void>((resolve) => { server.tryShutdown(() => { resolve() }) }) }
   }
 
   const handlers: PeerFilesHandlers = {
+    GetFileInfo: (call, callback) => {
+      const file = peer.files.get(call.request.name)
+      if (file == null) {
+        callback({ code: grpc.status.NOT_FOUND, details: `no file named ${call.request.name}` })
+        return
+      }
+      if (file.failWith != null && file.failInfo === true) {
+        callback({ code: file.failWith, details: 'scripted failure' })
+        return
+      }
+      const pieceSize = file.pieceSize ?? PIECE_BYTES
+      const honest: FileInfo = {
+        name: call.request.name, size: file.content.length, sha256: sha256Hex(file.content), pieceSize, pieceSha256: pieceHashes(file.content, pieceSize)
+      }
+      callback(null, { ...honest, ...file.info })
+    },
     Download: (call) => {
+      peer.downloads.push(call.request)
       call.on('cancelled', () => { peer.cancelledDownloads += 1 })
       const file = peer.files.get(call.request.name)
       if (file == null) {
@@ -62,13 +110,23 @@ export async function startFakePeer (peerId = 'peer-a'): Promise<FakePeer> {
         call.emit('error', { code: file.failWith, details: 'scripted failure' })
         return
       }
+      if (file.stall === true) return
+      const { offset, length } = call.request
+      if (offset > file.content.length) {
+        call.emit('error', { code: grpc.status.OUT_OF_RANGE, details: 'offset past the end' })
+        return
+      }
+      const end = length === 0 ? file.content.length : Math.min(file.content.length, offset + length)
       const step = file.chunkBytes ?? 64 * 1024
       void (async () => {
-        for (let offset = 0; offset < file.content.length; offset += step) {
-          let data = Buffer.from(file.content.subarray(offset, offset + step))
-          if (file.corrupt === true && offset + step >= file.content.length) {
-            data = Buffer.from(data)
-            data[data.length - 1] = (data[data.length - 1] ?? 0) ^ 0xff
+        for (let at = offset; at < end; at += step) {
+          if (file.failAfterBytes != null && at - offset >= file.failAfterBytes) {
+            call.emit('error', { code: grpc.status.INTERNAL, details: 'scripted failure mid-transfer' })
+            return
+          }
+          const data = Buffer.from(file.content.subarray(at, Math.min(end, at + step)))
+          if (file.corruptAt != null && file.corruptAt >= at && file.corruptAt < at + data.length) {
+            data[file.corruptAt - at] = (data[file.corruptAt - at] ?? 0) ^ 0xff
           }
           if (call.cancelled) return
           if (!call.write({ data } satisfies FileChunk)) {
@@ -79,35 +137,48 @@ export async function startFakePeer (peerId = 'peer-a'): Promise<FakePeer> {
       })()
     },
     Upload: (call, callback) => {
-      const record: UploadRecord = { header: null, bytes: 0, sha256: '', cancelled: false, refused: false, done: false }
+      const record: UploadRecord = { header: null, bytes: 0, chunkSizes: [], sha256: '', end: null, cancelled: false, refused: false, done: false }
       peer.uploads.push(record)
       const hash = createHash('sha256')
+      const refuse = (code: grpc.status, details: string): void => {
+        record.refused = true
+        callback({ code, details })
+      }
       call.on('cancelled', () => { record.cancelled = true })
-      call.on('data', (message: { header?: UploadHeader__Output | null, chunk?: Buffer }) => {
+      call.on('data', (message: UploadRequest__Output) => {
         if (record.refused) return
         if (record.header == null) {
-          record.header = message.header ?? null
-          if (peer.refuseUploadsWith != null) {
-            record.refused = true
-            callback({ code: peer.refuseUploadsWith, details: 'scripted refusal' })
+          if (message.payload !== 'header' || message.header == null) {
+            refuse(grpc.status.INVALID_ARGUMENT, 'the first message of an upload must be a header')
+            return
           }
+          record.header = message.header
+          if (peer.refuseUploadsWith != null) refuse(peer.refuseUploadsWith, 'scripted refusal')
           return
         }
-        if (message.header != null) {
-          // Like a pserver: only the first message may be a header.
-          record.refused = true
-          callback({ code: grpc.status.INVALID_ARGUMENT, details: 'only the first message of an upload may be a header' })
+        // Like a pserver: a header only first, nothing after the end.
+        if (record.end != null || message.payload === 'header') {
+          refuse(grpc.status.INVALID_ARGUMENT, `unexpected ${message.payload ?? 'empty'} message`)
+          return
+        }
+        if (message.payload === 'end' && message.end != null) {
+          record.end = message.end
           return
         }
         if (message.chunk != null) {
           record.bytes += message.chunk.length
+          record.chunkSizes.push(message.chunk.length)
           hash.update(message.chunk)
         }
       })
       call.on('end', () => {
-        // A cancelled call ends its stream too; like a pserver, only a half-close completes an upload.
-        if (call.cancelled) record.cancelled = true
-        if (call.cancelled || record.refused) return
+        if (record.refused) return
+        // Like a pserver: only an end message with the right count completes an upload.
+        if (record.end == null || record.end.size !== record.bytes) {
+          if (call.cancelled) record.cancelled = true
+          refuse(grpc.status.DATA_LOSS, 'the upload stream stopped without a matching end message')
+          return
+        }
         record.sha256 = hash.digest('hex')
         record.done = true
         const response: UploadResponse = { name: record.header?.name ?? '', size: record.bytes, sha256: record.sha256, peerId }
@@ -128,8 +199,4 @@ export async function startFakePeer (peerId = 'peer-a'): Promise<FakePeer> {
   })
   peer.address = `127.0.0.1:${port}`
   return peer
-}
-
-export function sha256Hex (content: Buffer): string {
-  return createHash('sha256').update(content).digest('hex')
 }

@@ -1,9 +1,11 @@
 import { randomBytes } from 'node:crypto'
+import { connect } from 'node:net'
 import { CentralRequestError } from '@p2p/proto'
 import type { Placement, PlacementBody } from '@p2p/proto'
 import type { FastifyInstance } from 'fastify'
 import { afterEach, describe, expect, it } from 'vitest'
 import { BROWSER_ACCEPT, buildTestApp, multipartBody } from '../helpers/client-app.js'
+import { waitFor } from '../helpers/closed-port.js'
 import { sha256Hex, startFakePeer } from '../helpers/fake-peer.js'
 import type { FakePeer } from '../helpers/fake-peer.js'
 
@@ -114,6 +116,74 @@ describe('POST /upload_file/', () => {
     // The central is asked for room for the whole request, an upper bound of the file.
     expect(placed).toEqual([{ name: 'a #1 ?%.txt', size: payload.length }])
     expect(peer.uploads[0]?.header).toMatchObject({ size: payload.length, sizeIsMaximum: true })
+    // The end message carries the file's exact size, so the peer keeps exactly the file.
+    expect(peer.uploads[0]?.end).toEqual({ size: content.length, sha256: '' })
+  })
+
+  it('answers an early refusal while the client still sends, and keeps reading instead of breaking its connection', async () => {
+    app = await buildTestApp({ maxUploadBytes: 1000 })
+    const url = new URL(await app.listen({ host: '127.0.0.1', port: 0 }))
+    const bodyBytes = 4 * 1024 * 1024
+    const socket = connect(Number(url.port), url.hostname)
+    let writeError: unknown = null
+    socket.on('error', (err) => { writeError = err })
+    let received = ''
+    const receivedText = async (what: string): Promise<void> => { await waitFor(() => received.includes(what) || writeError != null) }
+    socket.on('data', (chunk: Buffer) => { received += chunk.toString() })
+    socket.write([`POST /upload_file/ HTTP/1.1`, `host: ${url.host}`, 'accept: application/json', `content-length: ${bodyBytes}`,
+      'content-type: multipart/form-data; boundary=X', '', ''].join('\r\n'))
+    socket.write(Buffer.alloc(64 * 1024))
+    await receivedText('PCLIENT_TOO_LARGE')
+    expect(received).toMatch(/^HTTP\/1\.1 413/)
+    // The rest of the body still goes through (the client reads the answer, not a broken pipe), and the
+    // same connection then serves the next request.
+    socket.write(Buffer.alloc(bodyBytes - 64 * 1024))
+    socket.write(`GET /health HTTP/1.1\r\nhost: ${url.host}\r\n\r\n`)
+    await receivedText('{"status":"ok"}')
+    expect(writeError).toBeNull()
+    expect(received).toContain('{"status":"ok"}')
+    socket.destroy()
+  })
+
+  describe('a request cut off', () => {
+    /** Sends the head and the first `sendBytes` bytes of the body over a real socket, then `cut()` drops the connection. */
+    const startRequest = async (target: FastifyInstance, payload: Buffer, headers: Record<string, string>, sendBytes: number): Promise<{ cut: () => void }> => {
+      const url = new URL(await target.listen({ host: '127.0.0.1', port: 0 }))
+      const socket = connect(Number(url.port), url.hostname)
+      socket.on('error', () => {})
+      const head = [`POST /upload_file/ HTTP/1.1`, `host: ${url.host}`, 'accept: application/json', `content-length: ${payload.length}`,
+        ...Object.entries(headers).map(([name, value]) => `${name}: ${value}`), '', ''].join('\r\n')
+      socket.write(head)
+      socket.write(payload.subarray(0, sendBytes))
+      return { cut: () => { socket.destroy() } }
+    }
+
+    it('in the middle of the file never sends the end message', async () => {
+      peer = await startFakePeer('peer-a')
+      app = await buildTestApp({ central: placeOn(peer) })
+      const content = randomBytes(1_000_000)
+      const { payload, headers } = multipartBody([{ field: 'file', filename: 'cut.bin', content }])
+      const request = await startRequest(app, payload, headers, 400_000)
+      await waitFor(() => (peer?.uploads[0]?.bytes ?? 0) > 0)
+      request.cut()
+      await waitFor(() => peer?.uploads[0]?.refused === true || peer?.uploads[0]?.cancelled === true)
+      expect(peer.uploads[0]?.end).toBeNull()
+      expect(peer.uploads[0]?.done).toBe(false)
+    })
+
+    it('after the whole file part but before the closing boundary never sends the end message', async () => {
+      peer = await startFakePeer('peer-a')
+      app = await buildTestApp({ central: placeOn(peer) })
+      const content = randomBytes(300_000)
+      const { payload, headers } = multipartBody([{ field: 'file', filename: 'cut.bin', content }])
+      // Everything but the final "--\r\n": the file part has ended, the form has not.
+      const request = await startRequest(app, payload, headers, payload.length - 4)
+      await waitFor(() => peer?.uploads[0]?.bytes === content.length)
+      request.cut()
+      await waitFor(() => peer?.uploads[0]?.refused === true || peer?.uploads[0]?.cancelled === true)
+      expect(peer.uploads[0]?.end).toBeNull()
+      expect(peer.uploads[0]?.done).toBe(false)
+    })
   })
 
   it('redirects a browser to the page with a message', async () => {

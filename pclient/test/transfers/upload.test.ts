@@ -1,10 +1,10 @@
 import { randomBytes } from 'node:crypto'
 import { PassThrough, Readable } from 'node:stream'
 import { status } from '@grpc/grpc-js'
-import { CentralRequestError, createPeerFilesClient } from '@p2p/proto'
+import { CHUNK_BYTES, CentralRequestError, createPeerFilesClient } from '@p2p/proto'
 import type { Placement, PlacementBody } from '@p2p/proto'
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
-import { CancelledError } from '../../src/errors.js'
+import { BadRequestError, CancelledError } from '../../src/errors.js'
 import { uploadFile } from '../../src/transfers/upload.js'
 import { closedPort, waitFor } from '../helpers/closed-port.js'
 import { sha256Hex, startFakePeer } from '../helpers/fake-peer.js'
@@ -41,6 +41,8 @@ describe('uploadFile', () => {
     expect(result).toEqual({ name: 'a #1 ?%.txt', size: content.length, sha256: sha256Hex(content), peerId: 'peer-a', grpcAddress: peer.address })
     expect(peer.uploads[0]?.header).toEqual({ name: 'a #1 ?%.txt', size: content.length + 200, sizeIsMaximum: true, sha256: '' })
     expect(peer.uploads[0]?.bytes).toBe(content.length)
+    // The last message says how many bytes were sent; only then does the peer keep the file.
+    expect(peer.uploads[0]?.end).toEqual({ size: content.length, sha256: '' })
   })
 
   it('splits source chunks larger than a gRPC message', async () => {
@@ -49,6 +51,31 @@ describe('uploadFile', () => {
       name: 'big.bin', size: content.length, sizeIsMaximum: false, source: Readable.from([content])
     })
     expect(result.sha256).toBe(sha256Hex(content))
+    expect(Math.max(...(peer.uploads[0]?.chunkSizes ?? []))).toBe(CHUNK_BYTES)
+  })
+
+  it('sends an empty file as a header and an end message', async () => {
+    const result = await uploadFile({ central, connectPeer: createPeerFilesClient }, {
+      name: 'empty', size: 0, sizeIsMaximum: false, source: Readable.from([])
+    })
+    expect(result).toMatchObject({ size: 0, sha256: sha256Hex(Buffer.alloc(0)) })
+    expect(peer.uploads[0]?.end).toEqual({ size: 0, sha256: '' })
+  })
+
+  it('never sends the end message when the source cannot be confirmed whole', async () => {
+    const content = randomBytes(300_000)
+    await expect(uploadFile({ central, connectPeer: createPeerFilesClient }, {
+      name: 'f.bin', size: content.length, sizeIsMaximum: true, source: Readable.from([content]),
+      confirmWhole: async () => {
+        // Every byte reached the peer; only the end message is missing.
+        await waitFor(() => peer.uploads[0]?.bytes === content.length)
+        throw new BadRequestError('the request was cut off')
+      }
+    })).rejects.toMatchObject({ code: 'PCLIENT_BAD_REQUEST' })
+    await waitFor(() => peer.uploads[0]?.refused === true || peer.uploads[0]?.cancelled === true)
+    expect(peer.uploads[0]?.bytes).toBe(content.length)
+    expect(peer.uploads[0]?.end).toBeNull()
+    expect(peer.uploads[0]?.done).toBe(false)
   })
 
   it("maps the peer's refusal and stops reading the source", async () => {
@@ -90,15 +117,22 @@ describe('uploadFile', () => {
     await waitFor(() => (peer.uploads[0]?.bytes ?? 0) > 0)
     source.destroy(new Error('the browser went away'))
     await expect(uploading).rejects.toMatchObject({ code: 'PCLIENT_BAD_REQUEST' })
-    // The peer saw the upload invalidated before the stream ended, so it never completes it.
-    await waitFor(() => peer.uploads[0]?.refused === true)
+    // The call was cancelled without an end message, so the peer never completes it.
+    await waitFor(() => peer.uploads[0]?.refused === true || peer.uploads[0]?.cancelled === true)
+    expect(peer.uploads[0]?.end).toBeNull()
     expect(peer.uploads[0]?.done).toBe(false)
   })
 
-  it('refuses a source that yields more than its declared size', async () => {
-    await expect(uploadFile({ central, connectPeer: createPeerFilesClient }, { name: 'f.bin', size: 10, sizeIsMaximum: true, source: Readable.from([randomBytes(11)]) }))
-      .rejects.toMatchObject({ code: 'PCLIENT_TOO_LARGE', statusCode: 413 })
-    expect(peer.uploads.filter((upload) => upload.done)).toHaveLength(0)
+  it('refuses a source that yields more than its declared size, without an end message', async () => {
+    const source = new PassThrough()
+    const uploading = uploadFile({ central, connectPeer: createPeerFilesClient }, { name: 'f.bin', size: 10, sizeIsMaximum: true, source })
+    source.write(randomBytes(6))
+    await waitFor(() => peer.uploads[0]?.bytes === 6)
+    source.write(randomBytes(5))
+    await expect(uploading).rejects.toMatchObject({ code: 'PCLIENT_TOO_LARGE', statusCode: 413 })
+    await waitFor(() => peer.uploads[0]?.refused === true || peer.uploads[0]?.cancelled === true)
+    expect(peer.uploads[0]?.end).toBeNull()
+    expect(peer.uploads[0]?.done).toBe(false)
   })
 
   it('cancels when its signal aborts', async () => {
@@ -110,5 +144,6 @@ describe('uploadFile', () => {
     controller.abort(new CancelledError('shutting down'))
     await expect(uploading).rejects.toMatchObject({ code: 'PCLIENT_CANCELLED' })
     await waitFor(() => peer.uploads[0]?.cancelled === true)
+    expect(peer.uploads[0]?.end).toBeNull()
   })
 })

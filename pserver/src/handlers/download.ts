@@ -1,24 +1,27 @@
-// Download: streams a byte range of one stored file from disk into the call, one CHUNK_BYTES piece
-// at a time, reading the next piece only when the call has room (so a slow reader slows the disk).
+// Download: streams a byte range of one stored file from disk into the call, CHUNK_BYTES per message,
+// reading on only when the call has room (so a slow reader slows the disk).
 import type { Readable } from 'node:stream'
 import type { ServerWritableStream, handleServerStreamingCall } from '@grpc/grpc-js'
 import type { Logger } from 'pino'
-import { fileNameSchema, sha256Schema } from '@p2p/proto'
+import { CHUNK_BYTES } from '@p2p/proto'
 import type { DownloadRequest__Output, FileChunk } from '@p2p/proto'
 import { PeerError, isUnexpectedError, toGrpcError } from '../errors.js'
 import type { FileStore, StoredFile } from '../store/file-store.js'
+import { findFile } from './find-file.js'
 import type { Transfers } from '../transfers.js'
+import type { TicketGate } from '../auth/ticket-gate.js'
 
 export interface DownloadComponents {
   store: Pick<FileStore, 'get' | 'findBySha256' | 'openRead'>
   transfers: Pick<Transfers, 'begin'>
+  tickets: TicketGate
   logger: Pick<Logger, 'error' | 'debug'>
 }
 
 type DownloadCall = ServerWritableStream<DownloadRequest__Output, FileChunk>
 
 export function createDownloadHandler (components: DownloadComponents): handleServerStreamingCall<DownloadRequest__Output, FileChunk> {
-  const { store, transfers, logger } = components
+  const { store, transfers, tickets, logger } = components
 
   async function serve (call: DownloadCall): Promise<void> {
     let source: Readable | null = null
@@ -30,14 +33,22 @@ export function createDownloadHandler (components: DownloadComponents): handleSe
     const end = transfers.begin(stop)
     call.once('cancelled', () => { stop() })
     try {
+      // The ticket first: without one, not even whether the file exists is told.
+      const ticket = await tickets.verify(call.metadata, 'download')
       const file = await findFile(store, call.request)
+      tickets.assertDownloadOf(ticket, file)
       const { offset, length } = resolveRange(file, call.request.offset, call.request.length)
       if (length > 0) {
-        source = await store.openRead(file.name, offset, length)
+        source = await store.openRead(file.sha256, offset, length)
         if (cancelled != null) throw cancelled
-        for await (const data of source) {
-          if (!call.write({ data: data as Buffer })) await drained(call)
-          if (call.destroyed) throw cancelled ?? new PeerError('PEER_CANCELLED', 'the call closed')
+        for await (const read of source) {
+          // Large disk reads, sent as CHUNK_BYTES messages (views, not copies): grpc-js buffers a
+          // fixed number of messages, so the message size is what bounds the memory of a slow reader.
+          const data = read as Buffer
+          for (let at = 0; at < data.length; at += CHUNK_BYTES) {
+            if (!call.write({ data: data.subarray(at, at + CHUNK_BYTES) })) await drained(call)
+            if (call.destroyed) throw cancelled ?? new PeerError('PEER_CANCELLED', 'the call closed')
+          }
         }
       }
       if (!call.cancelled) call.end()
@@ -54,26 +65,6 @@ export function createDownloadHandler (components: DownloadComponents): handleSe
   }
 
   return (call) => { void serve(call) }
-}
-
-/** The stored file a request names, by name, by content hash, or by both (which must agree). */
-export async function findFile (store: Pick<FileStore, 'get' | 'findBySha256'>, request: Pick<DownloadRequest__Output, 'name' | 'sha256'>): Promise<StoredFile> {
-  if (request.name === '' && request.sha256 === '') throw new PeerError('PEER_BAD_REQUEST', 'name or sha256 is required')
-  let name: string | null = null
-  if (request.name !== '') {
-    const parsed = fileNameSchema.safeParse(request.name)
-    if (!parsed.success) throw new PeerError('PEER_BAD_REQUEST', parsed.error.issues[0]?.message ?? 'invalid file name')
-    name = parsed.data
-  }
-  if (request.sha256 !== '' && !sha256Schema.safeParse(request.sha256).success) {
-    throw new PeerError('PEER_BAD_REQUEST', 'sha256 must be 64 lower-case hex digits')
-  }
-  const file = name != null ? await store.get(name) : await store.findBySha256(request.sha256)
-  if (file == null) throw new PeerError('PEER_NOT_FOUND', name != null ? `no file named "${name}" here` : 'no file with that sha256 here')
-  if (request.sha256 !== '' && file.sha256 !== request.sha256) {
-    throw new PeerError('PEER_NOT_FOUND', `"${file.name}" here has a different sha256`)
-  }
-  return file
 }
 
 /** [offset, offset + length) inside the file; length 0 means "to the end". */

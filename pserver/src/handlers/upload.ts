@@ -1,16 +1,19 @@
-// Upload: one header, then chunks, written to the store as they arrive. The call is consumed as an
-// async iterator, one message at a time, so grpc-js reads (and the HTTP/2 window lets the sender
-// send) only as fast as the disk takes the bytes. The answer comes only after the file is durable,
-// listed and announced to the central.
+// Upload: one header, then chunks, then one end message, written to the store as they arrive. The
+// call is consumed as an async iterator, one message at a time, and each write is awaited (the store
+// resolves it at once while its write-behind queue has room), so grpc-js reads (and the HTTP/2 window
+// lets the sender send) only as fast as the disk takes the bytes. Only the end message tells a
+// finished upload from a cut-off one: the file is committed after it and the end of the stream, and
+// the answer comes only after the file is durable, listed and announced to the central.
 import type { ServerReadableStream, handleClientStreamingCall, sendUnaryData } from '@grpc/grpc-js'
 import type { Logger } from 'pino'
 import { z } from 'zod'
 import { byteCountSchema, fileNameSchema, sha256Schema } from '@p2p/proto'
-import type { UploadHeader__Output, UploadRequest__Output, UploadResponse } from '@p2p/proto'
+import type { UploadEnd__Output, UploadHeader__Output, UploadRequest__Output, UploadResponse } from '@p2p/proto'
 import type { Announcer } from '../announcer.js'
 import { PeerError, isUnexpectedError, toGrpcError } from '../errors.js'
-import type { FileStore, UploadRequestHeader, UploadSession } from '../store/file-store.js'
+import type { FileStore, UploadEnd, UploadRequestHeader, UploadSession } from '../store/file-store.js'
 import type { Transfers } from '../transfers.js'
+import type { TicketGate } from '../auth/ticket-gate.js'
 
 /** An upload that sends nothing for this long is given up, so it cannot hold its reservation forever. */
 export const DEFAULT_UPLOAD_IDLE_TIMEOUT_MS = 60_000
@@ -20,6 +23,7 @@ export interface UploadComponents {
   transfers: Pick<Transfers, 'begin'>
   announcer: Pick<Announcer, 'announce'>
   peerId: string
+  tickets: TicketGate
   logger: Pick<Logger, 'error' | 'info'>
   idleTimeoutMs?: number
 }
@@ -43,8 +47,22 @@ export function parseUploadHeader (header: UploadHeader__Output): UploadRequestH
   return { name, size, sizeIsMaximum, sha256: sha256 === '' ? null : sha256 }
 }
 
+const endSchema = z.object({
+  size: byteCountSchema,
+  sha256: z.union([z.literal(''), sha256Schema])
+})
+
+export function parseUploadEnd (end: UploadEnd__Output): UploadEnd {
+  const parsed = endSchema.safeParse(end)
+  if (!parsed.success) {
+    const issue = parsed.error.issues[0]
+    throw new PeerError('PEER_BAD_REQUEST', issue == null ? 'invalid end message' : `end.${issue.path.join('.')}: ${issue.message}`)
+  }
+  return { size: parsed.data.size, sha256: parsed.data.sha256 === '' ? null : parsed.data.sha256 }
+}
+
 export function createUploadHandler (components: UploadComponents): handleClientStreamingCall<UploadRequest__Output, UploadResponse> {
-  const { store, transfers, announcer, peerId, logger } = components
+  const { store, transfers, announcer, peerId, tickets, logger } = components
   const idleTimeoutMs = components.idleTimeoutMs ?? DEFAULT_UPLOAD_IDLE_TIMEOUT_MS
 
   async function receive (call: UploadCall, callback: sendUnaryData<UploadResponse>): Promise<void> {
@@ -52,7 +70,7 @@ export function createUploadHandler (components: UploadComponents): handleClient
     let receiving = true
     // Destroying the call ends the iteration below with `reason`, wherever it is waiting. Once every
     // byte has arrived the commit is short and is left to finish.
-    const end = transfers.begin((reason) => { if (receiving) call.destroy(reason) })
+    const finish = transfers.begin((reason) => { if (receiving) call.destroy(reason) })
     const messages = call[Symbol.asyncIterator]()
     const next = async (): Promise<UploadRequest__Output | null> => {
       const timer = setTimeout(() => {
@@ -66,20 +84,30 @@ export function createUploadHandler (components: UploadComponents): handleClient
       }
     }
     try {
+      const ticket = await tickets.verify(call.metadata, 'upload')
       const first = await next()
       if (first?.payload !== 'header' || first.header == null) {
         throw new PeerError('PEER_BAD_REQUEST', 'the first message of an upload must be a header')
       }
-      session = await store.beginUpload(parseUploadHeader(first.header))
+      const header = parseUploadHeader(first.header)
+      tickets.assertUploadOf(ticket, header)
+      session = await store.beginUpload(header)
+      let end: UploadEnd | null = null
       for (let message = await next(); message != null; message = await next()) {
-        if (message.payload !== 'chunk' || message.chunk == null) {
-          throw new PeerError('PEER_BAD_REQUEST', 'only the first message of an upload may be a header')
+        if (end != null) throw new PeerError('PEER_BAD_REQUEST', 'no message may follow the end message')
+        if (message.payload === 'chunk' && message.chunk != null) {
+          await session.write(message.chunk)
+        } else if (message.payload === 'end' && message.end != null) {
+          end = parseUploadEnd(message.end)
+        } else {
+          throw new PeerError('PEER_BAD_REQUEST', 'after its header an upload sends only chunks, then one end message')
         }
-        await session.write(message.chunk)
       }
       receiving = false
       if (call.cancelled) throw new PeerError('PEER_CANCELLED', 'the caller cancelled the upload')
-      const file = await session.commit()
+      // grpc-js may end the message stream of a cancelled call before it sets call.cancelled.
+      if (end == null) throw new PeerError('PEER_INCOMPLETE_UPLOAD', 'the upload stopped before its end message: the sender was cut off')
+      const file = await session.commit(end)
       logger.info({ file: file.name, size: file.size, sha256: file.sha256 }, 'file stored')
       await announcer.announce(file)
       callback(null, { ...file, peerId })
@@ -90,7 +118,7 @@ export function createUploadHandler (components: UploadComponents): handleClient
       else logger.info({ file: session?.name, reason: (err as Error).message }, 'upload refused')
       callback(toGrpcError(err))
     } finally {
-      end()
+      finish()
     }
   }
 

@@ -1,9 +1,8 @@
-// Small file-system helpers of the disk store: where a name may live, streaming hashes, fsync.
-import { createHash } from 'node:crypto'
-import { createReadStream } from 'node:fs'
+// Small file-system helpers of the disk store: name checks, fsync, durable small writes.
+import { randomUUID } from 'node:crypto'
 import fs from 'node:fs/promises'
 import path from 'node:path'
-import { CHUNK_BYTES, fileNameProblem } from '@p2p/proto'
+import { fileNameProblem } from '@p2p/proto'
 import { PeerError } from '../errors.js'
 
 /**
@@ -27,18 +26,6 @@ export function storableNameProblem (name: string): string | null {
   return fileNameProblem(name) ?? (name.normalize('NFC') === name ? null : 'a file name must be NFC-normalised')
 }
 
-/** Size and SHA-256 of a file, read in CHUNK_BYTES pieces (never the whole file at once). */
-export async function hashFile (file: string): Promise<{ size: number, sha256: string }> {
-  const hash = createHash('sha256')
-  let size = 0
-  for await (const chunk of createReadStream(file, { highWaterMark: CHUNK_BYTES })) {
-    const buffer = chunk as Buffer
-    hash.update(buffer)
-    size += buffer.length
-  }
-  return { size, sha256: hash.digest('hex') }
-}
-
 /** Makes a rename inside `dir` durable. */
 export async function fsyncDir (dir: string): Promise<void> {
   const handle = await fs.open(dir, 'r')
@@ -60,4 +47,38 @@ export async function emptyDir (dir: string): Promise<number> {
 export async function diskFreeBytes (dir: string): Promise<number> {
   const stats = await fs.statfs(dir)
   return Math.min(Number.MAX_SAFE_INTEGER, stats.bavail * stats.bsize)
+}
+
+/**
+ * Replaces `file` with `data` atomically and durably: written to a temporary file in `tmpDir` (same
+ * file system), fsynced, renamed over `file`, and the folder fsynced. A crash leaves the old or the new
+ * content, never a mix; a leftover temporary file is removed when tmp/ is emptied at start.
+ */
+export async function writeFileDurably (file: string, data: string | Uint8Array, tmpDir: string): Promise<void> {
+  const tmp = path.join(tmpDir, `${randomUUID()}.write`)
+  try {
+    const handle = await fs.open(tmp, 'wx')
+    try {
+      await handle.writeFile(data)
+      await handle.sync()
+    } finally {
+      await handle.close()
+    }
+    await fs.rename(tmp, file)
+  } catch (err) {
+    await fs.rm(tmp, { force: true })
+    throw err
+  }
+  await fsyncDir(path.dirname(file))
+}
+
+/** Removes a file; true when it was there. */
+export async function removeIfPresent (file: string): Promise<boolean> {
+  try {
+    await fs.unlink(file)
+    return true
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code === 'ENOENT') return false
+    throw err
+  }
 }

@@ -10,6 +10,13 @@ export interface StoredFile {
   sha256: string
 }
 
+/** The piece hashes of one stored content, as computed when it was written. */
+export interface PieceHashes {
+  pieceBytes: number
+  /** SHA-256 of each piece, 32 raw bytes each, in order; none for an empty file. */
+  pieces: Buffer[]
+}
+
 export interface UploadRequestHeader {
   /** A name already validated with fileNameSchema (NFC-normalised). */
   name: string
@@ -20,13 +27,22 @@ export interface UploadRequestHeader {
   sha256: string | null
 }
 
+/** What the sender says it sent, from its end message. */
+export interface UploadEnd {
+  size: number
+  sha256: string | null
+}
+
 /** An upload in progress. Nothing of it is visible until commit() succeeds. */
 export interface UploadSession {
   readonly name: string
-  /** Appends bytes; resolves once the store accepted them, so awaiting it paces the sender. */
+  /** Takes bytes (kept, not copied); resolves once the store can take more, so awaiting it paces the sender. */
   write: (chunk: Uint8Array) => Promise<void>
-  /** Checks size and hash, makes the file durable and visible. Rejects (and leaves nothing) otherwise. */
-  commit: () => Promise<StoredFile>
+  /**
+   * Checks what arrived against the sender's end message and the header (size, hashes), makes the
+   * content durable and the name visible. Rejects (and leaves nothing) otherwise.
+   */
+  commit: (end: UploadEnd) => Promise<StoredFile>
   /** Drops everything written so far. Safe to call more than once, or after commit (then a no-op). */
   abort: () => Promise<void>
 }
@@ -39,11 +55,16 @@ export interface FileStore {
   count: () => Promise<number>
   get: (name: string) => Promise<StoredFile | null>
   findBySha256: (sha256: string) => Promise<StoredFile | null>
-  /** Streams `length` (> 0) bytes from `offset`; the range must lie inside the file. */
-  openRead: (name: string, offset: number, length: number) => Promise<Readable>
-  /** min(capacity - stored - reserved by uploads in progress, free space on the disk), never negative. */
+  /** The piece hashes of stored content `sha256`, or null when it is not stored. */
+  pieceHashes: (sha256: string) => Promise<PieceHashes | null>
+  /** Streams `length` (> 0) bytes from `offset` of stored content `sha256`; the range must lie inside it. */
+  openRead: (sha256: string, offset: number, length: number) => Promise<Readable>
+  /** min(capacity - unique bytes stored - bytes reserved by uploads in progress, free disk space), never negative. */
   freeBytes: () => Promise<number>
-  /** Reserves header.size bytes and the name until the session commits or aborts. */
+  /**
+   * Reserves the name, and header.size bytes unless header.sha256 names content already stored (then
+   * the bytes are only verified, never stored twice), until the session commits or aborts.
+   */
   beginUpload: (header: UploadRequestHeader) => Promise<UploadSession>
   /** Aborts every upload in progress. */
   close: () => Promise<void>

@@ -1,12 +1,15 @@
 // Copies the files of a seed folder into a store at start, through the same upload path as any
-// upload (tmp file, hash, fsync, rename), so a crash mid-copy leaves nothing half-visible.
+// upload (tmp file, hashes, fsync, rename, index), so a crash mid-copy leaves nothing half-visible and
+// a seed whose bytes are already stored under another name takes no second copy.
 import { createReadStream } from 'node:fs'
 import fs from 'node:fs/promises'
 import path from 'node:path'
 import type { Logger } from 'pino'
-import { CHUNK_BYTES } from '@p2p/proto'
 import { storableNameProblem } from './disk-io.js'
 import type { FileStore } from './file-store.js'
+
+/** Bytes per read of a seed file. */
+const SEED_READ_BYTES = 1024 * 1024
 
 export async function copySeedFiles (seedDir: string, store: FileStore, logger: Pick<Logger, 'info' | 'warn'>): Promise<void> {
   let names: string[]
@@ -39,10 +42,12 @@ export async function copySeedFiles (seedDir: string, store: FileStore, logger: 
 async function copyOne (source: string, name: string, size: number, store: FileStore): Promise<void> {
   const session = await store.beginUpload({ name, size, sizeIsMaximum: false, sha256: null })
   try {
-    for await (const chunk of createReadStream(source, { highWaterMark: CHUNK_BYTES })) {
+    let copied = 0
+    for await (const chunk of createReadStream(source, { highWaterMark: SEED_READ_BYTES })) {
       await session.write(chunk as Buffer)
+      copied += (chunk as Buffer).length
     }
-    await session.commit()
+    await session.commit({ size: copied, sha256: null })
   } catch (err) {
     await session.abort()
     throw err

@@ -7,7 +7,7 @@ import type { ServiceError } from '@grpc/grpc-js'
 import { afterEach, describe, expect, it } from 'vitest'
 import { CHUNK_BYTES } from '@p2p/proto'
 import {
-  download, errorCode, listDir, sha256, startTestPeer, stat, upload, uploadError, waitFor
+  download, errorCode, listDir, readStored, sha256, startTestPeer, stat, storedContents, upload, uploadError, waitFor
 } from '../helpers.js'
 import type { TestPeer } from '../helpers.js'
 
@@ -19,8 +19,9 @@ afterEach(async () => { await t.close() })
 async function expectNothingLeft (name: string): Promise<void> {
   await waitFor('the upload to end', () => t.peer.transfers.count() === 0)
   expect(await listDir(path.join(t.dataDir, 'tmp'))).toEqual([])
-  expect(await listDir(path.join(t.dataDir, 'files'))).not.toContain(name)
   expect(await t.store.get(name)).toBeNull()
+  expect((await t.store.list()).map((f) => f.name)).not.toContain(name)
+  expect(await storedContents(t.dataDir)).toHaveLength(new Set((await t.store.list()).map((f) => f.sha256)).size)
   expect((await stat(t.client)).freeBytes).toBe(CAPACITY - (await t.store.list()).reduce((sum, f) => sum + f.size, 0))
 }
 
@@ -36,7 +37,7 @@ describe('Upload', () => {
     const data = randomBytes(2 * CHUNK_BYTES + 999)
     const answer = await upload(t.client, { name: 'photo.jpg', size: data.length, sha256: sha256(data) }, split(data, 100_000))
     expect(answer).toEqual({ name: 'photo.jpg', size: data.length, sha256: sha256(data), peerId: 'peer-test' })
-    expect((await fs.readFile(path.join(t.dataDir, 'files', 'photo.jpg'))).equals(data)).toBe(true)
+    expect((await readStored(t.dataDir, 'photo.jpg')).equals(data)).toBe(true)
     expect(await listDir(path.join(t.dataDir, 'tmp'))).toEqual([])
     expect(await stat(t.client)).toEqual({
       peerId: 'peer-test', capacityBytes: CAPACITY, freeBytes: CAPACITY - data.length, fileCount: 1, activeTransfers: 0
@@ -77,7 +78,7 @@ describe('Upload', () => {
     const stored = await uploadError(t.client, { name: 'taken.txt', size: 3 }, ['new'])
     expect(stored.code).toBe(status.ALREADY_EXISTS)
     expect(errorCode(stored)).toBe('PEER_FILE_EXISTS')
-    expect(await fs.readFile(path.join(t.dataDir, 'files', 'taken.txt'), 'utf8')).toBe('original')
+    expect((await readStored(t.dataDir, 'taken.txt')).toString()).toBe('original')
 
     const first = t.client.Upload(() => {})
     first.write({ header: { name: 'busy.txt', size: 10 } })
@@ -146,7 +147,8 @@ describe('Upload', () => {
     await t.peer.close()
     expect(await failed).not.toBeNull()
     expect(await listDir(tmp)).toEqual([])
-    expect(await listDir(path.join(t.dataDir, 'files'))).toEqual([])
+    expect(await storedContents(t.dataDir)).toEqual([])
+    expect(await t.store.list()).toEqual([])
   })
 
   it('slows the sender down while the disk is slow, instead of buffering the upload in memory', async () => {
@@ -155,14 +157,18 @@ describe('Upload', () => {
     const gate = new Promise<void>((resolve) => { openGate = resolve })
     t = await startTestPeer({
       capacityBytes: SIZE,
-      // A disk that takes nothing until the gate opens: the real session behind a wait.
-      wrapStore: (store) => ({
-        ...store,
-        beginUpload: async (header) => {
-          const session = await store.beginUpload(header)
-          return { ...session, write: async (chunk) => { await gate; await session.write(chunk) } }
-        }
-      })
+      // A real file whose writes do not complete until the gate opens: the whole real path (handler,
+      // session, write-behind queue) must hold the sender back.
+      openFile: async (file, flags) => {
+        const handle = await fs.open(file, flags)
+        return new Proxy(handle, {
+          get (target, key) {
+            if (key === 'writev') return async (chunks: Uint8Array[]) => { await gate; return await target.writev(chunks) }
+            const value = Reflect.get(target, key) as unknown
+            return typeof value === 'function' ? (value as (...args: unknown[]) => unknown).bind(target) : value
+          }
+        })
+      }
     })
     const block = randomBytes(CHUNK_BYTES)
     const hash = createHash('sha256')
@@ -176,6 +182,7 @@ describe('Upload', () => {
           accepted += block.length
           if (!call.write({ chunk: block })) await once(call, 'drain')
         }
+        call.write({ end: { size: SIZE } })
         call.end()
       })()
     })
@@ -188,6 +195,7 @@ describe('Upload', () => {
       return stablePolls >= 10
     }, 15_000)
     expect(accepted).toBeLessThan(SIZE / 2)
+    expect(await listDir(path.join(t.dataDir, 'tmp'))).toHaveLength(1)
     openGate()
     expect(await done).toMatchObject({ size: SIZE, sha256: hash.digest('hex') })
   })

@@ -3,8 +3,10 @@ import path from 'node:path'
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
 import { PeerError } from '../../src/errors.js'
 import { createDiskFileStore } from '../../src/store/disk-file-store.js'
+import type { DiskFileStoreOptions } from '../../src/store/disk-file-store.js'
 import { pathInside } from '../../src/store/disk-io.js'
-import { captureLogger, listDir, makeTempDir, sha256, silentLogger } from '../helpers.js'
+import { storeLayout, storedPathOf } from '../../src/store/layout.js'
+import { captureLogger, listDir, makeTempDir, readStored, sha256, silentLogger, storedContents } from '../helpers.js'
 
 let root: string
 let dataDir: string
@@ -33,68 +35,183 @@ async function rejection (promise: Promise<unknown>): Promise<PeerError> {
   throw new Error('expected a rejection')
 }
 
+async function started (options: Partial<DiskFileStoreOptions> = {}): Promise<ReturnType<typeof createDiskFileStore>> {
+  const store = createDiskFileStore({ dataDir, capacityBytes: 10 ** 9, logger: silentLogger, ...options })
+  await store.start()
+  return store
+}
+
+const header = (name: string, size: number, sizeIsMaximum = false): { name: string, size: number, sizeIsMaximum: boolean, sha256: null } =>
+  ({ name, size, sizeIsMaximum, sha256: null })
+
 describe('disk file store start', () => {
-  it('creates its folders in an empty data dir', async () => {
-    const fresh = path.join(root, 'fresh')
-    const store = createDiskFileStore({ dataDir: fresh, capacityBytes: 1000, logger: silentLogger })
-    await store.start()
-    expect(await listDir(fresh)).toEqual(['files', 'tmp'])
+  it('creates its folders and an empty index in an empty data dir', async () => {
+    dataDir = path.join(root, 'fresh')
+    const store = await started({ capacityBytes: 1000 })
+    expect(await listDir(dataDir)).toEqual(['blobs', 'names.json', 'tmp'])
     expect(await store.list()).toEqual([])
   })
 
-  it('indexes stored files with their size and sha256 and removes leftovers in tmp/', async () => {
-    const big = Buffer.alloc(700 * 1024, 7) // more than one CHUNK_BYTES read
+  it('imports files of files/ with their size and sha256, moves them into blobs/ and removes leftovers in tmp/', async () => {
+    const big = Buffer.alloc(1536 * 1024, 7) // more than one read
     await fs.writeFile(path.join(dataDir, 'files', 'a.txt'), 'hello')
     await fs.writeFile(path.join(dataDir, 'files', 'big.bin'), big)
     await fs.writeFile(path.join(dataDir, 'tmp', 'crashed.part'), 'partial')
     await fs.mkdir(path.join(dataDir, 'tmp', 'stray-dir'))
-    const store = createDiskFileStore({ dataDir, capacityBytes: 10 ** 9, logger: silentLogger })
-    await store.start()
+    const store = await started()
     const files = (await store.list()).sort((a, b) => a.name.localeCompare(b.name))
     expect(files).toEqual([
       { name: 'a.txt', size: 5, sha256: sha256('hello') },
       { name: 'big.bin', size: big.length, sha256: sha256(big) }
     ])
     expect(await listDir(path.join(dataDir, 'tmp'))).toEqual([])
+    expect(await listDir(dataDir)).toEqual(['blobs', 'names.json', 'tmp'])
+    expect(await storedContents(dataDir)).toEqual([sha256('hello'), sha256(big)].sort())
+    expect((await readStored(dataDir, 'big.bin')).equals(big)).toBe(true)
     expect(await store.findBySha256(sha256(big))).toEqual(files[1])
     expect(await store.count()).toBe(2)
+    expect((await store.pieceHashes(sha256(big)))?.pieces).toHaveLength(1)
   })
 
-  it('skips, with a warning, stored entries whose name is invalid or that are not regular files', async () => {
+  it('leaves in files/, with a warning, entries whose name is invalid or that are not regular files', async () => {
     await fs.writeFile(path.join(dataDir, 'files', 'good.txt'), 'ok')
     await fs.writeFile(path.join(dataDir, 'files', 'line\nbreak'), 'x')
     await fs.writeFile(path.join(dataDir, 'files', ' padded'), 'x')
     await fs.writeFile(path.join(dataDir, 'files', 'cafe\u0301'), 'x') // not NFC
     await fs.mkdir(path.join(dataDir, 'files', 'subdir'))
     const { logger, lines } = captureLogger()
-    const store = createDiskFileStore({ dataDir, capacityBytes: 10 ** 9, logger })
-    await store.start()
+    const store = await started({ logger })
     expect((await store.list()).map((f) => f.name)).toEqual(['good.txt'])
     const skipped = lines.filter((line) => line.level === 40).map((line) => line.file)
     expect(skipped.sort()).toEqual([' padded', 'cafe\u0301', 'line\nbreak', 'subdir'])
+    expect(await listDir(path.join(dataDir, 'files'))).toEqual([' padded', 'cafe\u0301', 'line\nbreak', 'subdir'])
   })
 
-  it('copies seed files that are not stored yet, keeps stored ones, and skips invalid seed names', async () => {
+  it('copies seed files that are not stored yet, keeps stored ones, stores seeded duplicates once, skips invalid seed names', async () => {
     await fs.writeFile(path.join(dataDir, 'files', 'shared.txt'), 'already here')
     await fs.writeFile(path.join(seedDir, 'shared.txt'), 'seed version')
     await fs.writeFile(path.join(seedDir, 'new.txt'), 'from the seed')
+    await fs.writeFile(path.join(seedDir, 'copy of new.txt'), 'from the seed')
     await fs.writeFile(path.join(seedDir, 'bad\u0007name'), 'x')
     const { logger, lines } = captureLogger()
-    const store = createDiskFileStore({ dataDir, capacityBytes: 10 ** 9, seedDir, logger })
-    await store.start()
+    const store = await started({ seedDir, logger })
     expect(await store.get('new.txt')).toEqual({ name: 'new.txt', size: 13, sha256: sha256('from the seed') })
-    expect(await fs.readFile(path.join(dataDir, 'files', 'new.txt'), 'utf8')).toBe('from the seed')
+    expect(await store.get('copy of new.txt')).toEqual({ name: 'copy of new.txt', size: 13, sha256: sha256('from the seed') })
+    expect((await readStored(dataDir, 'new.txt')).toString()).toBe('from the seed')
     expect(await store.get('shared.txt')).toMatchObject({ sha256: sha256('already here') })
-    expect(await fs.readFile(path.join(dataDir, 'files', 'shared.txt'), 'utf8')).toBe('already here')
     expect(await store.get('bad\u0007name')).toBeNull()
     expect(lines.some((line) => line.level === 40 && line.file === 'bad\u0007name')).toBe(true)
+    expect(await storedContents(dataDir)).toEqual([sha256('already here'), sha256('from the seed')].sort())
+    expect(await store.freeBytes()).toBe(10 ** 9 - 12 - 13)
     expect(await listDir(path.join(dataDir, 'tmp'))).toEqual([])
   })
 
   it('starts without its seeds when the seed folder is missing', async () => {
-    const store = createDiskFileStore({ dataDir, capacityBytes: 1000, seedDir: path.join(root, 'nope'), logger: silentLogger })
-    await store.start()
+    const store = await started({ seedDir: path.join(root, 'nope') })
     expect(await store.count()).toBe(0)
+  })
+})
+
+describe('disk file store restart', () => {
+  async function startCounting (): Promise<{ store: ReturnType<typeof createDiskFileStore>, checked: Record<string, unknown>, lines: Array<Record<string, unknown>> }> {
+    const { logger, lines } = captureLogger()
+    const store = await started({ logger })
+    const checked = lines.find((line) => line.msg === 'checked stored contents') ?? {}
+    return { store, checked, lines }
+  }
+
+  it('trusts the stored digest of unchanged contents instead of hashing them again', async () => {
+    await fs.writeFile(path.join(dataDir, 'files', 'a.txt'), 'hello')
+    await started()
+    const { store, checked } = await startCounting()
+    expect(checked).toMatchObject({ trusted: 1, rehashed: 0, removed: 0 })
+    expect(await store.list()).toEqual([{ name: 'a.txt', size: 5, sha256: sha256('hello') }])
+  })
+
+  it('hashes a content again when its metadata is missing or its mtime changed, and keeps serving it', async () => {
+    await fs.writeFile(path.join(dataDir, 'files', 'a.txt'), 'hello')
+    await fs.writeFile(path.join(dataDir, 'files', 'b.txt'), 'world')
+    await started()
+    const layout = storeLayout(dataDir)
+    await fs.rm(layout.metaPath(sha256('hello')))
+    await fs.utimes(layout.blobPath(sha256('world')), new Date(), new Date(Date.now() - 60_000))
+    const { store, checked } = await startCounting()
+    expect(checked).toMatchObject({ trusted: 0, rehashed: 2, removed: 0 })
+    expect((await store.list()).map((f) => f.name).sort()).toEqual(['a.txt', 'b.txt'])
+    expect((await store.pieceHashes(sha256('hello')))?.pieces).toEqual([Buffer.from(sha256('hello'), 'hex')])
+    // Now current again: the next start trusts both.
+    expect((await startCounting()).checked).toMatchObject({ trusted: 2, rehashed: 0 })
+  })
+
+  it('stops serving, with an error, a content changed on disk, and drops its names', async () => {
+    await fs.writeFile(path.join(dataDir, 'files', 'a.txt'), 'hello')
+    await fs.writeFile(path.join(dataDir, 'files', 'b.txt'), 'world')
+    await started()
+    await fs.writeFile(storeLayout(dataDir).blobPath(sha256('hello')), 'HELLO')
+    const { store, checked, lines } = await startCounting()
+    expect(checked).toMatchObject({ rehashed: 1, removed: 1 })
+    expect((await store.list()).map((f) => f.name)).toEqual(['b.txt'])
+    expect(lines.some((line) => line.level === 50 && line.sha256 === sha256('hello'))).toBe(true)
+    expect(await storedContents(dataDir)).toEqual([sha256('world')])
+    expect(await storedPathOf(dataDir, 'a.txt')).toBeNull()
+  })
+
+  it('removes contents no name refers to and metadata without content, left by a crash while placing', async () => {
+    await started()
+    const layout = storeLayout(dataDir)
+    await fs.writeFile(layout.blobPath(sha256('orphan')), 'orphan')
+    await fs.writeFile(layout.metaPath(sha256('gone')), '{}')
+    const { store } = await startCounting()
+    expect(await store.list()).toEqual([])
+    expect(await listDir(layout.blobsDir)).toEqual([])
+  })
+
+  it('refuses to start, removing nothing, when the name index is missing but contents are stored', async () => {
+    await fs.writeFile(path.join(dataDir, 'files', 'a.txt'), 'hello')
+    await started()
+    await fs.rm(storeLayout(dataDir).indexFile)
+    await expect(started()).rejects.toThrow(/names.json is missing/)
+    expect(await storedContents(dataDir)).toEqual([sha256('hello')])
+  })
+
+  it('refuses to start on an unreadable name index rather than guess', async () => {
+    await started()
+    await fs.writeFile(storeLayout(dataDir).indexFile, '{"format":1,"files":')
+    await expect(started()).rejects.toThrow(/not a valid name index/)
+  })
+
+  it('drops index entries with an invalid name or digest, with a warning', async () => {
+    await fs.writeFile(path.join(dataDir, 'files', 'a.txt'), 'hello')
+    await started()
+    const layout = storeLayout(dataDir)
+    const index = JSON.parse(await fs.readFile(layout.indexFile, 'utf8')) as { files: Record<string, string> }
+    index.files['../escape'] = sha256('hello')
+    index.files['b.txt'] = 'not-a-digest'
+    await fs.writeFile(layout.indexFile, JSON.stringify(index))
+    const { store, lines } = await startCounting()
+    expect((await store.list()).map((f) => f.name)).toEqual(['a.txt'])
+    expect(lines.filter((line) => line.level === 40).map((line) => line.file).sort()).toEqual(['../escape', 'b.txt'])
+  })
+
+  it('leaves nothing listed and no temporary file after a crash mid-upload', async () => {
+    const crashed = await started()
+    const session = await crashed.beginUpload(header('partial.bin', 100))
+    await session.write(Buffer.alloc(50))
+    // The process dies here: no commit, no abort.
+    const { store } = await startCounting()
+    expect(await store.list()).toEqual([])
+    expect(await listDir(path.join(dataDir, 'tmp'))).toEqual([])
+    expect(await storedContents(dataDir)).toEqual([])
+  })
+
+  it('keeps names such as __proto__ as ordinary entries', async () => {
+    const store = await started()
+    const session = await store.beginUpload(header('__proto__', 3))
+    await session.write(Buffer.from('abc'))
+    await session.commit({ size: 3, sha256: null })
+    const { store: again } = await startCounting()
+    expect(await again.list()).toEqual([{ name: '__proto__', size: 3, sha256: sha256('abc') }])
+    expect((await readStored(dataDir, '__proto__')).toString()).toBe('abc')
   })
 })
 
@@ -107,24 +224,28 @@ describe('disk file store paths', () => {
     }
   })
 
-  it('never opens or creates a file outside files/', async () => {
+  it('builds blob paths only from digests', () => {
+    const layout = storeLayout(dataDir)
+    expect(layout.blobPath('a'.repeat(64))).toBe(path.join(dataDir, 'blobs', 'a'.repeat(64)))
+    for (const bad of ['../names.json', 'A'.repeat(64), 'a'.repeat(63), '']) expect(() => layout.blobPath(bad), bad).toThrow()
+  })
+
+  it('never opens or creates a file outside its folders', async () => {
     await fs.writeFile(path.join(dataDir, 'secret'), 'outside')
-    const store = createDiskFileStore({ dataDir, capacityBytes: 1000, logger: silentLogger })
-    await store.start()
-    expect((await rejection(store.openRead('../secret', 0, 1))).code).toBe('PEER_BAD_REQUEST')
-    expect((await rejection(store.beginUpload({ name: '../escape', size: 1, sizeIsMaximum: false, sha256: null }))).code).toBe('PEER_BAD_REQUEST')
-    expect(await listDir(dataDir)).toEqual(['files', 'secret', 'tmp'])
+    const store = await started({ capacityBytes: 1000 })
+    expect((await rejection(store.openRead('../secret', 0, 1))).code).toBe('PEER_NOT_FOUND')
+    expect((await rejection(store.beginUpload(header('../escape', 1)))).code).toBe('PEER_BAD_REQUEST')
+    expect(await listDir(dataDir)).toEqual(['blobs', 'names.json', 'secret', 'tmp'])
   })
 })
 
 describe('disk file store uploads', () => {
   it('reserves the announced size while an upload runs and gives it back on abort', async () => {
-    const store = createDiskFileStore({ dataDir, capacityBytes: 1000, logger: silentLogger })
-    await store.start()
-    const session = await store.beginUpload({ name: 'x', size: 600, sizeIsMaximum: false, sha256: null })
+    const store = await started({ capacityBytes: 1000 })
+    const session = await store.beginUpload(header('x', 600))
     expect(await store.freeBytes()).toBe(400)
-    expect((await rejection(store.beginUpload({ name: 'y', size: 401, sizeIsMaximum: false, sha256: null }))).code).toBe('PEER_NO_ROOM')
-    expect((await rejection(store.beginUpload({ name: 'x', size: 1, sizeIsMaximum: false, sha256: null }))).code).toBe('PEER_FILE_EXISTS')
+    expect((await rejection(store.beginUpload(header('y', 401)))).code).toBe('PEER_NO_ROOM')
+    expect((await rejection(store.beginUpload(header('x', 1)))).code).toBe('PEER_FILE_EXISTS')
     await session.write(Buffer.alloc(10))
     expect(await listDir(path.join(dataDir, 'tmp'))).toHaveLength(1)
     await session.abort()
@@ -133,25 +254,23 @@ describe('disk file store uploads', () => {
     expect(await store.get('x')).toBeNull()
   })
 
-  it('counts a committed file as stored and the unused part of a maximum as free', async () => {
-    const store = createDiskFileStore({ dataDir, capacityBytes: 1000, logger: silentLogger })
-    await store.start()
-    const session = await store.beginUpload({ name: 'x', size: 600, sizeIsMaximum: true, sha256: null })
+  it('counts a committed file as stored, with its metadata beside it, and the unused part of a maximum as free', async () => {
+    const store = await started({ capacityBytes: 1000 })
+    const session = await store.beginUpload(header('x', 600, true))
     await session.write(Buffer.from('abc'))
-    expect(await session.commit()).toEqual({ name: 'x', size: 3, sha256: sha256('abc') })
+    expect(await session.commit({ size: 3, sha256: null })).toEqual({ name: 'x', size: 3, sha256: sha256('abc') })
     expect(await store.freeBytes()).toBe(997)
-    expect(await listDir(path.join(dataDir, 'files'))).toEqual(['x'])
+    expect(await listDir(path.join(dataDir, 'blobs'))).toEqual([sha256('abc'), `${sha256('abc')}.meta`])
     expect(await listDir(path.join(dataDir, 'tmp'))).toEqual([])
   })
 
   it('aborts uploads in progress on close, leaving no temporary file', async () => {
-    const store = createDiskFileStore({ dataDir, capacityBytes: 1000, logger: silentLogger })
-    await store.start()
-    const session = await store.beginUpload({ name: 'x', size: 10, sizeIsMaximum: false, sha256: null })
+    const store = await started({ capacityBytes: 1000 })
+    const session = await store.beginUpload(header('x', 10))
     await session.write(Buffer.alloc(5))
     await store.close()
     expect(await listDir(path.join(dataDir, 'tmp'))).toEqual([])
     expect((await rejection(session.write(Buffer.alloc(1)))).code).toBe('PEER_CANCELLED')
-    expect((await rejection(store.beginUpload({ name: 'y', size: 1, sizeIsMaximum: false, sha256: null }))).code).toBe('PEER_CANCELLED')
+    expect((await rejection(store.beginUpload(header('y', 1)))).code).toBe('PEER_CANCELLED')
   })
 })
