@@ -3,7 +3,7 @@
 import http from 'node:http'
 import net from 'node:net'
 import { once } from 'node:events'
-import { readdir, stat } from 'node:fs/promises'
+import { readdir, readFile, stat } from 'node:fs/promises'
 import path from 'node:path'
 import * as grpc from '@grpc/grpc-js'
 import { afterAll, beforeAll, beforeEach, afterEach, describe, expect, it } from 'vitest'
@@ -286,3 +286,22 @@ describe('the proxy', () => {
   })
 })
 
+
+describe('secrets', () => {
+  it('never appear in any service log, nor on the web page', async () => {
+    // Make every service log something first: a page view, a refused upload, a located download.
+    await fetch(network.peers[0]!.url + '/')
+    await rawMultipartUpload(network.peers[0]!.url, '../x')
+    await fetch(`${network.peers[1]!.url}/download/welcome.txt`).then(async (r) => await r.arrayBuffer())
+    const logDir = path.join(network.root, 'logs')
+    const logs = await Promise.all((await readdir(logDir)).map(async (name) => await readFile(path.join(logDir, name), 'utf8')))
+    expect(logs.length).toBeGreaterThanOrEqual(7)
+    const secretHex = Buffer.from(keys.peerRequests).toString('hex')
+    for (const text of [...logs, await (await fetch(network.peers[0]!.url + '/')).text()]) {
+      expect(text).not.toContain(network.clusterSecret)
+      expect(text).not.toContain(secretHex)
+      expect(text).not.toMatch(/x-p2p-signature"?\s*:\s*"[A-Za-z0-9_-]{20,}/)
+      expect(text).not.toMatch(/eyJ[A-Za-z0-9_-]{10,}\.eyJ/)
+    }
+  })
+})
