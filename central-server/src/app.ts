@@ -23,7 +23,7 @@ import { createMemoryDirectoryStore } from './store/memory-directory-store.js'
 export type CentralLoggerOptions = FastifyLoggerOptions & PinoLoggerOptions
 
 export interface CentralAppOptions {
-  config: Pick<CentralConfig, 'heartbeatIntervalMs'> & Partial<Pick<CentralConfig, 'ticketTtlMs' | 'rateLimitPerMinute' | 'trustedProxies'>>
+  config: Pick<CentralConfig, 'heartbeatIntervalMs'> & Partial<Pick<CentralConfig, 'ticketTtlMs' | 'rateLimitPerMinute' | 'trustedProxies' | 'replicationFactor'>>
   /** The secret every member of the network shares (at least 32 characters). */
   clusterSecret: string
   /** Default: a fresh in-memory store. The app closes it when it closes. */
@@ -81,6 +81,7 @@ export function buildCentralApp (options: CentralAppOptions): FastifyInstance {
     store: options.store ?? createMemoryDirectoryStore(),
     now,
     heartbeatIntervalMs: options.config.heartbeatIntervalMs,
+    ...(options.config.replicationFactor == null ? {} : { replicationFactor: options.config.replicationFactor }),
     ...(options.reservationTtlMs == null ? {} : { reservationTtlMs: options.reservationTtlMs })
   })
   void app.register(peerRoutes)

@@ -3,6 +3,7 @@
 import { isIP } from 'node:net'
 import { clusterSecretSchema, DEFAULT_TICKET_TTL_MS } from '@p2p/proto'
 import { z } from 'zod'
+import { DEFAULT_REPLICATION_FACTOR } from './directory/directory.js'
 
 export const DEFAULT_RATE_LIMIT_PER_MINUTE = 600
 /** The proxy in front of the central runs on the same machine. */
@@ -49,7 +50,9 @@ const configSchema = z.object({
   /** Requests a minute per client IP (public routes, failed authentications) and per member (signed routes). */
   RATE_LIMIT_PER_MINUTE: wholeNumber(1, 1_000_000, DEFAULT_RATE_LIMIT_PER_MINUTE),
   /** Proxies whose X-Forwarded-For / X-Forwarded-Proto headers are believed. */
-  TRUSTED_PROXIES: trustedProxiesSchema
+  TRUSTED_PROXIES: trustedProxiesSchema,
+  /** Live copies the central keeps of each file (fewer when fewer peers have room). */
+  REPLICATION_FACTOR: wholeNumber(1, 16, DEFAULT_REPLICATION_FACTOR)
 })
 
 export interface CentralConfig {
@@ -63,6 +66,7 @@ export interface CentralConfig {
   rateLimitPerMinute: number
   /** Addresses or ranges; empty: trust no proxy. */
   trustedProxies: string[]
+  replicationFactor: number
 }
 
 /** Parses the environment once; throws one error whose message lists every bad variable. */
@@ -81,6 +85,7 @@ export function loadConfig (env: NodeJS.ProcessEnv = process.env): CentralConfig
     clusterSecret: parsed.data.CLUSTER_SECRET,
     ticketTtlMs: parsed.data.TICKET_TTL_MS,
     rateLimitPerMinute: parsed.data.RATE_LIMIT_PER_MINUTE,
-    trustedProxies: parsed.data.TRUSTED_PROXIES
+    trustedProxies: parsed.data.TRUSTED_PROXIES,
+    replicationFactor: parsed.data.REPLICATION_FACTOR
   }
 }

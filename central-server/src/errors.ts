@@ -5,6 +5,10 @@ import createError from '@fastify/error'
 export const FileNotFoundError = createError<'CENTRAL_FILE_NOT_FOUND', 404, [string]>(
   'CENTRAL_FILE_NOT_FOUND', "no live peer holds a file named '%s'", 404)
 
+/** The central knew the file, but every peer that held it has gone: no copy is reachable. */
+export const FileLostError = createError<'CENTRAL_FILE_LOST', 404, [string]>(
+  'CENTRAL_FILE_LOST', "every peer that held '%s' is gone; it is lost until one of them comes back", 404)
+
 export const FileExistsError = createError<'CENTRAL_FILE_EXISTS', 409, [string]>(
   'CENTRAL_FILE_EXISTS', "a live peer already holds a file named '%s'", 409)
 

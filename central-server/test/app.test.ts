@@ -54,7 +54,9 @@ describe('over HTTP with the shared client', () => {
     expect(await refusedCode(pclient.leave('peer-1'))).toBe('CENTRAL_FORBIDDEN')
     expect((await outsider.listFiles()).map((file) => file.name)).toEqual(['new #1?.txt', 'résumé (final).pdf'])
     await peer.leave('peer-1')
-    expect(await outsider.health()).toEqual({ status: 'ok', peers: 0, files: 0 })
+    // Both files left with their only holder: the central still knows of them, as lost.
+    expect(await outsider.health()).toEqual({ status: 'ok', peers: 0, files: 0, replicationFactor: 2, underReplicated: 0, lost: 2 })
+    expect((await outsider.replication()).lost.map((file) => file.name)).toEqual(['new #1?.txt', 'résumé (final).pdf'])
   })
 
   it('refuses headers over the limit with 431 on a real socket', async () => {

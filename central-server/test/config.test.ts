@@ -14,7 +14,8 @@ describe('loadConfig', () => {
       clusterSecret: SECRET,
       ticketTtlMs: 300_000,
       rateLimitPerMinute: 600,
-      trustedProxies: ['127.0.0.1', '::1']
+      trustedProxies: ['127.0.0.1', '::1'],
+      replicationFactor: 2
     })
     expect(loadConfig({ CLUSTER_SECRET: SECRET, PORT: '', LOG_LEVEL: '', TRUSTED_PROXIES: '' }))
       .toMatchObject({ port: 9000, logLevel: 'info', trustedProxies: ['127.0.0.1', '::1'] })
@@ -29,7 +30,8 @@ describe('loadConfig', () => {
       CLUSTER_SECRET: SECRET,
       TICKET_TTL_MS: '60000',
       RATE_LIMIT_PER_MINUTE: '5',
-      TRUSTED_PROXIES: ' 10.0.0.0/8, 192.168.1.7 ,fd00::/8,loopback'
+      TRUSTED_PROXIES: ' 10.0.0.0/8, 192.168.1.7 ,fd00::/8,loopback',
+      REPLICATION_FACTOR: '3'
     })).toEqual({
       host: '0.0.0.0',
       port: 0,
@@ -38,16 +40,17 @@ describe('loadConfig', () => {
       clusterSecret: SECRET,
       ticketTtlMs: 60_000,
       rateLimitPerMinute: 5,
-      trustedProxies: ['10.0.0.0/8', '192.168.1.7', 'fd00::/8', 'loopback']
+      trustedProxies: ['10.0.0.0/8', '192.168.1.7', 'fd00::/8', 'loopback'],
+      replicationFactor: 3
     })
     expect(loadConfig({ CLUSTER_SECRET: SECRET, TRUSTED_PROXIES: 'none' }).trustedProxies).toEqual([])
   })
 
   it('lists every bad variable in one error', () => {
     const message = failure({
-      PORT: '70000', HEARTBEAT_INTERVAL_MS: 'often', LOG_LEVEL: 'loud', TICKET_TTL_MS: '5', RATE_LIMIT_PER_MINUTE: '0', TRUSTED_PROXIES: '10.0.0.1,proxy.example'
+      PORT: '70000', HEARTBEAT_INTERVAL_MS: 'often', LOG_LEVEL: 'loud', TICKET_TTL_MS: '5', RATE_LIMIT_PER_MINUTE: '0', TRUSTED_PROXIES: '10.0.0.1,proxy.example', REPLICATION_FACTOR: '0'
     })
-    for (const name of ['PORT', 'HEARTBEAT_INTERVAL_MS', 'LOG_LEVEL', 'CLUSTER_SECRET', 'TICKET_TTL_MS', 'RATE_LIMIT_PER_MINUTE', 'TRUSTED_PROXIES']) {
+    for (const name of ['PORT', 'HEARTBEAT_INTERVAL_MS', 'LOG_LEVEL', 'CLUSTER_SECRET', 'TICKET_TTL_MS', 'RATE_LIMIT_PER_MINUTE', 'TRUSTED_PROXIES', 'REPLICATION_FACTOR']) {
       expect(message).toContain(name)
     }
   })

@@ -32,16 +32,45 @@ export const registerPeerBodySchema = z.object({
   files: z.array(fileEntrySchema).max(MAX_FILES_PER_PEER)
 })
 
+/** Most copies one peer makes at once for the central; more orders wait for later heartbeats. */
+export const MAX_REPLICATIONS_PER_PEER = 2
+
 export const heartbeatBodySchema = z.object({
   freeBytes: byteCountSchema,
-  activeTransfers: countSchema.default(0)
+  activeTransfers: countSchema.default(0),
+  /**
+   * Names of the copies the central ordered that this peer is still making. An order missing here is
+   * over (announced, or failed): the central forgets it and may give it to another peer.
+   */
+  replicating: z.array(fileNameSchema).max(16).default([])
 })
 
-/** What the central tells a peer after a registration or a heartbeat: how often to come back. */
+/** A signed, short-lived permission for one transfer; sent to the pserver in gRPC metadata. */
+const ticketSchema = z.string().min(1).max(4096)
+
+export const replicaSourceSchema = z.object({
+  peerId: peerIdSchema,
+  grpcAddress: grpcAddressSchema
+})
+
+/**
+ * The central asks a peer to keep a copy of a file: fetch it from one of `sources` (with `ticket`, a
+ * download ticket good at each of them), check it against size and sha256, store it, announce it.
+ */
+export const replicationOrderSchema = z.object({
+  name: fileNameSchema,
+  size: byteCountSchema,
+  sha256: sha256Schema,
+  sources: z.array(replicaSourceSchema).min(1),
+  ticket: ticketSchema
+})
+
+/** What the central tells a peer after a registration or a heartbeat: how often to come back, and what to copy. */
 export const leaseSchema = z.object({
   peerId: peerIdSchema,
   heartbeatIntervalMs: z.number().int().positive(),
-  expiresAfterMs: z.number().int().positive()
+  expiresAfterMs: z.number().int().positive(),
+  replicate: z.array(replicationOrderSchema).max(MAX_REPLICATIONS_PER_PEER).default([])
 })
 
 export const announceFileBodySchema = fileEntrySchema.extend({
@@ -66,6 +95,9 @@ export const holderSchema = z.object({
   activeTransfers: countSchema
 })
 
+/** ok: at least the replication factor's copies; under-replicated: fewer; lost: no live copy at all. */
+export const replicaStatusSchema = z.enum(['ok', 'under-replicated', 'lost'])
+
 export const fileViewSchema = z.object({
   name: fileNameSchema,
   size: byteCountSchema,
@@ -73,7 +105,30 @@ export const fileViewSchema = z.object({
   /** When the first live holder announced this content. */
   addedAt: isoDateSchema,
   /** Live holders of this content, least loaded first. */
-  holders: z.array(holderSchema)
+  holders: z.array(holderSchema),
+  /** Live copies (holders.length), and how that compares with the replication factor. */
+  replicas: countSchema,
+  status: replicaStatusSchema
+})
+
+/** A file the central knew of whose every holder is gone. */
+export const lostFileSchema = z.object({
+  name: fileNameSchema,
+  size: byteCountSchema,
+  sha256: sha256Schema,
+  addedAt: isoDateSchema
+})
+
+export const replicationReportSchema = z.object({
+  /** How many live copies the central keeps of each file (fewer when fewer peers have room). */
+  replicationFactor: z.number().int().positive(),
+  /** Files with at least one live copy. */
+  files: countSchema,
+  underReplicated: z.array(fileViewSchema),
+  /** Files no live peer holds; they come back if a peer that had them registers again. */
+  lost: z.array(lostFileSchema),
+  /** Copies the central has ordered that are still being made. */
+  copiesInProgress: countSchema
 })
 
 export const listPeersResponseSchema = z.object({ peers: z.array(peerViewSchema) })
@@ -83,9 +138,6 @@ export const placementBodySchema = z.object({
   name: fileNameSchema,
   size: byteCountSchema
 })
-
-/** A signed, short-lived permission for one transfer; sent to the pserver in gRPC metadata. */
-const ticketSchema = z.string().min(1).max(4096)
 
 export const placementResponseSchema = z.object({
   name: fileNameSchema,
@@ -109,7 +161,10 @@ export const locateResponseSchema = fileViewSchema.extend({
 export const healthResponseSchema = z.object({
   status: z.literal('ok'),
   peers: countSchema,
-  files: countSchema
+  files: countSchema,
+  replicationFactor: z.number().int().positive(),
+  underReplicated: countSchema,
+  lost: countSchema
 })
 
 /** Every error any service answers over HTTP: `error` is a stable code, `message` is for people. */
@@ -124,6 +179,11 @@ export type RegisterPeerBody = z.input<typeof registerPeerBodySchema>
 export type HeartbeatBody = z.input<typeof heartbeatBodySchema>
 export type AnnounceFileBody = z.infer<typeof announceFileBodySchema>
 export type Lease = z.infer<typeof leaseSchema>
+export type ReplicationOrder = z.infer<typeof replicationOrderSchema>
+export type ReplicaSource = z.infer<typeof replicaSourceSchema>
+export type ReplicaStatus = z.infer<typeof replicaStatusSchema>
+export type LostFile = z.infer<typeof lostFileSchema>
+export type ReplicationReport = z.infer<typeof replicationReportSchema>
 export type PeerView = z.infer<typeof peerViewSchema>
 export type Holder = z.infer<typeof holderSchema>
 export type FileView = z.infer<typeof fileViewSchema>
@@ -136,6 +196,8 @@ export type ErrorBody = z.infer<typeof errorBodySchema>
 /** Stable error codes of the central; clients branch on these, never on message text. */
 export const CentralErrorCode = {
   FileNotFound: 'CENTRAL_FILE_NOT_FOUND',
+  /** The central knew the file, but every peer that held it is gone (404). */
+  FileLost: 'CENTRAL_FILE_LOST',
   FileExists: 'CENTRAL_FILE_EXISTS',
   NoRoom: 'CENTRAL_NO_ROOM',
   PeerUnknown: 'CENTRAL_PEER_UNKNOWN',

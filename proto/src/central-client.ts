@@ -3,11 +3,12 @@
 import type { z } from 'zod'
 import {
   errorBodySchema, healthResponseSchema, leaseSchema, listFilesResponseSchema, listPeersResponseSchema,
-  locateResponseSchema, placementResponseSchema
+  locateResponseSchema, placementResponseSchema, replicationReportSchema
 } from './central-api.js'
 import { signRequest } from './auth/request-signature.js'
 import type {
-  AnnounceFileBody, FileView, HealthResponse, HeartbeatBody, Lease, LocatedFile, PeerView, Placement, PlacementBody, RegisterPeerBody
+  AnnounceFileBody, FileView, HealthResponse, HeartbeatBody, Lease, LocatedFile, PeerView, Placement, PlacementBody, RegisterPeerBody,
+  ReplicationReport
 } from './central-api.js'
 
 /** The central answered with an error: `code` is its stable error code (see CentralErrorCode). */
@@ -39,6 +40,8 @@ export interface CentralClient {
   locate: (name: string) => Promise<LocatedFile>
   place: (body: PlacementBody) => Promise<Placement>
   health: () => Promise<HealthResponse>
+  /** Replica counts: the files below the replication factor and the files lost. */
+  replication: () => Promise<ReplicationReport>
 }
 
 export interface CentralClientOptions {
@@ -100,7 +103,8 @@ export function createCentralClient (options: CentralClientOptions): CentralClie
     listFiles: async () => (await call('GET', '/files', undefined, listFilesResponseSchema)).files,
     locate: async (name) => await call('GET', `/files/${encodeURIComponent(name)}`, undefined, locateResponseSchema),
     place: async (body) => await call('POST', '/placements', body, placementResponseSchema),
-    health: async () => await call('GET', '/health', undefined, healthResponseSchema)
+    health: async () => await call('GET', '/health', undefined, healthResponseSchema),
+    replication: async () => await call('GET', '/replication', undefined, replicationReportSchema)
   }
 }
 

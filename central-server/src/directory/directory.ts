@@ -2,38 +2,58 @@
 // All state lives in the DirectoryStore and every time comes from the injected clock, so replicas and
 // tests agree on it. A peer not seen for EXPIRY_INTERVALS heartbeat intervals is gone: reads filter it
 // out at once, and the sweep removes it through the same path as a leave, so nothing drifts.
+// Each file is kept at `replicationFactor` live copies: the answer to a heartbeat tells that peer
+// which copies to make (replication.ts), and the catalog remembers files whose last holder is gone.
 import type {
-  announceFileBodySchema, FileView, HealthResponse, heartbeatBodySchema, Lease, PeerView, Placement,
-  PlacementBody, registerPeerBodySchema
+  announceFileBodySchema, FileView, HealthResponse, heartbeatBodySchema, Lease, LostFile, PeerView, Placement,
+  PlacementBody, registerPeerBodySchema, ReplicationReport
 } from '@p2p/proto'
 import type { FastifyBaseLogger } from 'fastify'
 import type { z } from 'zod'
-import { FileExistsError, FileNotFoundError, NoRoomError, PeerUnknownError, ValidationError } from '../errors.js'
+import { FileExistsError, FileLostError, FileNotFoundError, NoRoomError, PeerUnknownError, ValidationError } from '../errors.js'
 import type { DirectoryStore, PeerRecord, PeerSummary } from '../store/directory-store.js'
 import { buildFileViews } from './file-views.js'
 import { choosePlacementPeer } from './placement.js'
+import { planReplicasFor } from './replication.js'
+import type { ReplicaAssignment } from './replication.js'
 
 /** A peer is expired after this many heartbeat intervals without being seen. */
 export const EXPIRY_INTERVALS = 3
 /** How long a placement holds room on its peer if the file is never announced. */
 export const DEFAULT_RESERVATION_TTL_MS = 60_000
+/** Copies of each file the central keeps when not configured otherwise. */
+export const DEFAULT_REPLICATION_FACTOR = 2
+/**
+ * An ordered copy holds its room this many heartbeat intervals past the last heartbeat that said it is
+ * still being made, so a peer that dies mid-copy frees the order for another peer.
+ */
+const COPY_ORDER_INTERVALS = 2 * EXPIRY_INTERVALS
 
 export type RegisterPeerInput = z.output<typeof registerPeerBodySchema>
 export type HeartbeatInput = z.output<typeof heartbeatBodySchema>
 export type AnnounceFileInput = z.output<typeof announceFileBodySchema>
+export type LeaseTerms = Omit<Lease, 'replicate'>
+
+/** A heartbeat's answer before tickets are signed: the lease, and the copies this peer should make. */
+export interface HeartbeatAnswer {
+  lease: LeaseTerms
+  replicate: ReplicaAssignment[]
+}
 
 export interface Directory {
-  register: (input: RegisterPeerInput) => Promise<Lease>
+  register: (input: RegisterPeerInput) => Promise<LeaseTerms>
   /** Throws PeerUnknownError when the peer is unknown or expired: it must register again. */
-  heartbeat: (peerId: string, input: HeartbeatInput) => Promise<Lease>
+  heartbeat: (peerId: string, input: HeartbeatInput) => Promise<HeartbeatAnswer>
   announce: (peerId: string, input: AnnounceFileInput) => Promise<void>
   /** Idempotent: leaving twice, or after expiry, is not an error. */
   leave: (peerId: string) => Promise<void>
   listPeers: () => Promise<PeerView[]>
   listFiles: () => Promise<FileView[]>
+  /** Throws FileLostError for a known file no live peer holds, FileNotFoundError for an unknown one. */
   locate: (name: string) => Promise<FileView>
   place: (input: PlacementBody) => Promise<Placement>
   health: () => Promise<HealthResponse>
+  replication: () => Promise<ReplicationReport>
   /** Removes every expired peer; answers how many were removed. */
   sweep: () => Promise<number>
 }
@@ -43,16 +63,19 @@ export interface DirectoryComponents {
   now: () => number
   heartbeatIntervalMs: number
   reservationTtlMs?: number
+  /** Live copies to keep of each file; default DEFAULT_REPLICATION_FACTOR. */
+  replicationFactor?: number
   log: Pick<FastifyBaseLogger, 'info' | 'warn'>
 }
 
 export function createDirectory (components: DirectoryComponents): Directory {
   const { store, now, heartbeatIntervalMs, log } = components
   const reservationTtlMs = components.reservationTtlMs ?? DEFAULT_RESERVATION_TTL_MS
+  const replicationFactor = components.replicationFactor ?? DEFAULT_REPLICATION_FACTOR
   const expiresAfterMs = EXPIRY_INTERVALS * heartbeatIntervalMs
   /** Peers last seen at or before this instant are expired. */
   const expiryCutoff = (): number => now() - expiresAfterMs
-  const lease = (peerId: string): Lease => ({ peerId, heartbeatIntervalMs, expiresAfterMs })
+  const lease = (peerId: string): LeaseTerms => ({ peerId, heartbeatIntervalMs, expiresAfterMs })
 
   /** The one way a peer leaves the directory, whether it said goodbye or went quiet. */
   async function removePeer (peerId: string, reason: 'left' | 'expired', notSeenAfter?: number): Promise<boolean> {
@@ -79,7 +102,44 @@ export function createDirectory (components: DirectoryComponents): Directory {
   async function listFiles (): Promise<FileView[]> {
     const cutoff = expiryCutoff()
     const [peers, holdings] = await Promise.all([store.listPeers({ seenAfter: cutoff }), store.listHoldings({ seenAfter: cutoff })])
-    return buildFileViews(holdings, new Map(peers.map((peer) => [peer.peerId, peer])))
+    return buildFileViews(holdings, new Map(peers.map((peer) => [peer.peerId, peer])), replicationFactor)
+  }
+
+  /** Known files no live peer holds. */
+  async function listLost (files: readonly FileView[]): Promise<LostFile[]> {
+    const live = new Set(files.map((file) => file.name))
+    return (await store.listCatalog())
+      .filter((entry) => !live.has(entry.name))
+      .map((entry) => ({ name: entry.name, size: entry.size, sha256: entry.sha256, addedAt: new Date(entry.addedAt).toISOString() }))
+  }
+
+  /**
+   * Settles the copies this peer was ordered to make (kept while it says it is still making them,
+   * forgotten once it no longer does) and orders new ones where files are short of copies.
+   */
+  async function copiesFor (peerId: string, stillMaking: readonly string[]): Promise<ReplicaAssignment[]> {
+    const at = now()
+    const cutoff = at - expiresAfterMs
+    const keepUntil = at + COPY_ORDER_INTERVALS * heartbeatIntervalMs
+    const making = new Set(stillMaking)
+    for (const reservation of await store.listReservations(at)) {
+      if (reservation.peerId !== peerId || reservation.kind !== 'replica') continue
+      if (making.has(reservation.name)) await store.addReservation({ ...reservation, expiresAt: keepUntil })
+      else await store.removeReservation(peerId, reservation.name)
+    }
+    const [peers, holdings, reservations] = await Promise.all([
+      store.listPeers({ seenAfter: cutoff }), store.listHoldings({ seenAfter: cutoff }), store.listReservations(at)
+    ])
+    const live = new Map(peers.map((peer) => [peer.peerId, peer]))
+    const files = buildFileViews(holdings, live, replicationFactor)
+    // An expired peer's orders die with it, even before the sweep removes it.
+    const running = reservations.filter((reservation) => live.has(reservation.peerId))
+    const assignments = planReplicasFor({ peerId, livePeers: peers, files, holdings, reservations: running, replicationFactor })
+    for (const copy of assignments) {
+      await store.addReservation({ kind: 'replica', peerId, name: copy.name, size: copy.size, sha256: copy.sha256, expiresAt: keepUntil })
+      log.info({ peerId, file: copy.name, size: copy.size, sources: copy.sources.map((source) => source.peerId) }, 'copy ordered')
+    }
+    return assignments
   }
 
   return {
@@ -99,6 +159,7 @@ export function createDirectory (components: DirectoryComponents): Directory {
         registeredAt: at,
         lastSeenAt: at
       }, input.files.map((file) => ({ name: file.name, size: file.size, sha256: file.sha256, announcedAt: at })))
+      await store.recordInCatalog(input.files.map((file) => ({ name: file.name, size: file.size, sha256: file.sha256, addedAt: at })), { replace: false })
       log.info({ peerId: input.peerId, grpcAddress: input.grpcAddress, files: input.files.length }, 'peer registered')
       return lease(input.peerId)
     },
@@ -107,7 +168,7 @@ export function createDirectory (components: DirectoryComponents): Directory {
       await requireLivePeer(peerId)
       const updated = await store.updatePeer(peerId, { freeBytes: input.freeBytes, activeTransfers: input.activeTransfers, lastSeenAt: now() })
       if (!updated) throw new PeerUnknownError(peerId)
-      return lease(peerId)
+      return { lease: lease(peerId), replicate: await copiesFor(peerId, input.replicating) }
     },
 
     async announce (peerId, input) {
@@ -120,6 +181,8 @@ export function createDirectory (components: DirectoryComponents): Directory {
         { peerId, name: input.name, size: input.size, sha256: input.sha256, announcedAt: previous?.announcedAt ?? at },
         { freeBytes: input.freeBytes, lastSeenAt: at })
       if (!added) throw new PeerUnknownError(peerId)
+      // An announced file is the latest word on what its name holds (an upload of a lost name replaces it).
+      await store.recordInCatalog([{ name: input.name, size: input.size, sha256: input.sha256, addedAt: previous?.announcedAt ?? at }], { replace: true })
     },
 
     async leave (peerId) {
@@ -137,9 +200,10 @@ export function createDirectory (components: DirectoryComponents): Directory {
       const holdings = await store.listHoldings({ seenAfter: cutoff, name })
       const peers = await Promise.all(holdings.map(async (holding) => await store.getPeer(holding.peerId)))
       const live = peers.filter((peer): peer is PeerRecord => peer != null && peer.lastSeenAt > cutoff)
-      const view = buildFileViews(holdings, new Map(live.map((peer) => [peer.peerId, peer])))[0]
-      if (view == null) throw new FileNotFoundError(name)
-      return view
+      const view = buildFileViews(holdings, new Map(live.map((peer) => [peer.peerId, peer])), replicationFactor)[0]
+      if (view != null) return view
+      if (await store.getCatalogEntry(name) != null) throw new FileLostError(name)
+      throw new FileNotFoundError(name)
     },
 
     // With the memory store every await below settles in the same tick, so two placements cannot
@@ -151,13 +215,27 @@ export function createDirectory (components: DirectoryComponents): Directory {
       const [peers, reservations] = await Promise.all([store.listPeers({ seenAfter: cutoff }), store.listReservations(at)])
       const peer = choosePlacementPeer(peers, reservations, size)
       if (peer == null) throw new NoRoomError(size)
-      await store.addReservation({ peerId: peer.peerId, name, size, expiresAt: at + reservationTtlMs })
+      await store.addReservation({ kind: 'upload', peerId: peer.peerId, name, size, expiresAt: at + reservationTtlMs })
       return { name, size, peerId: peer.peerId, grpcAddress: peer.grpcAddress }
     },
 
     async health () {
       const [peers, files] = await Promise.all([livePeers(), listFiles()])
-      return { status: 'ok', peers: peers.length, files: files.length }
+      const lost = await listLost(files)
+      const underReplicated = files.filter((file) => file.status === 'under-replicated').length
+      return { status: 'ok', peers: peers.length, files: files.length, replicationFactor, underReplicated, lost: lost.length }
+    },
+
+    async replication () {
+      const files = await listFiles()
+      const [lost, reservations] = await Promise.all([listLost(files), store.listReservations(now())])
+      return {
+        replicationFactor,
+        files: files.length,
+        underReplicated: files.filter((file) => file.status === 'under-replicated'),
+        lost,
+        copiesInProgress: reservations.filter((reservation) => reservation.kind === 'replica').length
+      }
     },
 
     async sweep () {

@@ -1,5 +1,6 @@
 // Turns raw holdings into the directory's file list: one entry per name, showing the content most live
-// peers agree on, with its holders least loaded first.
+// peers agree on, with its holders least loaded first and how many copies that is against the
+// replication factor.
 import type { FileView, Holder } from '@p2p/proto'
 import { compareStrings } from '../compare-strings.js'
 import type { HoldingRecord, PeerRecord } from '../store/directory-store.js'
@@ -16,7 +17,11 @@ interface Content {
  * content, the content with the most holders wins (tie: the one announced first), and only its holders
  * are listed. Holdings of peers missing from `livePeers` are ignored.
  */
-export function buildFileViews (holdings: readonly HoldingRecord[], livePeers: ReadonlyMap<string, PeerRecord>): FileView[] {
+export function buildFileViews (
+  holdings: readonly HoldingRecord[],
+  livePeers: ReadonlyMap<string, PeerRecord>,
+  replicationFactor: number
+): FileView[] {
   const byName = new Map<string, Map<string, Content>>()
   for (const holding of holdings) {
     const peer = livePeers.get(holding.peerId)
@@ -37,12 +42,15 @@ export function buildFileViews (holdings: readonly HoldingRecord[], livePeers: R
   for (const [name, contents] of byName) {
     const winner = [...contents.values()].sort(compareContents)[0]
     if (winner == null) continue
+    const replicas = winner.holders.length
     views.push({
       name,
       size: winner.size,
       sha256: winner.sha256,
       addedAt: new Date(winner.firstAnnouncedAt).toISOString(),
-      holders: winner.holders.sort(compareLoad).map(toHolder)
+      holders: winner.holders.sort(compareLoad).map(toHolder),
+      replicas,
+      status: replicas >= replicationFactor ? 'ok' : 'under-replicated'
     })
   }
   return views.sort((a, b) => compareStrings(a.name, b.name))

@@ -9,7 +9,8 @@ import fp from 'fastify-plugin'
 
 export interface TicketIssuer {
   forUpload: (placement: Pick<Placement, 'name' | 'size' | 'peerId'>) => Promise<string>
-  forDownload: (file: Pick<FileView, 'name' | 'size' | 'sha256' | 'holders'>) => Promise<string>
+  /** Good at each of `holders`: a user's download, or a copy the central ordered. */
+  forDownload: (file: Pick<FileView, 'name' | 'size' | 'sha256'> & { holders: ReadonlyArray<{ peerId: string }> }) => Promise<string>
 }
 
 declare module 'fastify' {

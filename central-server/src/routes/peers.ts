@@ -20,19 +20,24 @@ export const peerRoutes: FastifyPluginAsyncZod = async (app) => {
       body: registerPeerBodySchema,
       response: { 200: leaseSchema, 400: errorBodySchema, 413: errorBodySchema, ...peerErrorResponses }
     }
-  }, async (request) => await app.directory.register(request.body))
+  }, async (request) => ({ ...await app.directory.register(request.body), replicate: [] }))
 
   app.put('/peers/:peerId/heartbeat', {
     config: { signed: 'peer' },
     schema: {
       tags: ['peers'],
-      summary: 'Keep a peer alive and update its load; 404 CENTRAL_PEER_UNKNOWN means register again. Signed by that peer',
+      summary: 'Keep a peer alive and update its load; the answer lists copies to make. 404 CENTRAL_PEER_UNKNOWN means register again. Signed by that peer',
       security: clusterSecurity,
       params: peerIdParamsSchema,
       body: heartbeatBodySchema,
       response: { 200: leaseSchema, 400: errorBodySchema, 404: errorBodySchema, ...peerErrorResponses }
     }
-  }, async (request) => await app.directory.heartbeat(request.params.peerId, request.body))
+  }, async (request) => {
+    const { lease, replicate } = await app.directory.heartbeat(request.params.peerId, request.body)
+    // Each order carries a download ticket good at its sources, as a user's download would.
+    const orders = await Promise.all(replicate.map(async (copy) => ({ ...copy, ticket: await app.tickets.forDownload({ ...copy, holders: copy.sources }) })))
+    return { ...lease, replicate: orders }
+  })
 
   app.post('/peers/:peerId/files', {
     config: { signed: 'peer' },

@@ -27,12 +27,24 @@ export interface HoldingRecord {
   announcedAt: number
 }
 
-/** Room set aside on a peer for an upload the central sent there, until the file is announced or `expiresAt`. */
-export interface ReservationRecord {
+/**
+ * Room set aside on a peer for a file the central sent there, until the file is announced or
+ * `expiresAt`: an upload it placed, or a copy it ordered (replica, which also names the content).
+ */
+export type ReservationRecord = {
   peerId: string
   name: string
   size: number
   expiresAt: number
+} & ({ kind: 'upload' } | { kind: 'replica', sha256: string })
+
+/** A file the directory has known, kept after its last holder is gone so it can be reported lost. */
+export interface CatalogRecord {
+  name: string
+  size: number
+  sha256: string
+  /** When this content was first announced under this name. */
+  addedAt: number
 }
 
 export interface PeerStatus {
@@ -72,6 +84,16 @@ export interface DirectoryStore {
   addReservation: (reservation: ReservationRecord) => Promise<void>
   /** Reservations still running at `at` (expiresAt > at); expired ones are forgotten. */
   listReservations: (at: number) => Promise<ReservationRecord[]>
+  /** Drops the peer's reservation for `name`, if any. */
+  removeReservation: (peerId: string, name: string) => Promise<void>
+  /**
+   * Remembers that `name` is this content. An entry for the name with other content is replaced only
+   * with `replace` (a new upload); the same content keeps its original addedAt.
+   */
+  recordInCatalog: (entries: readonly CatalogRecord[], options: { replace: boolean }) => Promise<void>
+  /** Every catalog entry, sorted by name. */
+  listCatalog: () => Promise<CatalogRecord[]>
+  getCatalogEntry: (name: string) => Promise<CatalogRecord | null>
   /** Releases whatever the store holds (connections); the memory store has nothing to release. */
   close: () => Promise<void>
 }

@@ -1,7 +1,7 @@
 // The default DirectoryStore: plain Maps in this process. Records are copied in and out so callers can
 // never share state with the store, exactly as with a store in another process.
 import { compareStrings } from '../compare-strings.js'
-import type { DirectoryStore, HoldingRecord, PeerRecord, ReservationRecord } from './directory-store.js'
+import type { CatalogRecord, DirectoryStore, HoldingRecord, PeerRecord, ReservationRecord } from './directory-store.js'
 
 export function createMemoryDirectoryStore (): DirectoryStore {
   const peers = new Map<string, PeerRecord>()
@@ -11,6 +11,8 @@ export function createMemoryDirectoryStore (): DirectoryStore {
   const holdersByName = new Map<string, Set<string>>()
   /** `${peerId}/${name}` -> reservation ('/' never appears in a peer id or a file name). */
   const reservations = new Map<string, ReservationRecord>()
+  /** name -> the content known under it, whether or not anyone still holds it. */
+  const catalog = new Map<string, CatalogRecord>()
 
   const reservationKey = (peerId: string, name: string): string => `${peerId}/${name}`
 
@@ -119,6 +121,28 @@ export function createMemoryDirectoryStore (): DirectoryStore {
         else reservations.delete(key)
       }
       return running
+    },
+
+    async removeReservation (peerId, name) {
+      reservations.delete(reservationKey(peerId, name))
+    },
+
+    async recordInCatalog (entries, { replace }) {
+      for (const entry of entries) {
+        const known = catalog.get(entry.name)
+        if (known == null || (replace && (known.sha256 !== entry.sha256 || known.size !== entry.size))) {
+          catalog.set(entry.name, { ...entry })
+        }
+      }
+    },
+
+    async listCatalog () {
+      return [...catalog.values()].sort((a, b) => compareStrings(a.name, b.name)).map((entry) => ({ ...entry }))
+    },
+
+    async getCatalogEntry (name) {
+      const entry = catalog.get(name)
+      return entry == null ? null : { ...entry }
     },
 
     async close () {}

@@ -119,7 +119,9 @@ export async function register (app: FastifyInstance, body: RegisterPeerBody): P
   return await send(app, { method: 'POST', url: '/peers', payload: body, signer: body.peerId })
 }
 
-export async function heartbeat (app: FastifyInstance, peerId: string, body: { freeBytes: number, activeTransfers?: number }): Promise<LightMyRequestResponse> {
+export async function heartbeat (
+  app: FastifyInstance, peerId: string, body: { freeBytes: number, activeTransfers?: number, replicating?: string[] }
+): Promise<LightMyRequestResponse> {
   return await send(app, { method: 'PUT', url: `${peerPath(peerId)}/heartbeat`, payload: body, signer: peerId })
 }
 

@@ -26,6 +26,7 @@ describe('OpenAPI at /docs', () => {
       'GET /files/{name}',
       'GET /health',
       'GET /peers',
+      'GET /replication',
       'POST /peers',
       'POST /peers/{peerId}/files',
       'POST /placements',

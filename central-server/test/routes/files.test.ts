@@ -103,7 +103,7 @@ describe('GET /files/:name (locate)', () => {
     expect((await locate('song.mp3')).holders.map((h) => h.peerId).slice(0, 2)).toEqual(['busy', 'idle'])
   })
 
-  it('answers 404 CENTRAL_FILE_NOT_FOUND for a name nobody live holds', async () => {
+  it('answers 404 CENTRAL_FILE_NOT_FOUND for an unknown name, CENTRAL_FILE_LOST once every holder is gone', async () => {
     const { app, clock } = start()
     const missing = await locateRequest(app, 'nothing.txt')
     expect(missing.statusCode).toBe(404)
@@ -111,7 +111,11 @@ describe('GET /files/:name (locate)', () => {
 
     await register(app, peerBody('p1', { files: [{ name: 'soon-gone.txt', size: 1, sha256: sha('a') }] }))
     clock.advance(EXPIRES_AFTER_MS)
-    expect((await locateRequest(app, 'soon-gone.txt')).json()).toMatchObject({ error: 'CENTRAL_FILE_NOT_FOUND' })
+    expect((await locateRequest(app, 'soon-gone.txt')).json()).toMatchObject({ statusCode: 404, error: 'CENTRAL_FILE_LOST' })
+
+    // A holder coming back brings the file back.
+    await register(app, peerBody('p1', { files: [{ name: 'soon-gone.txt', size: 1, sha256: sha('a') }] }))
+    expect((await locateRequest(app, 'soon-gone.txt')).statusCode).toBe(200)
   })
 
   it('finds names that need encoding, up to the longest allowed name', async () => {

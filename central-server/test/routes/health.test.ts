@@ -1,4 +1,4 @@
-// GET /health counts live peers and distinct file names.
+// GET /health counts live peers, distinct file names and how well they are copied.
 import { afterEach, describe, expect, it } from 'vitest'
 import { buildTestCentral, EXPIRES_AFTER_MS, heartbeat, peerBody, register, sha } from '../helpers/central-app.js'
 import type { TestCentral } from '../helpers/central-app.js'
@@ -10,18 +10,19 @@ describe('GET /health', () => {
   it('counts live peers and distinct file names', async () => {
     central = buildTestCentral()
     const { app, clock } = central
-    expect((await app.inject({ method: 'GET', url: '/health' })).json()).toEqual({ status: 'ok', peers: 0, files: 0 })
+    expect((await app.inject({ method: 'GET', url: '/health' })).json()).toEqual({ status: 'ok', peers: 0, files: 0, replicationFactor: 2, underReplicated: 0, lost: 0 })
 
     const shared = { name: 'shared.txt', size: 1, sha256: sha('a') }
     await register(app, peerBody('p1', { files: [shared, { name: 'one.txt', size: 1, sha256: sha('b') }] }))
     await register(app, peerBody('p2', { files: [shared] }))
     const response = await app.inject({ method: 'GET', url: '/health' })
     expect(response.statusCode).toBe(200)
-    expect(response.json()).toEqual({ status: 'ok', peers: 2, files: 2 })
+    // shared.txt has its two copies; one.txt only one.
+    expect(response.json()).toEqual({ status: 'ok', peers: 2, files: 2, replicationFactor: 2, underReplicated: 1, lost: 0 })
 
     clock.advance(EXPIRES_AFTER_MS - 1)
     await heartbeat(app, 'p2', { freeBytes: 1000 })
     clock.advance(1)
-    expect((await app.inject({ method: 'GET', url: '/health' })).json()).toEqual({ status: 'ok', peers: 1, files: 1 })
+    expect((await app.inject({ method: 'GET', url: '/health' })).json()).toEqual({ status: 'ok', peers: 1, files: 1, replicationFactor: 2, underReplicated: 1, lost: 1 })
   })
 })

@@ -9,7 +9,8 @@ const RESERVATION_TTL_MS = 2000
 
 let central: TestCentral
 function start (): TestCentral {
-  central = buildTestCentral({ reservationTtlMs: RESERVATION_TTL_MS })
+  // One copy per file: these tests are about placements, and copies ordered on heartbeats would hold room too.
+  central = buildTestCentral({ reservationTtlMs: RESERVATION_TTL_MS, config: { replicationFactor: 1 } })
   return central
 }
 afterEach(async () => { await central.app.close() })

@@ -86,13 +86,13 @@ export function describeDirectoryStoreContract (name: string, makeStore: () => D
       const store = await open()
       await store.putPeer(peer('p1'), [file('a.txt')])
       await store.putPeer(peer('p2'), [file('a.txt')])
-      await store.addReservation({ peerId: 'p1', name: 'up.bin', size: 5, expiresAt: T0 + 1000 })
-      await store.addReservation({ peerId: 'p2', name: 'up.bin', size: 5, expiresAt: T0 + 1000 })
+      await store.addReservation({ peerId: 'p1', name: 'up.bin', size: 5, expiresAt: T0 + 1000, kind: 'upload' })
+      await store.addReservation({ peerId: 'p2', name: 'up.bin', size: 5, expiresAt: T0 + 1000, kind: 'upload' })
 
       expect(await store.removePeer('p1')).toBe(true)
       expect(await store.getPeer('p1')).toBeNull()
       expect(await store.listHoldings({ seenAfter: 0, name: 'a.txt' })).toEqual([{ peerId: 'p2', ...file('a.txt') }])
-      expect(await store.listReservations(T0)).toEqual([{ peerId: 'p2', name: 'up.bin', size: 5, expiresAt: T0 + 1000 }])
+      expect(await store.listReservations(T0)).toEqual([{ peerId: 'p2', name: 'up.bin', size: 5, expiresAt: T0 + 1000, kind: 'upload' }])
       expect(await store.removePeer('p1')).toBe(false)
     })
 
@@ -122,14 +122,14 @@ export function describeDirectoryStoreContract (name: string, makeStore: () => D
     it('keeps reservations until they expire, replacing one per peer and name', async () => {
       const store = await open()
       await store.putPeer(peer('p1'), [])
-      await store.addReservation({ peerId: 'p1', name: 'up.bin', size: 5, expiresAt: T0 + 100 })
-      await store.addReservation({ peerId: 'p1', name: 'up.bin', size: 6, expiresAt: T0 + 200 })
-      await store.addReservation({ peerId: 'p1', name: 'other.bin', size: 7, expiresAt: T0 + 100 })
+      await store.addReservation({ peerId: 'p1', name: 'up.bin', size: 5, expiresAt: T0 + 100, kind: 'upload' })
+      await store.addReservation({ peerId: 'p1', name: 'up.bin', size: 6, expiresAt: T0 + 200, kind: 'upload' })
+      await store.addReservation({ peerId: 'p1', name: 'other.bin', size: 7, expiresAt: T0 + 100, kind: 'upload' })
       expect((await store.listReservations(T0)).sort((x, y) => x.name.localeCompare(y.name))).toEqual([
-        { peerId: 'p1', name: 'other.bin', size: 7, expiresAt: T0 + 100 },
-        { peerId: 'p1', name: 'up.bin', size: 6, expiresAt: T0 + 200 }
+        { peerId: 'p1', name: 'other.bin', size: 7, expiresAt: T0 + 100, kind: 'upload' },
+        { peerId: 'p1', name: 'up.bin', size: 6, expiresAt: T0 + 200, kind: 'upload' }
       ])
-      expect(await store.listReservations(T0 + 100)).toEqual([{ peerId: 'p1', name: 'up.bin', size: 6, expiresAt: T0 + 200 }])
+      expect(await store.listReservations(T0 + 100)).toEqual([{ peerId: 'p1', name: 'up.bin', size: 6, expiresAt: T0 + 200, kind: 'upload' }])
       expect(await store.listReservations(T0 + 200)).toEqual([])
     })
 
@@ -137,12 +137,36 @@ export function describeDirectoryStoreContract (name: string, makeStore: () => D
       const store = await open()
       await store.putPeer(peer('p1'), [])
       for (const name of ['announced.bin', 'registered.bin', 'pending.bin']) {
-        await store.addReservation({ peerId: 'p1', name, size: 5, expiresAt: T0 + 1000 })
+        await store.addReservation({ peerId: 'p1', name, size: 5, expiresAt: T0 + 1000, kind: 'upload' })
       }
       await store.addHolding({ peerId: 'p1', ...file('announced.bin') }, { freeBytes: 795, lastSeenAt: T0 })
       expect((await store.listReservations(T0)).map((r) => r.name).sort()).toEqual(['pending.bin', 'registered.bin'])
       await store.putPeer(peer('p1'), [file('announced.bin'), file('registered.bin')])
       expect((await store.listReservations(T0)).map((r) => r.name)).toEqual(['pending.bin'])
+    })
+
+    it('removes one reservation by peer and name', async () => {
+      const store = await open()
+      await store.putPeer(peer('p1'), [])
+      await store.addReservation({ peerId: 'p1', name: 'copy.bin', size: 5, expiresAt: T0 + 1000, kind: 'replica', sha256: 'a'.repeat(64) })
+      await store.addReservation({ peerId: 'p1', name: 'up.bin', size: 5, expiresAt: T0 + 1000, kind: 'upload' })
+      await store.removeReservation('p1', 'copy.bin')
+      await store.removeReservation('p1', 'never.bin')
+      expect(await store.listReservations(T0)).toEqual([{ peerId: 'p1', name: 'up.bin', size: 5, expiresAt: T0 + 1000, kind: 'upload' }])
+    })
+
+    it('keeps a catalog of known files: the first content stays unless replaced, the same content keeps its date', async () => {
+      const store = await open()
+      const a = { name: 'a.txt', size: 1, sha256: 'a'.repeat(64), addedAt: T0 }
+      const b = { name: 'b.txt', size: 2, sha256: 'b'.repeat(64), addedAt: T0 }
+      await store.recordInCatalog([b, a], { replace: false })
+      await store.recordInCatalog([{ ...a, sha256: 'c'.repeat(64), addedAt: T0 + 5 }], { replace: false })
+      expect(await store.listCatalog()).toEqual([a, b])
+      await store.recordInCatalog([{ ...b, addedAt: T0 + 7 }], { replace: true })
+      expect(await store.getCatalogEntry('b.txt')).toEqual(b)
+      await store.recordInCatalog([{ ...a, sha256: 'c'.repeat(64), addedAt: T0 + 9 }], { replace: true })
+      expect(await store.getCatalogEntry('a.txt')).toEqual({ ...a, sha256: 'c'.repeat(64), addedAt: T0 + 9 })
+      expect(await store.getCatalogEntry('missing.txt')).toBeNull()
     })
 
     it('hands out copies: changing a returned record changes nothing stored', async () => {

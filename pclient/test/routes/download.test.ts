@@ -22,7 +22,9 @@ describe('GET /download/:name', () => {
   const locateOn = (target: FakePeer, content: Buffer) => ({
     locate: async (name: string): Promise<FileView> => ({
       name, size: content.length, sha256: sha256Hex(content), addedAt: '2026-01-01T00:00:00.000Z',
-      holders: [{ peerId: target.peerId, grpcAddress: target.address, freeBytes: 0, activeTransfers: 0 }]
+      holders: [{ peerId: target.peerId, grpcAddress: target.address, freeBytes: 0, activeTransfers: 0 }],
+      replicas: 1,
+      status: 'under-replicated'
     })
   })
 

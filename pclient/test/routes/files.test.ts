@@ -14,7 +14,7 @@ describe('GET /list_files/', () => {
   })
 
   it("relays the central's list", async () => {
-    const files = [{ name: 'a.txt', size: 1, sha256: 'cd'.repeat(32), addedAt: '2026-01-01T00:00:00.000Z', holders: [] }]
+    const files = [{ name: 'a.txt', size: 1, sha256: 'cd'.repeat(32), addedAt: '2026-01-01T00:00:00.000Z', holders: [], replicas: 0, status: 'under-replicated' as const }]
     app = await buildTestApp({ central: { listFiles: async () => files } })
     const response = await app.inject({ method: 'GET', url: '/list_files/' })
     expect(response.statusCode).toBe(200)

@@ -8,7 +8,9 @@ const SHA = 'ab'.repeat(32)
 function file (name: string, size: number, holders: string[]): FileView {
   return {
     name, size, sha256: SHA, addedAt: '2026-01-01T00:00:00.000Z',
-    holders: holders.map((peerId, i) => ({ peerId, grpcAddress: `127.0.0.1:${5000 + i}`, freeBytes: 0, activeTransfers: 0 }))
+    holders: holders.map((peerId, i) => ({ peerId, grpcAddress: `127.0.0.1:${5000 + i}`, freeBytes: 0, activeTransfers: 0 })),
+    replicas: holders.length,
+    status: holders.length >= 2 ? 'ok' : 'under-replicated'
   }
 }
 

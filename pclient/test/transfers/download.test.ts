@@ -18,7 +18,7 @@ function holder (peerId: string, grpcAddress: string): Holder {
 }
 
 function fileView (name: string, content: Buffer, holders: Holder[]): FileView {
-  return { name, size: content.length, sha256: sha256Hex(content), addedAt: new Date().toISOString(), holders }
+  return { name, size: content.length, sha256: sha256Hex(content), addedAt: new Date().toISOString(), holders, replicas: holders.length, status: holders.length >= 2 ? 'ok' : 'under-replicated' }
 }
 
 /** Reads in flowing mode, as a socket would, keeping what arrived before an error. */

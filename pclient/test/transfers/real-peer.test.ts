@@ -28,7 +28,9 @@ describe('transfers against a real pserver', () => {
   }
   const viewOf = (name: string, content: Buffer): FileView => ({
     name, size: content.length, sha256: sha256Hex(content), addedAt: new Date().toISOString(),
-    holders: [{ peerId: 'peer-test', grpcAddress: address, freeBytes: 0, activeTransfers: 0 }]
+    holders: [{ peerId: 'peer-test', grpcAddress: address, freeBytes: 0, activeTransfers: 0 }],
+    replicas: 1,
+    status: 'under-replicated'
   })
 
   beforeEach(async () => {
