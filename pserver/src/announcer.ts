@@ -1,8 +1,10 @@
 // Keeps the central informed: registers with the full file list (retrying until the central
 // answers), heartbeats at the interval the lease gives, announces each new file, registers again
 // whenever the central forgot this peer, and leaves on shutdown. Central outages are logged, never fatal.
+// Each heartbeat reports the copies under way and hands the copies the central orders to the replicator.
 import { CentralErrorCode, CentralRequestError } from '@p2p/proto'
 import type { CentralClient } from '@p2p/proto'
+import type { Replicator } from './replicator.js'
 import type { Logger } from 'pino'
 import type { FileStore, StoredFile } from './store/file-store.js'
 import type { Transfers } from './transfers.js'
@@ -11,6 +13,8 @@ export interface AnnouncerComponents {
   central: Pick<CentralClient, 'register' | 'heartbeat' | 'announceFile' | 'leave'>
   store: Pick<FileStore, 'capacityBytes' | 'list' | 'freeBytes'>
   transfers: Pick<Transfers, 'count'>
+  /** Who makes the copies the central orders; without one, orders are ignored (and never reported). */
+  copies?: Pick<Replicator, 'accept' | 'inProgress'>
   peerId: string
   logger: Pick<Logger, 'info' | 'warn'>
   /** First delay between registration attempts; doubles up to maxRetryMs. */
@@ -30,7 +34,7 @@ export interface Announcer {
 }
 
 export function createAnnouncer (components: AnnouncerComponents): Announcer {
-  const { central, store, transfers, peerId, logger } = components
+  const { central, store, transfers, peerId, logger, copies } = components
   const retryMs = components.retryMs ?? 250
   const maxRetryMs = components.maxRetryMs ?? 5_000
   const leaveTimeoutMs = components.leaveTimeoutMs ?? 1_000
@@ -81,7 +85,9 @@ export function createAnnouncer (components: AnnouncerComponents): Announcer {
       if (!mustRegister) {
         try {
           const freeBytes = await store.freeBytes()
-          return (await track(central.heartbeat(peerId, { freeBytes, activeTransfers: transfers.count() }))).heartbeatIntervalMs
+          const lease = await track(central.heartbeat(peerId, { freeBytes, activeTransfers: transfers.count(), replicating: copies?.inProgress() ?? [] }))
+          if (!stopped) copies?.accept(lease.replicate)
+          return lease.heartbeatIntervalMs
         } catch (err) {
           const unknown = err instanceof CentralRequestError && err.code === CentralErrorCode.PeerUnknown
           if (!unknown || stopped) throw err

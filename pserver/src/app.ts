@@ -1,8 +1,9 @@
-// Builds a peer: the gRPC PeerFiles service over a started FileStore, plus the announcer that keeps
-// the central informed. Never binds; server.ts (or a test) binds it with bindServer().
+// Builds a peer: the gRPC PeerFiles service over a started FileStore, the announcer that keeps the
+// central informed and the replicator that makes the copies the central orders. Never binds;
+// server.ts (or a test) binds it with bindServer().
 import * as grpc from '@grpc/grpc-js'
 import type { Logger } from 'pino'
-import { grpcServerOptions, loadFileSharingProto } from '@p2p/proto'
+import { createPeerFilesClient, grpcServerOptions, loadFileSharingProto } from '@p2p/proto'
 import type { CentralClient, PeerFilesHandlers } from '@p2p/proto'
 import { createAnnouncer } from './announcer.js'
 import type { TicketGate } from './auth/ticket-gate.js'
@@ -13,6 +14,9 @@ import { createDownloadHandler } from './handlers/download.js'
 import { createGetFileInfoHandler } from './handlers/get-file-info.js'
 import { createStatHandler } from './handlers/stat.js'
 import { createUploadHandler } from './handlers/upload.js'
+import { createReplicator } from './replicator.js'
+import type { ConnectSource, Replicator } from './replicator.js'
+import { createSendRate, UNLIMITED_SEND_RATE } from './send-rate.js'
 import type { FileStore } from './store/file-store.js'
 import { createTransfers } from './transfers.js'
 import type { Transfers } from './transfers.js'
@@ -30,11 +34,18 @@ export interface PeerServerComponents {
   logger: Logger
   uploadIdleTimeoutMs?: number
   announcer?: Pick<AnnouncerComponents, 'retryMs' | 'maxRetryMs' | 'leaveTimeoutMs'>
+  /** Caps the bytes per second all downloads from this peer send together; default: no cap. */
+  sendBytesPerSecond?: number
+  /** How copies reach other peers; default: createPeerFilesClient. */
+  connectSource?: ConnectSource
+  /** A copy whose source sends nothing for this long moves on to the next source. */
+  copyIdleTimeoutMs?: number
 }
 
 export interface PeerServer {
   readonly grpcServer: grpc.Server
   readonly announcer: Announcer
+  readonly replicator: Replicator
   readonly transfers: Pick<Transfers, 'count'>
   /** Stops accepting calls, cancels transfers (removing their temporary files), then leaves the central. */
   close: () => Promise<void>
@@ -43,9 +54,20 @@ export interface PeerServer {
 export function createPeerServer (components: PeerServerComponents): PeerServer {
   const { store, central, peerId, tickets, logger } = components
   const transfers = createTransfers()
-  const announcer = createAnnouncer({ central, store, transfers, peerId, logger, ...components.announcer })
+  const replicator = createReplicator({
+    store,
+    // The announcer is created just below; copies only finish after it exists.
+    announcer: { announce: async (file) => { await announcer.announce(file) } },
+    transfers,
+    connect: components.connectSource ?? createPeerFilesClient,
+    peerId,
+    logger,
+    ...(components.copyIdleTimeoutMs == null ? {} : { idleTimeoutMs: components.copyIdleTimeoutMs })
+  })
+  const announcer = createAnnouncer({ central, store, transfers, copies: replicator, peerId, logger, ...components.announcer })
+  const sendRate = components.sendBytesPerSecond == null ? UNLIMITED_SEND_RATE : createSendRate(components.sendBytesPerSecond)
   const handlers: PeerFilesHandlers = {
-    Download: createDownloadHandler({ store, transfers, tickets, logger }),
+    Download: createDownloadHandler({ store, transfers, tickets, logger, sendRate }),
     GetFileInfo: createGetFileInfoHandler({ store, tickets, logger }),
     Upload: createUploadHandler({ store, transfers, announcer, peerId, tickets, logger, idleTimeoutMs: components.uploadIdleTimeoutMs }),
     Stat: createStatHandler({ store, transfers, peerId, logger })
@@ -61,11 +83,13 @@ export function createPeerServer (components: PeerServerComponents): PeerServer 
   let closing: Promise<void> | null = null
   async function close (): Promise<void> {
     const drained = new Promise<void>((resolve) => { grpcServer.tryShutdown(() => { resolve() }) })
+    // Cancels copies under way too: their temporary files go with them.
     transfers.cancelAll()
     let timer: NodeJS.Timeout | undefined
     const graceOver = new Promise<'timeout'>((resolve) => { timer = setTimeout(() => { resolve('timeout') }, SHUTDOWN_GRACE_MS) })
     if (await Promise.race([drained, graceOver]) === 'timeout') grpcServer.forceShutdown()
     clearTimeout(timer)
+    await replicator.idle()
     await store.close()
     await announcer.stop()
   }
@@ -73,6 +97,7 @@ export function createPeerServer (components: PeerServerComponents): PeerServer 
   return {
     grpcServer,
     announcer,
+    replicator,
     transfers,
     close: async () => { closing ??= close(); await closing }
   }

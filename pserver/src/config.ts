@@ -43,6 +43,15 @@ const envSchema = z.object({
     }
     return bytes
   }),
+  /** Caps how fast this peer sends file bytes, all downloads together (e.g. '20MiB' a second); unset: no cap. */
+  SEND_BYTES_PER_SECOND: optional(z.string().transform((raw, ctx) => {
+    const bytes = parseByteSize(raw)
+    if (bytes == null || bytes <= 0) {
+      ctx.addIssue({ code: 'custom', message: `"${raw}" is not a positive number of bytes per second (plain bytes, or a unit: 20MiB)` })
+      return z.NEVER
+    }
+    return bytes
+  })),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   /** Proves membership to the central and verifies the central's tickets; never logged. */
   CLUSTER_SECRET: clusterSecretSchema
@@ -66,6 +75,8 @@ export interface PeerConfig {
   advertiseAddress: string | undefined
   centralUrl: string
   capacityBytes: number
+  /** Unset: no cap. */
+  sendBytesPerSecond: number | undefined
   logLevel: string
   clusterSecret: string
 }
@@ -93,6 +104,7 @@ export function loadConfig (env: NodeJS.ProcessEnv = process.env): PeerConfig {
     advertiseAddress: e.ADVERTISE_ADDRESS,
     centralUrl: e.CENTRAL_URL,
     capacityBytes: e.CAPACITY_BYTES,
+    sendBytesPerSecond: e.SEND_BYTES_PER_SECOND,
     logLevel: e.LOG_LEVEL,
     clusterSecret: e.CLUSTER_SECRET
   }

@@ -22,7 +22,9 @@ async function main (config: PeerConfig): Promise<void> {
     const keys = deriveClusterKeys(config.clusterSecret)
     const central = createCentralClient({ baseUrl: config.centralUrl, timeoutMs: 5_000, signer: { id: peerId, key: keys.peerRequests } })
     const tickets = createTicketGate({ peerId, ticketKey: keys.transferTickets })
-    const peer = createPeerServer({ store, central, peerId, tickets, logger })
+    const peer = createPeerServer({
+      store, central, peerId, tickets, logger, ...(config.sendBytesPerSecond == null ? {} : { sendBytesPerSecond: config.sendBytesPerSecond })
+    })
     const port = await bindServer(peer.grpcServer, config.grpcHost, config.grpcPort)
     logger.info({ address: formatHostPort(config.grpcHost, port) }, 'listening')
 

@@ -51,7 +51,8 @@ describe('loadConfig', () => {
   it('reads every variable', () => {
     const config = loadConfig({
       PEER_ID: 'peer-a', DATA_DIR: '/tmp/a', SEED_DIR: '/tmp/seed', GRPC_HOST: '0.0.0.0', GRPC_PORT: '0',
-      ADVERTISE_ADDRESS: 'peer-a.example:50051', CENTRAL_URL: 'http://central:8000', CAPACITY_BYTES: '500MiB', LOG_LEVEL: 'debug'
+      ADVERTISE_ADDRESS: 'peer-a.example:50051', CENTRAL_URL: 'http://central:8000', CAPACITY_BYTES: '500MiB', LOG_LEVEL: 'debug',
+      SEND_BYTES_PER_SECOND: '20MiB'
     })
     expect(config).toEqual({
       peerId: 'peer-a',
@@ -62,6 +63,7 @@ describe('loadConfig', () => {
       advertiseAddress: 'peer-a.example:50051',
       centralUrl: 'http://central:8000',
       capacityBytes: 500 * 2 ** 20,
+      sendBytesPerSecond: 20 * 2 ** 20,
       logLevel: 'debug',
       clusterSecret: SECRET
     })
@@ -79,13 +81,13 @@ describe('loadConfig', () => {
   it('lists every bad variable in one error', () => {
     let error: unknown
     try {
-      loadConfig({ CAPACITY_BYTES: 'lots', GRPC_PORT: '70000', CENTRAL_URL: 'ftp://x', PEER_ID: 'bad id!', LOG_LEVEL: 'loud', GRPC_HOST: '0.0.0.0' })
+      loadConfig({ CAPACITY_BYTES: 'lots', GRPC_PORT: '70000', CENTRAL_URL: 'ftp://x', PEER_ID: 'bad id!', LOG_LEVEL: 'loud', GRPC_HOST: '0.0.0.0', SEND_BYTES_PER_SECOND: 'fast' })
     } catch (err) {
       error = err
     }
     expect(error).toBeInstanceOf(ConfigError)
     const message = (error as Error).message
-    for (const name of ['CAPACITY_BYTES', 'GRPC_PORT', 'CENTRAL_URL', 'PEER_ID', 'LOG_LEVEL', 'ADVERTISE_ADDRESS']) expect(message).toContain(name)
+    for (const name of ['CAPACITY_BYTES', 'GRPC_PORT', 'CENTRAL_URL', 'PEER_ID', 'LOG_LEVEL', 'ADVERTISE_ADDRESS', 'SEND_BYTES_PER_SECOND']) expect(message).toContain(name)
   })
 
   it('refuses a zero capacity', () => {

@@ -1,5 +1,6 @@
 // Download: streams a byte range of one stored file from disk into the call, CHUNK_BYTES per message,
-// reading on only when the call has room (so a slow reader slows the disk).
+// reading on only when the call has room (so a slow reader slows the disk) and, when the peer's send
+// rate is capped, only as fast as the cap grants.
 import type { Readable } from 'node:stream'
 import type { ServerWritableStream, handleServerStreamingCall } from '@grpc/grpc-js'
 import type { Logger } from 'pino'
@@ -10,18 +11,23 @@ import type { FileStore, StoredFile } from '../store/file-store.js'
 import { findFile } from './find-file.js'
 import type { Transfers } from '../transfers.js'
 import type { TicketGate } from '../auth/ticket-gate.js'
+import { UNLIMITED_SEND_RATE } from '../send-rate.js'
+import type { SendRate } from '../send-rate.js'
 
 export interface DownloadComponents {
   store: Pick<FileStore, 'get' | 'findBySha256' | 'openRead'>
   transfers: Pick<Transfers, 'begin'>
   tickets: TicketGate
   logger: Pick<Logger, 'error' | 'debug'>
+  /** Shared by every download of this peer; default: no cap. */
+  sendRate?: SendRate
 }
 
 type DownloadCall = ServerWritableStream<DownloadRequest__Output, FileChunk>
 
 export function createDownloadHandler (components: DownloadComponents): handleServerStreamingCall<DownloadRequest__Output, FileChunk> {
   const { store, transfers, tickets, logger } = components
+  const sendRate = components.sendRate ?? UNLIMITED_SEND_RATE
 
   async function serve (call: DownloadCall): Promise<void> {
     let source: Readable | null = null
@@ -46,7 +52,10 @@ export function createDownloadHandler (components: DownloadComponents): handleSe
           // fixed number of messages, so the message size is what bounds the memory of a slow reader.
           const data = read as Buffer
           for (let at = 0; at < data.length; at += CHUNK_BYTES) {
-            if (!call.write({ data: data.subarray(at, at + CHUNK_BYTES) })) await drained(call)
+            const chunk = data.subarray(at, at + CHUNK_BYTES)
+            await sendRate.take(chunk.length)
+            if (call.destroyed) throw cancelled ?? new PeerError('PEER_CANCELLED', 'the call closed')
+            if (!call.write({ data: chunk })) await drained(call)
             if (call.destroyed) throw cancelled ?? new PeerError('PEER_CANCELLED', 'the call closed')
           }
         }

@@ -1,0 +1,169 @@
+// Makes the copies the central orders in its heartbeat answers: fetches the file from one of the
+// order's sources over gRPC (with the order's download ticket), writes it through the same upload
+// session as any upload (so it is hashed, checked against the order's SHA-256 and size, and visible
+// only once complete), then announces it. A source that fails, stalls or sends other bytes is left
+// for the next one; when none delivers, the order is dropped and the central, no longer seeing it in
+// the heartbeats, gives it out again. Content already stored under another name is copied from the
+// local disk instead of the network.
+import type { Readable } from 'node:stream'
+import type { ClientReadableStream } from '@grpc/grpc-js'
+import type { Logger } from 'pino'
+import type { FileChunk__Output, PeerFilesClient, ReplicaSource, ReplicationOrder } from '@p2p/proto'
+import type { Announcer } from './announcer.js'
+import { PeerError } from './errors.js'
+import type { FileStore, StoredFile, UploadSession } from './store/file-store.js'
+import type { Transfers } from './transfers.js'
+
+/** A source that sends nothing for this long is given up for the next one. */
+export const DEFAULT_COPY_IDLE_TIMEOUT_MS = 30_000
+/** The whole copy's deadline: this much, plus the time the file takes at COPY_MIN_BYTES_PER_SECOND. */
+const COPY_DEADLINE_BASE_MS = 60_000
+const COPY_MIN_BYTES_PER_SECOND = 1024 * 1024
+
+export type ConnectSource = (address: string, options: { ticket: string }) => PeerFilesClient
+
+export interface ReplicatorComponents {
+  store: Pick<FileStore, 'get' | 'findBySha256' | 'openRead' | 'beginUpload'>
+  announcer: Pick<Announcer, 'announce'>
+  transfers: Pick<Transfers, 'begin'>
+  connect: ConnectSource
+  peerId: string
+  logger: Pick<Logger, 'info' | 'warn' | 'error'>
+  idleTimeoutMs?: number
+}
+
+/** Why a copy was cancelled (shutdown), and how to stop the read under way. */
+interface CopyCancel {
+  reason: PeerError | null
+  stop?: () => void
+}
+
+export interface Replicator {
+  /** Starts the orders not already under way; returns at once. */
+  accept: (orders: readonly ReplicationOrder[]) => void
+  /** Names of the copies under way, for the next heartbeat. */
+  inProgress: () => string[]
+  /** Resolves when every copy under way has ended (for tests and shutdown). */
+  idle: () => Promise<void>
+}
+
+export function createReplicator (components: ReplicatorComponents): Replicator {
+  const { store, announcer, transfers, connect, peerId, logger } = components
+  const idleTimeoutMs = components.idleTimeoutMs ?? DEFAULT_COPY_IDLE_TIMEOUT_MS
+  const running = new Map<string, Promise<void>>()
+
+  /** Streams `source` into a new upload session for the order and commits it; aborts it on any failure. */
+  async function writeCopy (order: ReplicationOrder, source: AsyncIterable<Buffer>, cancel: CopyCancel): Promise<StoredFile> {
+    let session: UploadSession | null = null
+    try {
+      session = await store.beginUpload({ name: order.name, size: order.size, sizeIsMaximum: false, sha256: order.sha256 })
+      let size = 0
+      for await (const chunk of source) {
+        if (cancel.reason != null) throw cancel.reason
+        size += chunk.length
+        await session.write(chunk)
+      }
+      if (cancel.reason != null) throw cancel.reason
+      return await session.commit({ size, sha256: order.sha256 })
+    } catch (err) {
+      await session?.abort().catch(() => {})
+      throw err
+    }
+  }
+
+  async function fromPeer (order: ReplicationOrder, source: ReplicaSource, cancel: CopyCancel): Promise<StoredFile> {
+    const client = connect(source.grpcAddress, { ticket: order.ticket })
+    const deadline = Date.now() + COPY_DEADLINE_BASE_MS + (order.size / COPY_MIN_BYTES_PER_SECOND) * 1000
+    const call: ClientReadableStream<FileChunk__Output> = client.Download({ name: order.name, sha256: order.sha256, offset: 0, length: 0 }, { deadline })
+    let timer: NodeJS.Timeout | undefined
+    const stall = (): void => {
+      clearTimeout(timer)
+      timer = setTimeout(() => { call.cancel() }, idleTimeoutMs)
+    }
+    cancel.stop = () => { call.cancel() }
+    async function * chunks (): AsyncGenerator<Buffer> {
+      stall()
+      for await (const message of call as AsyncIterable<FileChunk__Output>) {
+        stall()
+        yield message.data
+      }
+    }
+    try {
+      return await writeCopy(order, chunks(), cancel)
+    } finally {
+      clearTimeout(timer)
+      call.cancel()
+      client.close()
+    }
+  }
+
+  async function fromLocalCopy (order: ReplicationOrder, stored: StoredFile, cancel: CopyCancel): Promise<StoredFile> {
+    const source: Readable | null = order.size > 0 ? await store.openRead(stored.sha256, 0, order.size) : null
+    cancel.stop = () => { source?.destroy() }
+    try {
+      return await writeCopy(order, source ?? emptySource(), cancel)
+    } finally {
+      source?.destroy()
+    }
+  }
+
+  async function copy (order: ReplicationOrder): Promise<void> {
+    const cancel: CopyCancel = { reason: null }
+    const end = transfers.begin((reason) => { cancel.reason ??= reason; cancel.stop?.() })
+    try {
+      const existing = await store.get(order.name)
+      if (existing != null) {
+        // Already here (an announce that failed earlier, or an order that crossed an upload): say so again.
+        if (existing.sha256 === order.sha256) await announcer.announce(existing)
+        else logger.warn({ file: order.name }, 'not copying: this peer holds other content under that name')
+        return
+      }
+      const local = await store.findBySha256(order.sha256)
+      if (local != null) {
+        await finish(order, await fromLocalCopy(order, local, cancel), 'this peer')
+        return
+      }
+      for (const source of order.sources) {
+        if (source.peerId === peerId) continue
+        if (cancel.reason != null) return
+        try {
+          await finish(order, await fromPeer(order, source, cancel), source.peerId)
+          return
+        } catch (err) {
+          if (cancel.reason != null) return
+          logger.warn({ file: order.name, source: source.peerId, reason: describe(err) }, 'copy from this source failed; trying the next one')
+        }
+      }
+      logger.warn({ file: order.name }, 'no source delivered the copy; the central will order it again')
+    } catch (err) {
+      if (cancel.reason == null) logger.error({ err, file: order.name }, 'copy failed')
+    } finally {
+      end()
+    }
+  }
+
+  async function finish (order: ReplicationOrder, file: StoredFile, from: string): Promise<void> {
+    logger.info({ file: file.name, size: file.size, sha256: file.sha256, from }, 'copy stored')
+    await announcer.announce(file)
+  }
+
+  return {
+    accept (orders) {
+      for (const order of orders) {
+        if (running.has(order.name)) continue
+        const job = copy(order).finally(() => { running.delete(order.name) })
+        running.set(order.name, job)
+      }
+    },
+    inProgress: () => [...running.keys()],
+    async idle () {
+      await Promise.all(running.values())
+    }
+  }
+}
+
+async function * emptySource (): AsyncGenerator<Buffer> {}
+
+function describe (err: unknown): string {
+  return err instanceof Error ? err.message : String(err)
+}

@@ -1,0 +1,28 @@
+// The send-rate cap on a simulated clock: bytes are granted no faster than the rate, in the order
+// they were asked for, so concurrent downloads share it.
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest'
+import { createSendRate } from '../src/send-rate.js'
+
+beforeEach(() => { vi.useFakeTimers() })
+afterEach(() => { vi.useRealTimers() })
+
+describe('send rate', () => {
+  it('grants 1000 bytes a second, whatever the chunk size, in order', async () => {
+    const rate = createSendRate(1000, () => Date.now())
+    const granted: string[] = []
+    const ask = (who: string, bytes: number): void => { void rate.take(bytes).then(() => { granted.push(who) }) }
+    // Ten 200-byte chunks from two downloads, asked for at once: 2000 bytes take about two seconds.
+    for (let i = 0; i < 5; i++) { ask(`a${i}`, 200); ask(`b${i}`, 200) }
+    await vi.advanceTimersByTimeAsync(0)
+    expect(granted).toEqual(['a0'])
+    await vi.advanceTimersByTimeAsync(1000)
+    expect(granted.length).toBeGreaterThanOrEqual(5)
+    expect(granted.length).toBeLessThanOrEqual(6)
+    await vi.advanceTimersByTimeAsync(1000)
+    expect(granted).toEqual(['a0', 'b0', 'a1', 'b1', 'a2', 'b2', 'a3', 'b3', 'a4', 'b4'])
+  })
+
+  it('refuses a rate that is not positive', () => {
+    expect(() => createSendRate(0)).toThrow(/positive/)
+  })
+})
