@@ -30,7 +30,9 @@ const configSchema = z.object({
   /** Proves to the central that this client belongs to the cluster; never shown or logged. */
   CLUSTER_SECRET: clusterSecretSchema,
   /** Addresses whose X-Forwarded-For is believed: the machine's own proxy. */
-  TRUSTED_PROXIES: z.preprocess(unsetIfEmpty, z.string().default('127.0.0.1,::1'))
+  TRUSTED_PROXIES: z.preprocess(unsetIfEmpty, z.string().default('127.0.0.1,::1')),
+  /** How long a holder may take to deliver one whole piece of a multi-source download before it is dropped. */
+  PIECE_TIMEOUT_MS: z.preprocess(unsetIfEmpty, z.coerce.number().int().min(100).max(3_600_000).default(30_000))
 })
 
 export interface ClientConfig {
@@ -43,6 +45,7 @@ export interface ClientConfig {
   logLevel: typeof LOG_LEVELS[number]
   clusterSecret: string
   trustedProxies: string[]
+  pieceTimeoutMs: number
 }
 
 /** Parses the environment once; throws one error whose message lists every bad variable. */
@@ -60,6 +63,7 @@ export function loadConfig (env: NodeJS.ProcessEnv = process.env): ClientConfig 
     maxUploadBytes: parsed.data.MAX_UPLOAD_BYTES,
     logLevel: parsed.data.LOG_LEVEL,
     clusterSecret: parsed.data.CLUSTER_SECRET,
-    trustedProxies: parsed.data.TRUSTED_PROXIES.split(',').map((entry) => entry.trim()).filter((entry) => entry !== '')
+    trustedProxies: parsed.data.TRUSTED_PROXIES.split(',').map((entry) => entry.trim()).filter((entry) => entry !== ''),
+    pieceTimeoutMs: parsed.data.PIECE_TIMEOUT_MS
   }
 }

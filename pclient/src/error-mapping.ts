@@ -5,7 +5,7 @@ import type { ServiceError } from '@grpc/grpc-js'
 import { CentralErrorCode, CentralRequestError, CentralUnreachableError as CentralUnreachable } from '@p2p/proto'
 import {
   BadRequestError, CancelledError, CentralFailedError, CentralUnreachableError, DataLossError, FileExistsError,
-  FileNotFoundError, InternalError, NoRoomError, PeerFailedError, PeerRefusedError, PeerUnreachableError, isClientError
+  FileLostError, FileNotFoundError, InternalError, NoRoomError, PeerFailedError, PeerRefusedError, PeerUnreachableError, isClientError
 } from './errors.js'
 import type { ClientError } from './errors.js'
 
@@ -60,6 +60,8 @@ function fromCentralError (err: CentralRequestError): ClientError {
   switch (err.code) {
     case CentralErrorCode.FileNotFound:
       return new FileNotFoundError(err.message, options)
+    case CentralErrorCode.FileLost:
+      return new FileLostError(err.message, options)
     case CentralErrorCode.FileExists:
       return new FileExistsError(err.message, options)
     case CentralErrorCode.NoRoom:

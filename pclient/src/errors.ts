@@ -21,6 +21,10 @@ export const BadNameError = createError<'PCLIENT_BAD_NAME', 400, [string, Cause?
 export const FileNotFoundError = createError<'PCLIENT_FILE_NOT_FOUND', 404, [string, Cause?]>(
   'PCLIENT_FILE_NOT_FOUND', '%s', 404)
 
+/** The central knew the file, but every peer that held it is gone. */
+export const FileLostError = createError<'PCLIENT_FILE_LOST', 404, [string, Cause?]>(
+  'PCLIENT_FILE_LOST', '%s', 404)
+
 export const FileExistsError = createError<'PCLIENT_FILE_EXISTS', 409, [string, Cause?]>(
   'PCLIENT_FILE_EXISTS', '%s', 409)
 

@@ -1,20 +1,25 @@
 // Puts what the routes need on the instance: the central's client, the way to reach peers, the limits,
-// and a signal that aborts every running transfer when the app closes (so shutdown stays quick).
+// the record of downloads, and a signal that aborts every running transfer when the app closes (so
+// shutdown stays quick).
 import { setMaxListeners } from 'node:events'
 import type { CentralClient } from '@p2p/proto'
 import type { FastifyInstance } from 'fastify'
 import fp from 'fastify-plugin'
 import type { ClientConfig } from '../config.js'
 import { ShuttingDownError } from '../errors.js'
+import { createDownloadTracker } from '../transfers/download-tracker.js'
+import type { DownloadTracker } from '../transfers/download-tracker.js'
 import type { ConnectPeer } from '../transfers/peer-connector.js'
 
-export type ClientSettings = Pick<ClientConfig, 'maxUploadBytes' | 'peerName'>
+export type ClientSettings = Pick<ClientConfig, 'maxUploadBytes' | 'peerName'> & Partial<Pick<ClientConfig, 'pieceTimeoutMs'>>
 
 declare module 'fastify' {
   interface FastifyInstance {
     central: CentralClient
     connectPeer: ConnectPeer
     settings: ClientSettings
+    /** Downloads in progress and recently finished, with their sources. */
+    downloads: DownloadTracker
     /** Aborted when the app starts closing: running uploads and downloads stop and clean up. */
     transferSignal: AbortSignal
   }
@@ -33,6 +38,7 @@ export const servicesPlugin = fp(async (app: FastifyInstance, options: ServicesP
   app.decorate('central', options.central)
   app.decorate('connectPeer', options.connectPeer)
   app.decorate('settings', options.settings)
+  app.decorate('downloads', createDownloadTracker())
   app.decorate('transferSignal', shutdown.signal)
   app.addHook('preClose', async () => {
     shutdown.abort(new ShuttingDownError())

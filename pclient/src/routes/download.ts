@@ -1,5 +1,5 @@
-// GET and HEAD /download/:name: a file, or one byte range of it (Range, If-Range), streamed from the first
-// holder that answers and verified piece by piece. The bytes come from transfers/download.ts and the
+// GET and HEAD /download/:name: a file, or one byte range of it (Range, If-Range), streamed from its
+// holders (several at once when it spans several pieces) and verified piece by piece. The bytes come from transfers/download.ts and the
 // Range policy from http-range.ts; this route only turns them into an HTTP response. HEAD answers from
 // the directory alone (headers only), without asking a peer.
 import { fileNameParamsSchema } from '@p2p/proto'
@@ -16,7 +16,13 @@ export const downloadRoutes: FastifyPluginAsyncZod = async (app) => {
     schema: { params: fileNameParamsSchema },
     config: { page: true },
     handler: async (request, reply) => {
-      const components = { central: app.central, connectPeer: app.connectPeer, log: request.log }
+      const components = {
+        central: app.central,
+        connectPeer: app.connectPeer,
+        log: request.log,
+        tracker: app.downloads,
+        ...(app.settings.pieceTimeoutMs == null ? {} : { pieceTimeoutMs: app.settings.pieceTimeoutMs })
+      }
       const file = await locateFile(components, request.params.name)
       const etag = entityTag(file.sha256)
       // A repeated If-Range joins into a value no tag equals, so it never validates a range.
@@ -37,9 +43,10 @@ export const downloadRoutes: FastifyPluginAsyncZod = async (app) => {
       if (decision.kind === 'partial') void reply.code(206).header('content-range', contentRange(range, file.size))
       if (request.method === 'HEAD') return await reply.send()
 
-      const { holder, body } = await openDownload(components, file, { range, signal: app.transferSignal })
-      request.log.info({ file: file.name, size: file.size, range: decision.kind === 'partial' ? contentRange(range, file.size) : null, peerId: holder.peerId }, 'download started')
-      return await reply.header('x-served-by', holder.peerId).send(body)
+      const { sources, body } = await openDownload(components, file, { range, signal: app.transferSignal })
+      const servedBy = sources.map((source) => source.peerId)
+      request.log.info({ file: file.name, size: file.size, range: decision.kind === 'partial' ? contentRange(range, file.size) : null, sources: servedBy }, 'download started')
+      return await reply.header('x-served-by', servedBy.join(', ')).send(body)
     }
   })
 }

@@ -1,17 +1,23 @@
 // Download one file, or one byte range of it, from the network: ask the central which peers hold it,
-// then take the bytes from the first holder that describes the same content (GetFileInfo) and delivers a
-// first verified piece. Every piece is checked against its hash before it is handed on (fetch-pieces.ts);
-// a range is fetched as the piece-aligned range that covers it and trimmed. Independent of Fastify, so
-// the web routes and a command line share it.
-import { addAbortSignal } from 'node:stream'
+// take the piece map from the first holder that describes the same content (GetFileInfo), then fetch
+// the pieces. With several holders and several pieces, every holder serves pieces at once
+// (multi-source.ts); otherwise one Download call streams the range from the first holder that delivers
+// a verified first piece. Every piece is checked against its hash before it is handed on
+// (fetch-pieces.ts); a range is fetched as the piece-aligned range that covers it and trimmed.
+// Independent of Fastify, so the web routes and a command line share it.
+import { addAbortSignal, pipeline, Transform } from 'node:stream'
 import type { Readable } from 'node:stream'
-import type { CentralClient, LocatedFile as FileView, Holder } from '@p2p/proto'
+import { PIECE_BYTES } from '@p2p/proto'
+import type { CentralClient, LocatedFile as FileView, Holder, PeerFilesClient } from '@p2p/proto'
 import { FileNotFoundError, RangeNotSatisfiableError } from '../errors.js'
 import type { ClientError } from '../errors.js'
 import { toHttpError } from '../error-mapping.js'
 import { parseFileName } from '../file-name.js'
+import type { DownloadTracker, TrackedDownload } from './download-tracker.js'
 import { fetchPieceRange } from './fetch-pieces.js'
+import { openMultiSourceDownload } from './multi-source.js'
 import { fetchPieceMap } from './piece-map.js'
+import type { PieceMap } from './piece-map.js'
 import { coveringPieces } from './piece-plan.js'
 import type { ByteRange } from './piece-plan.js'
 import type { ConnectPeer, TransferLog } from './peer-connector.js'
@@ -24,6 +30,10 @@ export interface DownloadComponents {
   firstPieceTimeoutMs?: number
   /** How long a holder may take to answer GetFileInfo (default 10 s). */
   fileInfoDeadlineMs?: number
+  /** How long a holder may take to deliver one whole piece of a multi-source download (default 30 s). */
+  pieceTimeoutMs?: number
+  /** Records each download and where its pieces came from. */
+  tracker?: DownloadTracker
 }
 
 export interface DownloadOptions {
@@ -36,8 +46,10 @@ export interface DownloadOptions {
 export interface OpenedDownload {
   /** What the central says the file is: name, size, sha256, holders. */
   file: FileView
-  /** The holder the bytes come from. */
+  /** The holder the bytes come from (the first of them, for a multi-source download). */
   holder: Holder
+  /** Every holder the download may take pieces from. */
+  sources: Holder[]
   /** The bytes the body carries. */
   range: ByteRange
   /**
@@ -61,20 +73,55 @@ export async function locateFile (components: Pick<DownloadComponents, 'central'
   return file
 }
 
-/** Opens a verified byte stream of `file` (or of `options.range`) from the first holder that delivers. */
+/**
+ * Opens a verified byte stream of `file` (or of `options.range`): from several holders at once when
+ * the range spans several pieces and several peers hold it, else from the first holder that delivers.
+ */
 export async function openDownload (components: DownloadComponents, file: FileView, options: DownloadOptions = {}): Promise<OpenedDownload> {
   const range = options.range ?? { start: 0, end: file.size }
   checkRange(range, file.size)
+  const progress = components.tracker?.start({ name: file.name, size: range.end - range.start })
+  try {
+    const opened = await openFromHolders(components, file, range, options.signal, progress)
+    if (options.signal != null) addAbortSignal(options.signal, opened.body)
+    return opened
+  } catch (err) {
+    progress?.finish(err as Error)
+    throw err
+  }
+}
 
+async function openFromHolders (
+  components: DownloadComponents, file: FileView, range: ByteRange, signal: AbortSignal | undefined, progress: TrackedDownload | undefined
+): Promise<Omit<OpenedDownload, 'body'> & { body: Readable }> {
+  const multiSource = file.holders.length > 1 && pieceSpan(range) > 1
   let lastError: ClientError | null = null
-  for (const holder of file.holders) {
-    options.signal?.throwIfAborted()
+  for (const [position, holder] of file.holders.entries()) {
+    signal?.throwIfAborted()
+    const client = components.connectPeer(holder.grpcAddress, file.ticket == null ? {} : { ticket: file.ticket })
     try {
-      const body = await openFromHolder(components, file, holder, range)
-      if (options.signal != null) addAbortSignal(options.signal, body)
-      return { file, holder, range, body }
+      const map = await fetchPieceMap(client, file, holder.peerId, components.fileInfoDeadlineMs)
+      if (multiSource) {
+        client.close()
+        // Every holder still in the list serves pieces, this one first.
+        const sources = file.holders.slice(position)
+        const body = await openMultiSourceDownload({
+          file, map, range, holders: sources, connectPeer: components.connectPeer,
+          ...(components.log != null ? { log: components.log } : {}),
+          ...(components.pieceTimeoutMs != null ? { pieceTimeoutMs: components.pieceTimeoutMs } : {}),
+          ...(progress != null ? { progress } : {})
+        })
+        return { file, holder, sources, range, body }
+      }
+      const body = await streamFromHolder(components, client, holder, map, range)
+      const pieces = coveringPieces(range, map.pieceSize)
+      return { file, holder, sources: [holder], range, body: progress == null ? body : tracked(body, holder, pieces.end - pieces.first, progress) }
     } catch (err) {
+      client.close()
       lastError = toHttpError(err)
+      // A multi-source download has already tried every holder from this one on.
+      if (multiSource) break
+      progress?.sourceFailed(holder.peerId, lastError.message)
       components.log?.warn({ file: file.name, peerId: holder.peerId, address: holder.grpcAddress, code: lastError.code, reason: lastError.message },
         'holder failed before handing on a verified piece; trying the next one')
     }
@@ -82,21 +129,43 @@ export async function openDownload (components: DownloadComponents, file: FileVi
   throw lastError ?? new FileNotFoundError(`no live peer holds '${file.name}'`)
 }
 
-async function openFromHolder (components: DownloadComponents, file: FileView, holder: Holder, range: ByteRange): Promise<Readable> {
-  const client = components.connectPeer(holder.grpcAddress, file.ticket == null ? {} : { ticket: file.ticket })
-  try {
-    const map = await fetchPieceMap(client, file, holder.peerId, components.fileInfoDeadlineMs)
-    const body = await fetchPieceRange({ client, peerId: holder.peerId, map }, coveringPieces(range, map.pieceSize), {
-      keep: range,
-      ...(components.firstPieceTimeoutMs != null ? { firstPieceTimeoutMs: components.firstPieceTimeoutMs } : {})
-    })
-    body.once('close', () => { client.close() })
-    return body
-  } catch (err) {
-    client.close()
-    throw err
-  }
+/** One Download call for the whole range, from one holder; the client is closed with the stream. */
+async function streamFromHolder (
+  components: DownloadComponents, client: PeerFilesClient, holder: Holder, map: PieceMap, range: ByteRange
+): Promise<Readable> {
+  const body = await fetchPieceRange({ client, peerId: holder.peerId, map }, coveringPieces(range, map.pieceSize), {
+    keep: range,
+    ...(components.firstPieceTimeoutMs != null ? { firstPieceTimeoutMs: components.firstPieceTimeoutMs } : {})
+  })
+  body.once('close', () => { client.close() })
+  return body
 }
+
+/** The single-holder stream, counting what is handed on and recording how it ended. */
+function tracked (body: Readable, holder: Holder, pieces: number, progress: TrackedDownload): Readable {
+  const counter = new Transform({
+    transform (chunk: Buffer, _encoding, callback) {
+      progress.sent(chunk.length)
+      progress.pieceFrom(holder.peerId, chunk.length, 0)
+      callback(null, chunk)
+    }
+  })
+  // pipeline: destroying either end (the user went away) cancels the call too.
+  pipeline(body, counter, (err) => {
+    if (err != null) progress.sourceFailed(holder.peerId, err.message)
+    else progress.pieceFrom(holder.peerId, 0, pieces)
+    progress.finish(err ?? null)
+  })
+  counter.once('close', () => { progress.finish(counter.writableFinished ? null : new Error('the download was cancelled')) })
+  return counter
+}
+
+/** How many pieces of the network's piece size the range touches. */
+function pieceSpan (range: ByteRange): number {
+  const pieces = coveringPieces(range, PIECE_BYTES)
+  return pieces.end - pieces.first
+}
+
 
 /** A range must be within the file and, unless the file is empty, hold at least one byte. */
 function checkRange (range: ByteRange, size: number): void {

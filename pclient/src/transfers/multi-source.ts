@@ -1,0 +1,267 @@
+// Downloads one file (or range) from several holders at once, piece by piece, and streams it in order.
+//
+// Each holder has a worker that takes the lowest piece nobody has yet, fetches it (fetch-pieces.ts:
+// one Download call, verified against the piece hash before anything is handed on) and comes back for
+// the next, so a faster holder simply takes more pieces (work stealing, not a fixed split). Pieces are
+// taken only within a window ahead of the one the user is waiting for, so memory stays bounded however
+// slow the user reads. When a holder fails (connection lost, no whole piece in time, a bad piece) it is
+// dropped and its piece goes back to the others; when the last piece left is still out at a slow
+// holder, idle workers fetch it too and the first good copy wins (BitTorrent's end game). Only when
+// every holder is dropped does the download fail, and then the stream errors: the user never gets a
+// complete-looking file with bytes missing. A whole-file download also checks the file's SHA-256
+// before the last bytes leave.
+import { Readable } from 'node:stream'
+import type { Holder, LocatedFile, PeerFilesClient } from '@p2p/proto'
+import { DataLossError, PeerUnreachableError } from '../errors.js'
+import type { ClientError } from '../errors.js'
+import { toHttpError } from '../error-mapping.js'
+import type { TrackedDownload } from './download-tracker.js'
+import { fetchPieceRange } from './fetch-pieces.js'
+import { openHashJob } from './hasher.js'
+import type { HashJob } from './hasher.js'
+import type { PieceMap } from './piece-map.js'
+import { coveringPieces } from './piece-plan.js'
+import type { ByteRange } from './piece-plan.js'
+import type { ConnectPeer, TransferLog } from './peer-connector.js'
+
+/** Most verified pieces held ahead of the user's position (4 MiB each). */
+export const MAX_PIECES_AHEAD = 8
+/** How long a holder may take to deliver one whole piece before it is dropped (default). */
+export const DEFAULT_PIECE_TIMEOUT_MS = 30_000
+
+export interface MultiSourceOptions {
+  file: LocatedFile
+  map: PieceMap
+  /** The bytes to deliver; piece-aligned or not. */
+  range: ByteRange
+  holders: readonly Holder[]
+  connectPeer: ConnectPeer
+  log?: TransferLog
+  pieceTimeoutMs?: number
+  progress?: TrackedDownload
+}
+
+interface Worker {
+  holder: Holder
+  client: PeerFilesClient | null
+  dropped: boolean
+  /** The pieces this worker is fetching right now, with a way to cancel each. */
+  fetching: Map<number, () => void>
+}
+
+/**
+ * Starts the download and resolves with the verified bytes once the range's first piece is ready, so a
+ * download that cannot start is an error before any byte is sent. Destroying the stream cancels every
+ * call.
+ */
+export async function openMultiSourceDownload (options: MultiSourceOptions): Promise<Readable> {
+  const { file, map, range, connectPeer, log, progress } = options
+  const pieceTimeoutMs = options.pieceTimeoutMs ?? DEFAULT_PIECE_TIMEOUT_MS
+  const pieces = coveringPieces(range, map.pieceSize)
+  const window = Math.min(MAX_PIECES_AHEAD, Math.max(2, 2 * options.holders.length))
+  const wholeFile = range.start === 0 && range.end === map.size
+  const wholeHash: HashJob | null = wholeFile ? openHashJob({ whole: true }) : null
+
+  /** Pieces nobody has fetched yet, lowest first. */
+  const queue: number[] = []
+  for (let index = pieces.first; index < pieces.end; index++) queue.push(index)
+  /** Verified pieces waiting for their turn. */
+  const ready = new Map<number, Buffer[]>()
+  /** The next piece the user gets. */
+  let next = pieces.first
+  let wanted = false
+  let checkingWhole = false
+  let over = false
+  let lastError: ClientError | null = null
+  const workers: Worker[] = options.holders.map((holder) => ({ holder, client: null, dropped: false, fetching: new Map() }))
+
+  let notify: (() => void) | null = null
+  const changed = (): void => { const wake = notify; notify = null; wake?.() }
+  const somethingChanged = async (): Promise<void> => { await new Promise<void>((resolve) => { const prev = notify; notify = () => { prev?.(); resolve() } }) }
+
+  let onStarted: { resolve: () => void, reject: (err: Error) => void } | null = null
+  const started = new Promise<void>((resolve, reject) => { onStarted = { resolve, reject } })
+
+  const body = new Readable({
+    read () {
+      wanted = true
+      flush()
+    },
+    destroy (err, callback) {
+      stop(err ?? null)
+      callback(err)
+    }
+  })
+
+  function stop (err: Error | null): void {
+    if (over) return
+    over = true
+    for (const worker of workers) {
+      for (const cancel of worker.fetching.values()) cancel()
+      worker.client?.close()
+    }
+    wholeHash?.close()
+    ready.clear()
+    progress?.finish(err ?? (next < pieces.end ? new Error('the download was cancelled') : null))
+    changed()
+  }
+
+  function fail (err: ClientError): void {
+    if (over) return
+    if (onStarted != null) {
+      onStarted.reject(err)
+      onStarted = null
+      stop(err)
+      return
+    }
+    body.destroy(err)
+  }
+
+  /** Hands on the ready pieces in order while the reader wants more. */
+  function flush (): void {
+    while (!over && wanted && !checkingWhole && ready.has(next)) {
+      const chunks = ready.get(next) ?? []
+      if (wholeHash != null) {
+        for (const chunk of chunks) wholeHash.update(chunk)
+        wholeHash.endPiece().catch(() => {})
+      }
+      if (wholeHash != null && next === pieces.end - 1) {
+        checkWholeThenSend(wholeHash, chunks)
+        return
+      }
+      ready.delete(next)
+      next++
+      send(chunks)
+    }
+    changed()
+  }
+
+  function send (chunks: Buffer[]): void {
+    for (const chunk of chunks) {
+      progress?.sent(chunk.length)
+      if (!body.push(chunk)) wanted = false
+    }
+    if (next === pieces.end) {
+      body.push(null)
+      stop(null)
+    }
+  }
+
+  function checkWholeThenSend (hash: HashJob, chunks: Buffer[]): void {
+    checkingWhole = true
+    hash.wholeDigest().then((digest) => {
+      if (over) return
+      if (digest !== map.sha256) {
+        fail(new DataLossError(`'${file.name}': the pieces put together have SHA-256 ${digest}, not ${map.sha256}`))
+        return
+      }
+      ready.delete(next)
+      next++
+      send(chunks)
+    }, (err: unknown) => { fail(toHttpError(err)) })
+  }
+
+  /**
+   * The lowest queued piece within the window or, when none is queued, the piece the user is waiting
+   * for if it is still out at another holder (end game).
+   */
+  function takePiece (worker: Worker): number | null {
+    const queued = queue[0]
+    if (queued != null) {
+      if (queued >= next + window) return null
+      queue.shift()
+      return queued
+    }
+    const outElsewhere = workers.some((other) => other !== worker && other.fetching.has(next))
+    return outElsewhere && !ready.has(next) && !worker.fetching.has(next) ? next : null
+  }
+
+  /** The verified bytes of piece `index` from this worker's holder; null when it was cancelled (another holder was first). */
+  async function fetchPiece (worker: Worker, index: number): Promise<Buffer[] | null> {
+    worker.client ??= connectPeer(worker.holder.grpcAddress, file.ticket == null ? {} : { ticket: file.ticket })
+    let verified: Readable | null = null
+    let cancelled = false
+    worker.fetching.set(index, () => { cancelled = true; verified?.destroy() })
+    try {
+      verified = await fetchPieceRange({ client: worker.client, peerId: worker.holder.peerId, map }, { first: index, end: index + 1 }, {
+        keep: range, firstPieceTimeoutMs: pieceTimeoutMs
+      })
+      if (cancelled) return null
+      const chunks: Buffer[] = []
+      for await (const chunk of verified) chunks.push(chunk as Buffer)
+      return cancelled ? null : chunks
+    } catch (err) {
+      if (cancelled) return null
+      throw err
+    } finally {
+      verified?.destroy()
+      worker.fetching.delete(index)
+    }
+  }
+
+  async function run (worker: Worker): Promise<void> {
+    while (!over && !worker.dropped) {
+      if (next >= pieces.end) return
+      const index = takePiece(worker)
+      if (index == null) {
+        await somethingChanged()
+        continue
+      }
+      try {
+        const chunks = await fetchPiece(worker, index)
+        if (over) return
+        if (chunks != null && index >= next && !ready.has(index)) {
+          ready.set(index, chunks)
+          progress?.pieceFrom(worker.holder.peerId, chunks.reduce((sum, chunk) => sum + chunk.length, 0))
+          if (index === pieces.first && onStarted != null) {
+            onStarted.resolve()
+            onStarted = null
+          }
+        }
+        // The same piece may still be out at another holder (end game): it is not needed any more.
+        for (const other of workers) other.fetching.get(index)?.()
+        flush()
+      } catch (err) {
+        if (over) return
+        drop(worker, index, toHttpError(err))
+      }
+    }
+  }
+
+  function drop (worker: Worker, index: number, err: ClientError): void {
+    worker.dropped = true
+    for (const cancel of worker.fetching.values()) cancel()
+    worker.client?.close()
+    worker.client = null
+    lastError = err
+    progress?.sourceFailed(worker.holder.peerId, err.message)
+    // Back in line, unless another holder has it already or is fetching it.
+    const elsewhere = workers.some((other) => other.fetching.has(index))
+    if (index >= next && !ready.has(index) && !elsewhere && !queue.includes(index)) {
+      queue.push(index)
+      queue.sort((a, b) => a - b)
+    }
+    const left = workers.filter((other) => !other.dropped).length
+    log?.warn({ file: file.name, peerId: worker.holder.peerId, piece: index, code: err.code, reason: err.message, holdersLeft: left },
+      'holder dropped from the download; its pieces go to the others')
+    if (left === 0) {
+      const detail = lastError == null ? '' : `; the last one: ${lastError.message}`
+      const error = lastError instanceof DataLossError
+        ? new DataLossError(`no holder of '${file.name}' delivered piece ${index} intact${detail}`)
+        : new PeerUnreachableError(`every holder of '${file.name}' failed before piece ${index} arrived${detail}`)
+      fail(error)
+      return
+    }
+    changed()
+  }
+
+  for (const worker of workers) void run(worker)
+  if (pieces.first === pieces.end) {
+    // An empty range: nothing to fetch. (Callers only come here with at least two pieces.)
+    body.push(null)
+    stop(null)
+    return body
+  }
+  await started
+  return body
+}

@@ -1,0 +1,150 @@
+// Multi-source downloads against real pservers (in-process, on loopback): pieces come from every
+// holder, a holder that sends a bad piece or goes away mid-download is dropped and its pieces fetched
+// from the others, and when no holder is left the stream errors instead of ending short.
+import { randomBytes } from 'node:crypto'
+import { Transform } from 'node:stream'
+import type { Readable } from 'node:stream'
+import { PIECE_BYTES, createPeerFilesClient } from '@p2p/proto'
+import type { FileView } from '@p2p/proto'
+import { afterEach, describe, expect, it } from 'vitest'
+import { startTestPeer } from '../../../pserver/test/helpers.js'
+import type { TestPeer, TestPeerOptions } from '../../../pserver/test/helpers.js'
+import { createDownloadTracker } from '../../src/transfers/download-tracker.js'
+import { openDownload } from '../../src/transfers/download.js'
+import { sha256Hex } from '../helpers/fake-peer.js'
+
+const NAME = 'movie.bin'
+/** Six pieces, the last one short. */
+const content = randomBytes(5 * PIECE_BYTES + 12_345)
+
+let peers: TestPeer[] = []
+afterEach(async () => {
+  await Promise.all(peers.map(async (peer) => { await peer.close() }))
+  peers = []
+})
+
+async function holder (options: TestPeerOptions = {}): Promise<TestPeer> {
+  const peer = await startTestPeer({ files: { [NAME]: content }, ...options })
+  peers.push(peer)
+  return peer
+}
+
+/** A disk that flips one byte of piece `piece`: the holder's piece hashes no longer match what it sends. */
+function corruptingPiece (piece: number): TestPeerOptions['wrapStore'] {
+  return (store) => ({
+    ...store,
+    openRead: async (digest, offset, length) => {
+      const stream = await store.openRead(digest, offset, length)
+      let position = offset
+      const target = piece * PIECE_BYTES + 100
+      return stream.pipe(new Transform({
+        transform (chunk: Buffer, _encoding, callback) {
+          const out = target >= position && target < position + chunk.length ? Buffer.from(chunk) : chunk
+          if (out !== chunk) out[target - position] = (out[target - position] ?? 0) ^ 0xff
+          position += chunk.length
+          callback(null, out)
+        }
+      }))
+    }
+  })
+}
+
+function viewOf (holders: TestPeer[]): FileView {
+  return {
+    name: NAME,
+    size: content.length,
+    sha256: sha256Hex(content),
+    addedAt: new Date().toISOString(),
+    holders: holders.map((peer, index) => ({ peerId: `holder-${index + 1}`, grpcAddress: peer.address, freeBytes: 0, activeTransfers: 0 })),
+    replicas: holders.length,
+    status: 'ok',
+    ticket: 'unchecked'
+  }
+}
+
+async function readAll (stream: Readable): Promise<{ data: Buffer, error: unknown }> {
+  const chunks: Buffer[] = []
+  try {
+    for await (const chunk of stream) chunks.push(chunk as Buffer)
+    return { data: Buffer.concat(chunks), error: null }
+  } catch (err) {
+    return { data: Buffer.concat(chunks), error: err }
+  }
+}
+
+describe('multi-source download', () => {
+  it('takes pieces from every holder and delivers the file byte for byte', async () => {
+    const holders = [await holder(), await holder(), await holder()]
+    const tracker = createDownloadTracker()
+    const view = viewOf(holders)
+    const opened = await openDownload({ central: { locate: async () => view }, connectPeer: createPeerFilesClient, tracker }, view)
+    expect(opened.sources.map((source) => source.peerId)).toEqual(['holder-1', 'holder-2', 'holder-3'])
+    const { data, error } = await readAll(opened.body)
+    expect(error).toBeNull()
+    expect(data.equals(content)).toBe(true)
+    const [record] = tracker.list()
+    expect(record).toMatchObject({ name: NAME, state: 'done', bytesSent: content.length })
+    expect(record?.sources.map((source) => source.peerId).sort()).toEqual(['holder-1', 'holder-2', 'holder-3'])
+    for (const source of record?.sources ?? []) expect(source.pieces).toBeGreaterThan(0)
+    expect(record?.sources.reduce((sum, source) => sum + source.pieces, 0)).toBe(6)
+  })
+
+  it('fetches a corrupted piece again from another holder and drops the bad one', async () => {
+    const holders = [await holder({ wrapStore: corruptingPiece(0) }), await holder(), await holder()]
+    const tracker = createDownloadTracker()
+    const view = viewOf(holders)
+    const opened = await openDownload({ central: { locate: async () => view }, connectPeer: createPeerFilesClient, tracker }, view)
+    const { data, error } = await readAll(opened.body)
+    expect(error).toBeNull()
+    expect(data.equals(content)).toBe(true)
+    const bad = tracker.list()[0]?.sources.find((source) => source.peerId === 'holder-1')
+    expect(bad).toMatchObject({ state: 'failed', reason: expect.stringMatching(/holder-1.*piece 0.*wrong SHA-256/) })
+  })
+
+  it('moves the pieces of a holder that goes away mid-download to the others', async () => {
+    const holders = [await holder(), await holder()]
+    const view = viewOf(holders)
+    const opened = await openDownload({ central: { locate: async () => view }, connectPeer: createPeerFilesClient }, view)
+    const chunks: Buffer[] = []
+    let closed = false
+    for await (const chunk of opened.body) {
+      chunks.push(chunk as Buffer)
+      // Once the first piece is here, the first holder shuts down with its pieces in flight or queued.
+      if (!closed) {
+        closed = true
+        await holders[0]?.peer.close()
+      }
+    }
+    expect(Buffer.concat(chunks).equals(content)).toBe(true)
+  })
+
+  it('delivers an exact range spanning pieces from several holders', async () => {
+    const holders = [await holder(), await holder()]
+    const view = viewOf(holders)
+    const range = { start: PIECE_BYTES - 7, end: 3 * PIECE_BYTES + 9 }
+    const opened = await openDownload({ central: { locate: async () => view }, connectPeer: createPeerFilesClient }, view, { range })
+    const { data, error } = await readAll(opened.body)
+    expect(error).toBeNull()
+    expect(data.equals(content.subarray(range.start, range.end))).toBe(true)
+  })
+
+  it('errors, never ends short, when every holder sends a bad piece', async () => {
+    const holders = [await holder({ wrapStore: corruptingPiece(2) }), await holder({ wrapStore: corruptingPiece(2) })]
+    const tracker = createDownloadTracker()
+    const view = viewOf(holders)
+    const opened = await openDownload({ central: { locate: async () => view }, connectPeer: createPeerFilesClient, tracker }, view)
+    const { data, error } = await readAll(opened.body)
+    expect(error).toMatchObject({ code: 'PCLIENT_DATA_LOSS', message: expect.stringMatching(/no holder of 'movie.bin' delivered piece 2 intact/) })
+    // Pieces 0 and 1 at most: nothing from piece 2 on was handed on.
+    expect(data.length).toBeLessThanOrEqual(2 * PIECE_BYTES)
+    expect(data.equals(content.subarray(0, data.length))).toBe(true)
+    expect(tracker.list()[0]).toMatchObject({ state: 'failed' })
+  })
+
+  it('fails before the first byte when no holder can start', async () => {
+    const holders = [await holder({ wrapStore: corruptingPiece(0) }), await holder({ wrapStore: corruptingPiece(0) })]
+    const view = viewOf(holders)
+    await expect(openDownload({ central: { locate: async () => view }, connectPeer: createPeerFilesClient }, view))
+      .rejects.toMatchObject({ code: 'PCLIENT_DATA_LOSS' })
+  })
+})
