@@ -18,7 +18,8 @@ let network: TestNetwork
 let keys: ClusterKeys
 
 beforeAll(async () => {
-  network = await startTestNetwork({ peers: 2, heartbeatIntervalMs: 1000, capacity: () => '64MiB' })
+  // One copy per file: copies made in the background would change the disks these tests compare.
+  network = await startTestNetwork({ peers: 2, heartbeatIntervalMs: 1000, capacity: () => '64MiB', replicationFactor: 1 })
   keys = deriveClusterKeys(network.clusterSecret)
 })
 

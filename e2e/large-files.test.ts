@@ -21,7 +21,8 @@ let source: { path: string, sha256: string }
 
 beforeAll(async () => {
   scratch = await mkdtemp(path.join(os.tmpdir(), 'p2p-e2e-large-'))
-  network = await startTestNetwork({ peers: 2, heartbeatIntervalMs: 300, seedDir: null, capacity: () => '256MiB' })
+  // One copy per file, so a download has a single holder to verify (several holders: e2e/replication.test.ts).
+  network = await startTestNetwork({ peers: 2, heartbeatIntervalMs: 300, seedDir: null, capacity: () => '256MiB', replicationFactor: 1 })
   source = await makeRandomFile(scratch, 'source.bin', SIZE)
   const response = await uploadThroughPage(network.peers[0]!.url, source.path, 'big.bin')
   expect(response.status).toBe(201)

@@ -18,7 +18,8 @@ beforeAll(async () => {
   scratch = await mkdtemp(path.join(os.tmpdir(), 'p2p-e2e-files-'))
   // Different capacities, so "the peer with the most free space" has one right answer: peer-2.
   const capacities: Record<number, string> = { 1: '8MiB', 2: '16MiB', 3: '4MiB' }
-  network = await startTestNetwork({ peers: 3, heartbeatIntervalMs: HEARTBEAT_MS, capacity: (i) => capacities[i] ?? '8MiB' })
+  // One copy per file, so where an upload lands stays checkable (copies: e2e/replication.test.ts).
+  network = await startTestNetwork({ peers: 3, heartbeatIntervalMs: HEARTBEAT_MS, capacity: (i) => capacities[i] ?? '8MiB', replicationFactor: 1 })
 })
 
 afterAll(async () => {

@@ -46,6 +46,12 @@ export interface LocalNetworkOptions {
   logLevel?: string
   /** The secret every member shares; a fresh random one per network by default. */
   clusterSecret?: string
+  /** REPLICATION_FACTOR of the central; its own default (2) when unset. */
+  replicationFactor?: number
+  /** SEND_BYTES_PER_SECOND of peer n's pserver (e.g. '16MiB'); no cap when unset or null. */
+  sendRate?: (index: number) => string | null
+  /** PIECE_TIMEOUT_MS of every pclient; its own default when unset. */
+  pieceTimeoutMs?: number
 }
 
 export interface CentralMachine {
@@ -111,7 +117,8 @@ export async function startLocalNetwork (options: LocalNetworkOptions): Promise<
       // Every client of a local network shares 127.0.0.1, so a per-address limit sized for the
       // internet would throttle the whole network at once.
       RATE_LIMIT_PER_MINUTE: '100000',
-      ...(options.heartbeatIntervalMs != null ? { HEARTBEAT_INTERVAL_MS: String(options.heartbeatIntervalMs) } : {})
+      ...(options.heartbeatIntervalMs != null ? { HEARTBEAT_INTERVAL_MS: String(options.heartbeatIntervalMs) } : {}),
+      ...(options.replicationFactor != null ? { REPLICATION_FACTOR: String(options.replicationFactor) } : {})
     }
     let centralServer = await run('central-server', 'central-server', centralEnv)
     const centralProxy = await run('proxy', 'central proxy', { PORT: String(options.ports.centralProxy), UPSTREAM_URL: requireUrl(centralServer) })
@@ -140,14 +147,16 @@ export async function startLocalNetwork (options: LocalNetworkOptions): Promise<
         GRPC_HOST: HOST,
         GRPC_PORT: String(options.ports.pserver(index)),
         CENTRAL_URL: centralUrl,
-        CAPACITY_BYTES: options.capacity?.(index) ?? '10GiB'
+        CAPACITY_BYTES: options.capacity?.(index) ?? '10GiB',
+        ...optionalEnv('SEND_BYTES_PER_SECOND', options.sendRate?.(index))
       }
       const [firstPserver, pclient] = await Promise.all([
         run('pserver', `${id} pserver`, pserverEnv),
         run('pclient', `${id} pclient`, {
           PORT: String(options.ports.pclient(index)),
           CENTRAL_URL: centralUrl,
-          PEER_NAME: id
+          PEER_NAME: id,
+          ...optionalEnv('PIECE_TIMEOUT_MS', options.pieceTimeoutMs == null ? null : String(options.pieceTimeoutMs))
         })
       ])
       // Replaced when the test restarts this peer's pserver.
@@ -182,6 +191,10 @@ export async function startLocalNetwork (options: LocalNetworkOptions): Promise<
     await stopAll()
     throw err
   }
+}
+
+function optionalEnv (name: string, value: string | null | undefined): Record<string, string> {
+  return value == null ? {} : { [name]: value }
 }
 
 function requireUrl (proc: ServiceProcess): string {
