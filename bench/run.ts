@@ -1,58 +1,28 @@
-// `npm run bench [-- --size 1GiB]`: how fast the network moves one large file, and how much memory each
-// process needs while it does, side by side with baselines measured in the same run on the same file.
+// `npm run bench [-- --size 1GiB] [--multi-size 128MiB]`: how fast the network moves one large file,
+// and how much memory each process needs while it does, side by side with baselines measured in the
+// same run on the same file; then how much faster a download from four rate-capped holders is than
+// from one of them.
 import { spawn } from 'node:child_process'
-import { createHash, randomBytes } from 'node:crypto'
-import { createReadStream, createWriteStream } from 'node:fs'
 import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises'
 import { once } from 'node:events'
 import os from 'node:os'
 import path from 'node:path'
-import { pipeline } from 'node:stream/promises'
 import { createInterface } from 'node:readline'
 import { parseArgs } from 'node:util'
 import { createCentralClient, deriveClusterKeys } from '@p2p/proto'
 import { storedPathOf } from '../pserver/src/store/layout.js'
 import { EPHEMERAL_PORTS, startLocalNetwork } from '../scripts/lib/local-network.js'
 import { REPO_ROOT } from '../scripts/lib/service-process.js'
-import { sampleRss } from './lib/rss-sampler.js'
+import { expectHash, makeSourceFile, measure, MiB, sha256Of } from './lib/measure.js'
+import type { Result } from './lib/measure.js'
+import { benchMultiSource } from './lib/multi-source.js'
 import { curl, grpcDownload, grpcUpload, receiveTcp } from './lib/transfers.js'
-
-const MiB = 1024 * 1024
-
-interface Result {
-  scenario: string
-  mibPerSecond: number
-  seconds: number
-  peakRssMiB: Record<string, number>
-  /** Throughput relative to the named baseline of the same run. */
-  ratio?: { baseline: string, value: number, target?: number }
-}
 
 function parseSize (text: string): number {
   const match = /^(\d+(?:\.\d+)?)\s*(B|KiB|MiB|GiB)?$/i.exec(text.trim())
-  if (match == null) throw new Error(`--size must look like 256MiB or 1GiB, not ${text}`)
+  if (match == null) throw new Error(`a size must look like 256MiB or 1GiB, not ${text}`)
   const unit = { b: 1, kib: 1024, mib: MiB, gib: 1024 * MiB }[(match[2] ?? 'B').toLowerCase()] ?? 1
   return Math.round(Number(match[1]) * unit)
-}
-
-async function makeSourceFile (filePath: string, size: number): Promise<string> {
-  const hash = createHash('sha256')
-  const out = createWriteStream(filePath)
-  // Random bytes 1 MiB at a time; one random block repeated would compress and would not be realistic.
-  for (let left = size; left > 0; left -= MiB) {
-    const block = randomBytes(Math.min(MiB, left))
-    hash.update(block)
-    if (!out.write(block)) await once(out, 'drain')
-  }
-  out.end()
-  await once(out, 'finish')
-  return hash.digest('hex')
-}
-
-async function sha256Of (filePath: string): Promise<string> {
-  const hash = createHash('sha256')
-  await pipeline(createReadStream(filePath), hash)
-  return hash.digest('hex')
 }
 
 async function startBaselineSender (mode: 'tcp' | 'http', filePath: string): Promise<{ port: number, pid: number, stop: () => void }> {
@@ -61,26 +31,10 @@ async function startBaselineSender (mode: 'tcp' | 'http', filePath: string): Pro
   return { port: Number(line), pid: child.pid!, stop: () => child.kill('SIGTERM') }
 }
 
-/** Times one transfer, samples the memory of the given processes, and checks the bytes that arrived. */
-async function measure (scenario: string, size: number, pids: Record<string, number>, run: () => Promise<void>, verify: () => Promise<void>): Promise<Result> {
-  const sampler = sampleRss({ ...pids, bench: process.pid })
-  const started = process.hrtime.bigint()
-  await run()
-  const seconds = Number(process.hrtime.bigint() - started) / 1e9
-  const peakRssMiB = await sampler.stop()
-  await verify()
-  const result = { scenario, mibPerSecond: Math.round(size / MiB / seconds), seconds: Math.round(seconds * 100) / 100, peakRssMiB }
-  process.stderr.write(`  ${scenario}: ${result.mibPerSecond} MiB/s\n`)
-  return result
-}
-
-function expectHash (actual: string, expected: string, what: string): void {
-  if (actual !== expected) throw new Error(`${what}: sha256 ${actual} does not match the source ${expected}`)
-}
-
 async function main (): Promise<void> {
-  const { values } = parseArgs({ options: { size: { type: 'string', default: '1GiB' } } })
+  const { values } = parseArgs({ options: { size: { type: 'string', default: '1GiB' }, 'multi-size': { type: 'string', default: '128MiB' } } })
   const size = parseSize(values.size)
+  const multiSize = parseSize(values['multi-size'])
   const work = await mkdtemp(path.join(os.tmpdir(), 'p2p-bench-'))
   const source = path.join(work, 'source.bin')
   const received = path.join(work, 'received.bin')
@@ -139,6 +93,8 @@ async function main (): Promise<void> {
       await network.stop()
     }
 
+    results.push(...await benchMultiSource({ work, size: multiSize }))
+
     const byName = (prefix: string): Result => results.find((r) => r.scenario.startsWith(prefix))!
     const relate = (prefix: string, baseline: string, target?: number): void => {
       const result = byName(prefix)
@@ -149,13 +105,14 @@ async function main (): Promise<void> {
     relate('gRPC download', 'baseline: raw Node TCP', 0.9)
     relate('user download', 'baseline: curl', 0.5)
     relate('user upload', 'baseline: curl')
+    relate('multi-source download', 'single holder', 3.5)
 
     const report = { date: new Date().toISOString(), sizeBytes: size, machine: { cpus: os.cpus().length, cpuModel: os.cpus()[0]?.model, memoryGiB: Math.round(os.totalmem() / 1024 / MiB), node: process.version }, results }
     const resultsDir = path.join(REPO_ROOT, 'bench', 'results')
     await mkdir(resultsDir, { recursive: true })
     const resultsFile = path.join(resultsDir, `${report.date.replace(/[:.]/g, '-')}.json`)
     await writeFile(resultsFile, JSON.stringify(report, null, 2) + '\n')
-    process.stdout.write(formatTable(report.date, values.size, results) + `\nresults: ${path.relative(REPO_ROOT, resultsFile)}\n`)
+    process.stdout.write(formatTable(report.date, `${values.size} file (multi-source: ${values['multi-size']})`, results) + `\nresults: ${path.relative(REPO_ROOT, resultsFile)}\n`)
   } finally {
     await rm(work, { recursive: true, force: true })
   }
@@ -168,7 +125,7 @@ function formatTable (date: string, size: string, results: Result[]): string {
     return `| ${r.scenario} | ${r.mibPerSecond} | ${ratio} | ${rss} |`
   })
   return [
-    `${size} file, ${date}`,
+    `${size}, ${date}`,
     '',
     '| path | MiB/s | vs baseline | peak RSS (MiB) |',
     '|---|---:|---|---|',

@@ -4,7 +4,7 @@
 import { pipeline } from 'node:stream'
 import type { Readable } from 'node:stream'
 import type { PeerFilesClient } from '@p2p/proto'
-import { PeerUnreachableError } from '../errors.js'
+import { CancelledError, PeerUnreachableError } from '../errors.js'
 import { toHttpError } from '../error-mapping.js'
 import type { PieceMap } from './piece-map.js'
 import { piecesBytes } from './piece-plan.js'
@@ -24,6 +24,8 @@ export interface FetchPiecesOptions {
   /** The bytes to hand on, within the pieces; default: all of them. */
   keep?: ByteRange
   firstPieceTimeoutMs?: number
+  /** Aborting cancels the call, also before the first piece arrived. */
+  signal?: AbortSignal
 }
 
 /**
@@ -54,12 +56,16 @@ export async function fetchPieceRange (source: PieceSource, pieces: PieceRange, 
     const timer = setTimeout(() => {
       verifier.destroy(new PeerUnreachableError(`peer ${peerId} sent no whole piece of '${map.name}' within ${timeoutMs} ms`))
     }, timeoutMs)
+    const onAbort = (): void => { verifier.destroy(new CancelledError(`the download of '${map.name}' from peer ${peerId} was cancelled`)) }
+    if (options.signal?.aborted === true) onAbort()
+    options.signal?.addEventListener('abort', onAbort, { once: true })
 
     // A peer's failure reaches the reader as a PCLIENT_ error (a command line shows codes, not gRPC statuses);
     // registered before pipeline() so the verifier is destroyed with the mapped error, not the raw one.
     call.once('error', (err) => { verifier.destroy(toHttpError(err)) })
     pipeline(call, verifier, (err) => {
       clearTimeout(timer)
+      options.signal?.removeEventListener('abort', onAbort)
       // Once the call completed, cancelling it is a no-op; otherwise it tells the peer to stop sending.
       call.cancel()
       if (err != null && !started) reject(err)

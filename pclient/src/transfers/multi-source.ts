@@ -2,7 +2,8 @@
 //
 // Each holder has a worker that takes the lowest piece nobody has yet, fetches it (fetch-pieces.ts:
 // one Download call, verified against the piece hash before anything is handed on) and comes back for
-// the next, so a faster holder simply takes more pieces (work stealing, not a fixed split). Pieces are
+// the next, so a faster holder simply takes more pieces (work stealing, not a fixed split). A worker
+// keeps two pieces on the way, so its holder never idles between the end of one and the next request. Pieces are
 // taken only within a window ahead of the one the user is waiting for, so memory stays bounded however
 // slow the user reads. When a holder fails (connection lost, no whole piece in time, a bad piece) it is
 // dropped and its piece goes back to the others; when the last piece left is still out at a slow
@@ -24,8 +25,10 @@ import { coveringPieces } from './piece-plan.js'
 import type { ByteRange } from './piece-plan.js'
 import type { ConnectPeer, TransferLog } from './peer-connector.js'
 
-/** Most verified pieces held ahead of the user's position (4 MiB each). */
-export const MAX_PIECES_AHEAD = 8
+/** Most pieces fetched or held ahead of the user's position (4 MiB each). */
+export const MAX_PIECES_AHEAD = 12
+/** Pieces requested from one holder at a time. */
+const PIECES_IN_FLIGHT_PER_HOLDER = 2
 /** How long a holder may take to deliver one whole piece before it is dropped (default). */
 export const DEFAULT_PIECE_TIMEOUT_MS = 30_000
 
@@ -58,7 +61,9 @@ export async function openMultiSourceDownload (options: MultiSourceOptions): Pro
   const { file, map, range, connectPeer, log, progress } = options
   const pieceTimeoutMs = options.pieceTimeoutMs ?? DEFAULT_PIECE_TIMEOUT_MS
   const pieces = coveringPieces(range, map.pieceSize)
-  const window = Math.min(MAX_PIECES_AHEAD, Math.max(2, 2 * options.holders.length))
+  // Room for every lane's piece plus one finished piece per holder, so a fast holder is not held up by
+  // a slow one until the user's position is a whole window behind.
+  const window = Math.min(MAX_PIECES_AHEAD, (PIECES_IN_FLIGHT_PER_HOLDER + 1) * options.holders.length)
   const wholeFile = range.start === 0 && range.end === map.size
   const wholeHash: HashJob | null = wholeFile ? openHashJob({ whole: true }) : null
 
@@ -181,10 +186,11 @@ export async function openMultiSourceDownload (options: MultiSourceOptions): Pro
     worker.client ??= connectPeer(worker.holder.grpcAddress, file.ticket == null ? {} : { ticket: file.ticket })
     let verified: Readable | null = null
     let cancelled = false
-    worker.fetching.set(index, () => { cancelled = true; verified?.destroy() })
+    const abort = new AbortController()
+    worker.fetching.set(index, () => { cancelled = true; abort.abort(); verified?.destroy() })
     try {
       verified = await fetchPieceRange({ client: worker.client, peerId: worker.holder.peerId, map }, { first: index, end: index + 1 }, {
-        keep: range, firstPieceTimeoutMs: pieceTimeoutMs
+        keep: range, firstPieceTimeoutMs: pieceTimeoutMs, signal: abort.signal
       })
       if (cancelled) return null
       const chunks: Buffer[] = []
@@ -210,7 +216,9 @@ export async function openMultiSourceDownload (options: MultiSourceOptions): Pro
       try {
         const chunks = await fetchPiece(worker, index)
         if (over) return
-        if (chunks != null && index >= next && !ready.has(index)) {
+        // Null: this fetch was cancelled (its holder dropped, or another holder was first); nothing to keep.
+        if (chunks == null) continue
+        if (index >= next && !ready.has(index)) {
           ready.set(index, chunks)
           progress?.pieceFrom(worker.holder.peerId, chunks.reduce((sum, chunk) => sum + chunk.length, 0))
           if (index === pieces.first && onStarted != null) {
@@ -228,19 +236,31 @@ export async function openMultiSourceDownload (options: MultiSourceOptions): Pro
     }
   }
 
+  /** Puts pieces back in line, unless another holder has them already or is fetching them. */
+  function requeue (pieces: Iterable<number>): void {
+    for (const piece of pieces) {
+      const elsewhere = workers.some((other) => other.fetching.has(piece))
+      if (piece >= next && !ready.has(piece) && !elsewhere && !queue.includes(piece)) queue.push(piece)
+    }
+    queue.sort((a, b) => a - b)
+    changed()
+  }
+
   function drop (worker: Worker, index: number, err: ClientError): void {
+    // The holder's other lane may fail on its own once the holder is dropped: its piece goes back too.
+    if (worker.dropped) {
+      requeue([index])
+      return
+    }
     worker.dropped = true
+    const unfinished = [index, ...worker.fetching.keys()]
     for (const cancel of worker.fetching.values()) cancel()
+    worker.fetching.clear()
     worker.client?.close()
     worker.client = null
     lastError = err
     progress?.sourceFailed(worker.holder.peerId, err.message)
-    // Back in line, unless another holder has it already or is fetching it.
-    const elsewhere = workers.some((other) => other.fetching.has(index))
-    if (index >= next && !ready.has(index) && !elsewhere && !queue.includes(index)) {
-      queue.push(index)
-      queue.sort((a, b) => a - b)
-    }
+    requeue(unfinished)
     const left = workers.filter((other) => !other.dropped).length
     log?.warn({ file: file.name, peerId: worker.holder.peerId, piece: index, code: err.code, reason: err.message, holdersLeft: left },
       'holder dropped from the download; its pieces go to the others')
@@ -255,7 +275,9 @@ export async function openMultiSourceDownload (options: MultiSourceOptions): Pro
     changed()
   }
 
-  for (const worker of workers) void run(worker)
+  for (const worker of workers) {
+    for (let lane = 0; lane < PIECES_IN_FLIGHT_PER_HOLDER; lane++) void run(worker)
+  }
   if (pieces.first === pieces.end) {
     // An empty range: nothing to fetch. (Callers only come here with at least two pieces.)
     body.push(null)

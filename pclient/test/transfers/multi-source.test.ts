@@ -5,7 +5,7 @@ import { randomBytes } from 'node:crypto'
 import { Transform } from 'node:stream'
 import type { Readable } from 'node:stream'
 import { PIECE_BYTES, createPeerFilesClient } from '@p2p/proto'
-import type { FileView } from '@p2p/proto'
+import type { LocatedFile } from '@p2p/proto'
 import { afterEach, describe, expect, it } from 'vitest'
 import { startTestPeer } from '../../../pserver/test/helpers.js'
 import type { TestPeer, TestPeerOptions } from '../../../pserver/test/helpers.js'
@@ -49,7 +49,7 @@ function corruptingPiece (piece: number): TestPeerOptions['wrapStore'] {
   })
 }
 
-function viewOf (holders: TestPeer[]): FileView {
+function viewOf (holders: TestPeer[]): LocatedFile {
   return {
     name: NAME,
     size: content.length,
@@ -104,7 +104,7 @@ describe('multi-source download', () => {
   it('moves the pieces of a holder that goes away mid-download to the others', async () => {
     const holders = [await holder(), await holder()]
     const view = viewOf(holders)
-    const opened = await openDownload({ central: { locate: async () => view }, connectPeer: createPeerFilesClient }, view)
+    const opened = await openDownload({ central: { locate: async () => view }, connectPeer: createPeerFilesClient}, view)
     const chunks: Buffer[] = []
     let closed = false
     for await (const chunk of opened.body) {

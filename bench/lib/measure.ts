@@ -1,0 +1,54 @@
+// What every benchmark scenario shares: generated source files, timing with peak memory, hash checks.
+import { createHash, randomBytes } from 'node:crypto'
+import { createReadStream, createWriteStream } from 'node:fs'
+import { once } from 'node:events'
+import { pipeline } from 'node:stream/promises'
+import { sampleRss } from './rss-sampler.js'
+
+export const MiB = 1024 * 1024
+
+export interface Result {
+  scenario: string
+  mibPerSecond: number
+  seconds: number
+  peakRssMiB: Record<string, number>
+  /** Throughput relative to the named baseline of the same run. */
+  ratio?: { baseline: string, value: number, target?: number }
+}
+
+/** Writes `size` random bytes (1 MiB at a time: one block repeated would compress, unlike real files); answers their sha256. */
+export async function makeSourceFile (filePath: string, size: number): Promise<string> {
+  const hash = createHash('sha256')
+  const out = createWriteStream(filePath)
+  for (let left = size; left > 0; left -= MiB) {
+    const block = randomBytes(Math.min(MiB, left))
+    hash.update(block)
+    if (!out.write(block)) await once(out, 'drain')
+  }
+  out.end()
+  await once(out, 'finish')
+  return hash.digest('hex')
+}
+
+export async function sha256Of (filePath: string): Promise<string> {
+  const hash = createHash('sha256')
+  await pipeline(createReadStream(filePath), hash)
+  return hash.digest('hex')
+}
+
+export function expectHash (actual: string, expected: string, what: string): void {
+  if (actual !== expected) throw new Error(`${what}: sha256 ${actual} does not match the source ${expected}`)
+}
+
+/** Times one transfer, samples the memory of the given processes, and checks the bytes that arrived. */
+export async function measure (scenario: string, size: number, pids: Record<string, number>, run: () => Promise<void>, verify: () => Promise<void>): Promise<Result> {
+  const sampler = sampleRss({ ...pids, bench: process.pid })
+  const started = process.hrtime.bigint()
+  await run()
+  const seconds = Number(process.hrtime.bigint() - started) / 1e9
+  const peakRssMiB = await sampler.stop()
+  await verify()
+  const result = { scenario, mibPerSecond: Math.round((size / MiB / seconds) * 10) / 10, seconds: Math.round(seconds * 100) / 100, peakRssMiB }
+  process.stderr.write(`  ${scenario}: ${result.mibPerSecond} MiB/s\n`)
+  return result
+}
