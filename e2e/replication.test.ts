@@ -181,3 +181,30 @@ describe('multi-source download', () => {
     expect((await downloads())[0]).toMatchObject({ state: 'done', bytesSent: size })
   })
 })
+
+describe('peers that keep what their users download', () => {
+  let network: TestNetwork
+
+  beforeAll(async () => {
+    // One copy per file, so the only second copy is the one the downloading peer keeps.
+    network = await startTestNetwork({
+      peers: 3, heartbeatIntervalMs: HEARTBEAT_MS, seedDir: null, replicationFactor: 1, keepDownloads: true,
+      capacity: (i) => i === 2 ? '64MiB' : '32MiB'
+    })
+  })
+  afterAll(async () => { await network?.teardown() })
+
+  it('keeps a verified copy on the downloading peer and announces it', async () => {
+    const source = await makeRandomFile(scratch, 'kept.bin', 5 * MiB + 99)
+    expect((await uploadThroughPage(network.peers[0]!.url, source.path, 'kept.bin')).status).toBe(201)
+    expect(await holdersReach(network, 'kept.bin', 1)).toEqual(['peer-2'])
+
+    const response = await fetch(`${network.peers[2]!.url}/download/kept.bin`)
+    const hash = createHash('sha256')
+    for await (const chunk of Readable.fromWeb(response.body as import('node:stream/web').ReadableStream<Uint8Array>)) hash.update(chunk as Buffer)
+    expect(hash.digest('hex')).toBe(source.sha256)
+
+    expect(await holdersReach(network, 'kept.bin', 2)).toEqual(['peer-2', 'peer-3'])
+    expect(await sha256OfFile((await storedPathOf(peerById(network, 'peer-3').dataDir, 'kept.bin'))!)).toBe(source.sha256)
+  })
+})

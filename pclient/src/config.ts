@@ -32,7 +32,9 @@ const configSchema = z.object({
   /** Addresses whose X-Forwarded-For is believed: the machine's own proxy. */
   TRUSTED_PROXIES: z.preprocess(unsetIfEmpty, z.string().default('127.0.0.1,::1')),
   /** How long a holder may take to deliver one whole piece of a multi-source download before it is dropped. */
-  PIECE_TIMEOUT_MS: z.preprocess(unsetIfEmpty, z.coerce.number().int().min(100).max(3_600_000).default(30_000))
+  PIECE_TIMEOUT_MS: z.preprocess(unsetIfEmpty, z.coerce.number().int().min(100).max(3_600_000).default(30_000)),
+  /** 'true': after a whole file was downloaded, this peer keeps a copy too (and serves it); needs PEER_NAME. */
+  KEEP_DOWNLOADS: z.preprocess(unsetIfEmpty, z.enum(['true', 'false']).default('false'))
 })
 
 export interface ClientConfig {
@@ -46,6 +48,7 @@ export interface ClientConfig {
   clusterSecret: string
   trustedProxies: string[]
   pieceTimeoutMs: number
+  keepDownloads: boolean
 }
 
 /** Parses the environment once; throws one error whose message lists every bad variable. */
@@ -64,6 +67,7 @@ export function loadConfig (env: NodeJS.ProcessEnv = process.env): ClientConfig 
     logLevel: parsed.data.LOG_LEVEL,
     clusterSecret: parsed.data.CLUSTER_SECRET,
     trustedProxies: parsed.data.TRUSTED_PROXIES.split(',').map((entry) => entry.trim()).filter((entry) => entry !== ''),
-    pieceTimeoutMs: parsed.data.PIECE_TIMEOUT_MS
+    pieceTimeoutMs: parsed.data.PIECE_TIMEOUT_MS,
+    keepDownloads: parsed.data.KEEP_DOWNLOADS === 'true'
   }
 }

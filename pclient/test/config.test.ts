@@ -16,16 +16,17 @@ describe('loadConfig', () => {
       logLevel: 'info',
       clusterSecret: SECRET,
       trustedProxies: ['127.0.0.1', '::1'],
-      pieceTimeoutMs: 30_000
+      pieceTimeoutMs: 30_000,
+      keepDownloads: false
     })
   })
 
   it('reads every variable, with units for MAX_UPLOAD_BYTES', () => {
     const config = loadConfig({
-      HOST: '0.0.0.0', PORT: '0', CENTRAL_URL: 'http://central:8000', PEER_NAME: 'peer one', MAX_UPLOAD_BYTES: '500MiB', LOG_LEVEL: 'debug', PIECE_TIMEOUT_MS: '2500'
+      HOST: '0.0.0.0', PORT: '0', CENTRAL_URL: 'http://central:8000', PEER_NAME: 'peer one', MAX_UPLOAD_BYTES: '500MiB', LOG_LEVEL: 'debug', PIECE_TIMEOUT_MS: '2500', KEEP_DOWNLOADS: 'true'
     })
     expect(config).toEqual({
-      host: '0.0.0.0', port: 0, centralUrl: 'http://central:8000', peerName: 'peer one', maxUploadBytes: 500 * 2 ** 20, logLevel: 'debug', clusterSecret: SECRET, trustedProxies: ['127.0.0.1', '::1'], pieceTimeoutMs: 2500
+      host: '0.0.0.0', port: 0, centralUrl: 'http://central:8000', peerName: 'peer one', maxUploadBytes: 500 * 2 ** 20, logLevel: 'debug', clusterSecret: SECRET, trustedProxies: ['127.0.0.1', '::1'], pieceTimeoutMs: 2500, keepDownloads: true
     })
     expect(loadConfig({ MAX_UPLOAD_BYTES: '1048576' }).maxUploadBytes).toBe(1048576)
   })
@@ -37,11 +38,11 @@ describe('loadConfig', () => {
   it('lists every bad variable in one error', () => {
     let message = ''
     try {
-      loadConfig({ PORT: '70000', CENTRAL_URL: 'ftp://central', MAX_UPLOAD_BYTES: 'lots', LOG_LEVEL: 'loud', PIECE_TIMEOUT_MS: 'soon' })
+      loadConfig({ PORT: '70000', CENTRAL_URL: 'ftp://central', MAX_UPLOAD_BYTES: 'lots', LOG_LEVEL: 'loud', PIECE_TIMEOUT_MS: 'soon', KEEP_DOWNLOADS: 'yes' })
     } catch (err) {
       message = (err as Error).message
     }
-    for (const name of ['PORT', 'CENTRAL_URL', 'MAX_UPLOAD_BYTES', 'LOG_LEVEL', 'PIECE_TIMEOUT_MS']) expect(message).toContain(name)
+    for (const name of ['PORT', 'CENTRAL_URL', 'MAX_UPLOAD_BYTES', 'LOG_LEVEL', 'PIECE_TIMEOUT_MS', 'KEEP_DOWNLOADS']) expect(message).toContain(name)
   })
 
   it('requires a cluster secret of at least 32 characters, without echoing it', () => {

@@ -158,6 +158,16 @@ export const locateResponseSchema = fileViewSchema.extend({
   ticket: ticketSchema.optional()
 })
 
+/** A peer asks for a copy of a file (its user downloaded it and the peer keeps what it downloads). */
+export const copyRequestBodySchema = z.object({ name: fileNameSchema })
+
+export const copyRequestResponseSchema = z.object({
+  name: fileNameSchema,
+  peerId: peerIdSchema,
+  /** ordered: the peer gets the order with its next heartbeat; held: it has the file already. */
+  status: z.enum(['ordered', 'held'])
+})
+
 export const healthResponseSchema = z.object({
   status: z.literal('ok'),
   peers: countSchema,
@@ -184,6 +194,7 @@ export type ReplicaSource = z.infer<typeof replicaSourceSchema>
 export type ReplicaStatus = z.infer<typeof replicaStatusSchema>
 export type LostFile = z.infer<typeof lostFileSchema>
 export type ReplicationReport = z.infer<typeof replicationReportSchema>
+export type CopyRequestResponse = z.infer<typeof copyRequestResponseSchema>
 export type PeerView = z.infer<typeof peerViewSchema>
 export type Holder = z.infer<typeof holderSchema>
 export type FileView = z.infer<typeof fileViewSchema>

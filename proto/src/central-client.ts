@@ -3,12 +3,12 @@
 import type { z } from 'zod'
 import {
   errorBodySchema, healthResponseSchema, leaseSchema, listFilesResponseSchema, listPeersResponseSchema,
-  locateResponseSchema, placementResponseSchema, replicationReportSchema
+  copyRequestResponseSchema, locateResponseSchema, placementResponseSchema, replicationReportSchema
 } from './central-api.js'
 import { signRequest } from './auth/request-signature.js'
 import type {
   AnnounceFileBody, FileView, HealthResponse, HeartbeatBody, Lease, LocatedFile, PeerView, Placement, PlacementBody, RegisterPeerBody,
-  ReplicationReport
+  ReplicationReport, CopyRequestResponse
 } from './central-api.js'
 
 /** The central answered with an error: `code` is its stable error code (see CentralErrorCode). */
@@ -40,6 +40,8 @@ export interface CentralClient {
   locate: (name: string) => Promise<LocatedFile>
   place: (body: PlacementBody) => Promise<Placement>
   health: () => Promise<HealthResponse>
+  /** Asks the central to have `peerId` keep a copy of `name` (signed by that peer or its pclient). */
+  requestCopy: (peerId: string, name: string) => Promise<CopyRequestResponse>
   /** Replica counts: the files below the replication factor and the files lost. */
   replication: () => Promise<ReplicationReport>
 }
@@ -104,6 +106,7 @@ export function createCentralClient (options: CentralClientOptions): CentralClie
     locate: async (name) => await call('GET', `/files/${encodeURIComponent(name)}`, undefined, locateResponseSchema),
     place: async (body) => await call('POST', '/placements', body, placementResponseSchema),
     health: async () => await call('GET', '/health', undefined, healthResponseSchema),
+    requestCopy: async (peerId, name) => await call('POST', `${peerPath(peerId)}/copies`, { name }, copyRequestResponseSchema),
     replication: async () => await call('GET', '/replication', undefined, replicationReportSchema)
   }
 }

@@ -52,6 +52,8 @@ export interface LocalNetworkOptions {
   sendRate?: (index: number) => string | null
   /** PIECE_TIMEOUT_MS of every pclient; its own default when unset. */
   pieceTimeoutMs?: number
+  /** KEEP_DOWNLOADS of every pclient: peers keep a copy of what their users download. */
+  keepDownloads?: boolean
 }
 
 export interface CentralMachine {
@@ -156,7 +158,8 @@ export async function startLocalNetwork (options: LocalNetworkOptions): Promise<
           PORT: String(options.ports.pclient(index)),
           CENTRAL_URL: centralUrl,
           PEER_NAME: id,
-          ...optionalEnv('PIECE_TIMEOUT_MS', options.pieceTimeoutMs == null ? null : String(options.pieceTimeoutMs))
+          ...optionalEnv('PIECE_TIMEOUT_MS', options.pieceTimeoutMs == null ? null : String(options.pieceTimeoutMs)),
+          ...optionalEnv('KEEP_DOWNLOADS', options.keepDownloads == null ? null : String(options.keepDownloads))
         })
       ])
       // Replaced when the test restarts this peer's pserver.

@@ -54,6 +54,11 @@ export interface Directory {
   place: (input: PlacementBody) => Promise<Placement>
   health: () => Promise<HealthResponse>
   replication: () => Promise<ReplicationReport>
+  /**
+   * Orders a copy of `name` onto `peerId` (a peer keeping what its user downloaded), delivered with its
+   * next heartbeat; 'held' when it has the file already. Throws FileNotFound/FileLost, PeerUnknown, NoRoom.
+   */
+  requestCopy: (peerId: string, name: string) => Promise<'ordered' | 'held'>
   /** Removes every expired peer; answers how many were removed. */
   sweep: () => Promise<number>
 }
@@ -105,6 +110,17 @@ export function createDirectory (components: DirectoryComponents): Directory {
     return buildFileViews(holdings, new Map(peers.map((peer) => [peer.peerId, peer])), replicationFactor)
   }
 
+  async function locate (name: string): Promise<FileView> {
+    const cutoff = expiryCutoff()
+    const holdings = await store.listHoldings({ seenAfter: cutoff, name })
+    const peers = await Promise.all(holdings.map(async (holding) => await store.getPeer(holding.peerId)))
+    const live = peers.filter((peer): peer is PeerRecord => peer != null && peer.lastSeenAt > cutoff)
+    const view = buildFileViews(holdings, new Map(live.map((peer) => [peer.peerId, peer])), replicationFactor)[0]
+    if (view != null) return view
+    if (await store.getCatalogEntry(name) != null) throw new FileLostError(name)
+    throw new FileNotFoundError(name)
+  }
+
   /** Known files no live peer holds. */
   async function listLost (files: readonly FileView[]): Promise<LostFile[]> {
     const live = new Set(files.map((file) => file.name))
@@ -122,9 +138,12 @@ export function createDirectory (components: DirectoryComponents): Directory {
     const cutoff = at - expiresAfterMs
     const keepUntil = at + COPY_ORDER_INTERVALS * heartbeatIntervalMs
     const making = new Set(stillMaking)
+    /** Orders made since the last heartbeat (copies the peer asked for), to go out now. */
+    const waiting: string[] = []
     for (const reservation of await store.listReservations(at)) {
       if (reservation.peerId !== peerId || reservation.kind !== 'replica') continue
-      if (making.has(reservation.name)) await store.addReservation({ ...reservation, expiresAt: keepUntil })
+      if (!reservation.delivered) waiting.push(reservation.name)
+      else if (making.has(reservation.name)) await store.addReservation({ ...reservation, expiresAt: keepUntil })
       else await store.removeReservation(peerId, reservation.name)
     }
     const [peers, holdings, reservations] = await Promise.all([
@@ -134,11 +153,18 @@ export function createDirectory (components: DirectoryComponents): Directory {
     const files = buildFileViews(holdings, live, replicationFactor)
     // An expired peer's orders die with it, even before the sweep removes it.
     const running = reservations.filter((reservation) => live.has(reservation.peerId))
-    const assignments = planReplicasFor({ peerId, livePeers: peers, files, holdings, reservations: running, replicationFactor })
+    const byName = new Map(files.map((file) => [file.name, file]))
+    const asked = waiting.flatMap((name) => {
+      const file = byName.get(name)
+      return file == null ? [] : [{ name, size: file.size, sha256: file.sha256, sources: file.holders.slice(0, 4).map(({ peerId: id, grpcAddress }) => ({ peerId: id, grpcAddress })) }]
+    })
+    const assignments = [...asked, ...planReplicasFor({ peerId, livePeers: peers, files, holdings, reservations: running, replicationFactor })]
     for (const copy of assignments) {
-      await store.addReservation({ kind: 'replica', peerId, name: copy.name, size: copy.size, sha256: copy.sha256, expiresAt: keepUntil })
+      await store.addReservation({ kind: 'replica', delivered: true, peerId, name: copy.name, size: copy.size, sha256: copy.sha256, expiresAt: keepUntil })
       log.info({ peerId, file: copy.name, size: copy.size, sources: copy.sources.map((source) => source.peerId) }, 'copy ordered')
     }
+    // An asked-for copy whose file has gone meanwhile is forgotten.
+    for (const name of waiting) if (!byName.has(name)) await store.removeReservation(peerId, name)
     return assignments
   }
 
@@ -195,16 +221,7 @@ export function createDirectory (components: DirectoryComponents): Directory {
 
     listFiles,
 
-    async locate (name) {
-      const cutoff = expiryCutoff()
-      const holdings = await store.listHoldings({ seenAfter: cutoff, name })
-      const peers = await Promise.all(holdings.map(async (holding) => await store.getPeer(holding.peerId)))
-      const live = peers.filter((peer): peer is PeerRecord => peer != null && peer.lastSeenAt > cutoff)
-      const view = buildFileViews(holdings, new Map(live.map((peer) => [peer.peerId, peer])), replicationFactor)[0]
-      if (view != null) return view
-      if (await store.getCatalogEntry(name) != null) throw new FileLostError(name)
-      throw new FileNotFoundError(name)
-    },
+    locate,
 
     // With the memory store every await below settles in the same tick, so two placements cannot
     // interleave; a shared store must make this read-choose-reserve step atomic (e.g. a Lua script).
@@ -236,6 +253,21 @@ export function createDirectory (components: DirectoryComponents): Directory {
         lost,
         copiesInProgress: reservations.filter((reservation) => reservation.kind === 'replica').length
       }
+    },
+
+    async requestCopy (peerId, name) {
+      const peer = await requireLivePeer(peerId)
+      const file = await locate(name)
+      if (file.holders.some((holder) => holder.peerId === peerId)) return 'held'
+      const at = now()
+      const reservations = await store.listReservations(at)
+      if (reservations.some((reservation) => reservation.peerId === peerId && reservation.name === name)) return 'ordered'
+      const reserved = reservations.filter((reservation) => reservation.peerId === peerId).reduce((sum, reservation) => sum + reservation.size, 0)
+      if (peer.freeBytes - reserved < file.size) throw new NoRoomError(file.size)
+      await store.addReservation({
+        kind: 'replica', delivered: false, peerId, name, size: file.size, sha256: file.sha256, expiresAt: at + COPY_ORDER_INTERVALS * heartbeatIntervalMs
+      })
+      return 'ordered'
     },
 
     async sweep () {

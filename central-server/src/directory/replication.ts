@@ -3,7 +3,8 @@
 // connection is ever opened towards a peer and an order reaches only a peer that is alive right now.
 //
 // A file needs copies while its live holders plus the copies already ordered are fewer than the
-// replication factor. Of the peers that could take a copy (live, not holding the name, no order for
+// replication factor. (A peer may also ask for a copy of a file its user downloaded: that order is
+// made at once, waits for the peer's next heartbeat, and may go beyond the factor.) Of the peers that could take a copy (live, not holding the name, no order for
 // it, room for it once reservations are counted), the ones with the most room are chosen; a peer takes
 // an order only if it is among them, so copies spread by free space rather than by who asked first.
 import { MAX_REPLICATIONS_PER_PEER } from '@p2p/proto'

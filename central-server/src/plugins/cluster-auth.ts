@@ -2,7 +2,8 @@
 // requests signed with the cluster secret (an HMAC over signer, method, path, time and body: see
 // @p2p/proto auth/request-signature); anything else is 401 CENTRAL_UNAUTHENTICATED and changes nothing.
 // 'member': any member may call (pclients sign as `pclient:<label>`). 'peer': the signer must also be the
-// peer the request is about (the :peerId param, else body.peerId), or 403 CENTRAL_FORBIDDEN.
+// peer the request is about (the :peerId param, else body.peerId), or 403 CENTRAL_FORBIDDEN. 'machine':
+// that peer, or the pclient of the same machine (signing as `pclient:<peerId>`).
 //
 // The signature covers the raw body, so this plugin owns JSON body parsing: it verifies the exact bytes
 // that arrived, then parses them. Order on a signed route: headers and time (before the body is buffered)
@@ -12,7 +13,7 @@ import type { FastifyInstance, FastifyRequest } from 'fastify'
 import fp from 'fastify-plugin'
 import { ForbiddenError, UnauthenticatedError } from '../errors.js'
 
-export type SignedAs = 'member' | 'peer'
+export type SignedAs = 'member' | 'peer' | 'machine'
 
 declare module 'fastify' {
   interface FastifyContextConfig {
@@ -92,9 +93,12 @@ export const clusterAuthPlugin = fp(async (app: FastifyInstance, options: Cluste
 
   // After validation, so a wrong-typed peer id is a 400 and not a 403.
   app.addHook('preHandler', async (request) => {
-    if (signedAs(request) !== 'peer') return
+    const as = signedAs(request)
+    if (as !== 'peer' && as !== 'machine') return
     const peerId = stringField(request.params, 'peerId') ?? stringField(request.body, 'peerId')
-    if (request.clusterMember == null || peerId !== request.clusterMember) {
+    const member = request.clusterMember
+    const allowed = member != null && peerId != null && (member === peerId || (as === 'machine' && member === `pclient:${peerId}`))
+    if (!allowed) {
       throw new ForbiddenError(request.clusterMember ?? '', peerId ?? '')
     }
   })

@@ -1,7 +1,7 @@
 // Peers' side of the directory: register (full state), heartbeat, announce one file, leave; and the peer list.
 // Every change is signed by the peer it is about (plugins/cluster-auth.ts); the list is public.
 import {
-  announceFileBodySchema, errorBodySchema, heartbeatBodySchema, leaseSchema, listPeersResponseSchema,
+  announceFileBodySchema, copyRequestBodySchema, copyRequestResponseSchema, errorBodySchema, heartbeatBodySchema, leaseSchema, listPeersResponseSchema,
   peerIdParamsSchema, registerPeerBodySchema
 } from '@p2p/proto'
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod'
@@ -52,6 +52,22 @@ export const peerRoutes: FastifyPluginAsyncZod = async (app) => {
   }, async (request, reply) => {
     await app.directory.announce(request.params.peerId, request.body)
     return await reply.code(204).send()
+  })
+
+  app.post('/peers/:peerId/copies', {
+    config: { signed: 'machine' },
+    schema: {
+      tags: ['peers'],
+      summary: 'A peer asks to keep a copy of a file (its user downloaded it); the order comes with its next heartbeat. Signed by that peer or its pclient',
+      security: clusterSecurity,
+      params: peerIdParamsSchema,
+      body: copyRequestBodySchema,
+      response: { 202: copyRequestResponseSchema, 400: errorBodySchema, 404: errorBodySchema, 507: errorBodySchema, ...peerErrorResponses }
+    }
+  }, async (request, reply) => {
+    const { peerId } = request.params
+    const status = await app.directory.requestCopy(peerId, request.body.name)
+    return await reply.code(202).send({ name: request.body.name, peerId, status })
   })
 
   app.delete('/peers/:peerId', {

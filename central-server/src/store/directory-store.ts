@@ -36,7 +36,12 @@ export type ReservationRecord = {
   name: string
   size: number
   expiresAt: number
-} & ({ kind: 'upload' } | { kind: 'replica', sha256: string })
+} & ({ kind: 'upload' } | {
+  kind: 'replica'
+  sha256: string
+  /** False until the order has gone out in an answer to the peer's heartbeat. */
+  delivered: boolean
+})
 
 /** A file the directory has known, kept after its last holder is gone so it can be reported lost. */
 export interface CatalogRecord {

@@ -28,6 +28,7 @@ describe('OpenAPI at /docs', () => {
       'GET /peers',
       'GET /replication',
       'POST /peers',
+      'POST /peers/{peerId}/copies',
       'POST /peers/{peerId}/files',
       'POST /placements',
       'PUT /peers/{peerId}/heartbeat'
@@ -46,6 +47,7 @@ describe('OpenAPI at /docs', () => {
       'DELETE /peers/{peerId}',
       'GET /files/{name}',
       'POST /peers',
+      'POST /peers/{peerId}/copies',
       'POST /peers/{peerId}/files',
       'POST /placements',
       'PUT /peers/{peerId}/heartbeat'

@@ -5,7 +5,7 @@ import { MAX_REPLICATIONS_PER_PEER, verifyTicket } from '@p2p/proto'
 import type { Lease, ReplicationReport } from '@p2p/proto'
 import { afterEach, describe, expect, it } from 'vitest'
 import {
-  announce, buildTestCentral, EXPIRES_AFTER_MS, getJson, heartbeat, HEARTBEAT_INTERVAL_MS, locate, peerBody, register as registerRequest, sha, TEST_KEYS
+  announce, buildTestCentral, EXPIRES_AFTER_MS, getJson, send, heartbeat, HEARTBEAT_INTERVAL_MS, locate, peerBody, register as registerRequest, sha, TEST_KEYS
 } from '../helpers/central-app.js'
 import type { TestCentral } from '../helpers/central-app.js'
 
@@ -144,5 +144,29 @@ describe('replication orders', () => {
     await register(app, peerBody('spare', { freeBytes: 900 }))
     expect((await beat('spare', 900)).replicate).toEqual([])
     expect((await locate(app, photo.name)).json()).toMatchObject({ replicas: 1, status: 'ok' })
+  })
+
+  it('orders a copy a peer asks for (its user downloaded the file) with its next heartbeat, beyond the factor', async () => {
+    central = buildTestCentral()
+    const { app } = central
+    await register(app, peerBody('first', { files: [photo] }))
+    await register(app, peerBody('second', { files: [photo] }))
+    await register(app, peerBody('reader', { freeBytes: 900 }))
+    await register(app, peerBody('tiny', { freeBytes: 50 }))
+    const ask = async (signer: string, peerId: string, name: string): Promise<{ statusCode: number, body: Record<string, unknown> }> => {
+      const response = await send(app, { method: 'POST', url: `/peers/${peerId}/copies`, payload: { name }, signer })
+      return { statusCode: response.statusCode, body: response.json() }
+    }
+
+    expect(await ask('pclient:reader', 'reader', photo.name)).toEqual({ statusCode: 202, body: { name: photo.name, peerId: 'reader', status: 'ordered' } })
+    expect(await ask('reader', 'reader', photo.name)).toMatchObject({ statusCode: 202, body: { status: 'ordered' } })
+    expect((await beat('reader', 900)).replicate).toMatchObject([{ name: photo.name, sources: [{ peerId: 'first' }, { peerId: 'second' }] }])
+    expect(await ask('first', 'first', photo.name)).toMatchObject({ statusCode: 202, body: { status: 'held' } })
+
+    // Only that machine may ask for itself; the file must exist and fit.
+    expect(await ask('pclient:reader', 'tiny', photo.name)).toMatchObject({ statusCode: 403, body: { error: 'CENTRAL_FORBIDDEN' } })
+    expect(await ask('pclient:tiny', 'tiny', photo.name)).toMatchObject({ statusCode: 507, body: { error: 'CENTRAL_NO_ROOM' } })
+    expect(await ask('pclient:tiny', 'tiny', 'nothing.txt')).toMatchObject({ statusCode: 404, body: { error: 'CENTRAL_FILE_NOT_FOUND' } })
+    expect(await ask('pclient:ghost', 'ghost', photo.name)).toMatchObject({ statusCode: 404, body: { error: 'CENTRAL_PEER_UNKNOWN' } })
   })
 })

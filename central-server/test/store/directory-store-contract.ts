@@ -148,7 +148,7 @@ export function describeDirectoryStoreContract (name: string, makeStore: () => D
     it('removes one reservation by peer and name', async () => {
       const store = await open()
       await store.putPeer(peer('p1'), [])
-      await store.addReservation({ peerId: 'p1', name: 'copy.bin', size: 5, expiresAt: T0 + 1000, kind: 'replica', sha256: 'a'.repeat(64) })
+      await store.addReservation({ peerId: 'p1', name: 'copy.bin', size: 5, expiresAt: T0 + 1000, kind: 'replica', sha256: 'a'.repeat(64), delivered: true })
       await store.addReservation({ peerId: 'p1', name: 'up.bin', size: 5, expiresAt: T0 + 1000, kind: 'upload' })
       await store.removeReservation('p1', 'copy.bin')
       await store.removeReservation('p1', 'never.bin')

@@ -11,7 +11,7 @@ import { createDownloadTracker } from '../transfers/download-tracker.js'
 import type { DownloadTracker } from '../transfers/download-tracker.js'
 import type { ConnectPeer } from '../transfers/peer-connector.js'
 
-export type ClientSettings = Pick<ClientConfig, 'maxUploadBytes' | 'peerName'> & Partial<Pick<ClientConfig, 'pieceTimeoutMs'>>
+export type ClientSettings = Pick<ClientConfig, 'maxUploadBytes' | 'peerName'> & Partial<Pick<ClientConfig, 'pieceTimeoutMs' | 'keepDownloads'>>
 
 declare module 'fastify' {
   interface FastifyInstance {

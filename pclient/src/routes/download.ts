@@ -45,6 +45,16 @@ export const downloadRoutes: FastifyPluginAsyncZod = async (app) => {
 
       const { sources, body } = await openDownload(components, file, { range, signal: app.transferSignal })
       const servedBy = sources.map((source) => source.peerId)
+      const { peerName, keepDownloads } = app.settings
+      if (keepDownloads === true && peerName != null && decision.kind !== 'partial') {
+        // The whole file reached the user: this peer keeps a copy as well, fetched by its pserver when
+        // the central orders it (so it is verified and announced like any other copy).
+        body.once('end', () => {
+          app.central.requestCopy(peerName, file.name).then(
+            (answer) => { request.log.info({ file: file.name, status: answer.status }, 'asked to keep a copy of the download') },
+            (err: unknown) => { request.log.warn({ file: file.name, reason: err instanceof Error ? err.message : String(err) }, 'could not ask to keep a copy of the download') })
+        })
+      }
       request.log.info({ file: file.name, size: file.size, range: decision.kind === 'partial' ? contentRange(range, file.size) : null, sources: servedBy }, 'download started')
       return await reply.header('x-served-by', servedBy.join(', ')).send(body)
     }
