@@ -10,10 +10,15 @@ import type { ClientConfig } from './config.js'
 import { errorHandlerPlugin, sendError } from './plugins/error-handler.js'
 import { servicesPlugin } from './plugins/services.js'
 import { viewsPlugin } from './plugins/views.js'
+import { apiPeersRoutes } from './routes/api-peers.js'
 import { downloadRoutes } from './routes/download.js'
+import { downloadsRoutes } from './routes/downloads.js'
 import { fileRoutes } from './routes/files.js'
 import { healthRoutes } from './routes/health.js'
+import { pageFragmentRoutes } from './routes/page-fragments.js'
 import { pageRoutes } from './routes/page.js'
+import { staticRoutes } from './routes/static-files.js'
+import { uploadCheckRoutes } from './routes/upload-check.js'
 import { uploadRoutes } from './routes/upload.js'
 import type { ConnectPeer } from './transfers/peer-connector.js'
 
@@ -21,7 +26,7 @@ import type { ConnectPeer } from './transfers/peer-connector.js'
 const MAX_PARAM_LENGTH = 1024
 
 export interface ClientAppOptions {
-  config: Pick<ClientConfig, 'centralUrl' | 'maxUploadBytes' | 'peerName' | 'clusterSecret'> & Partial<Pick<ClientConfig, 'trustedProxies'>>
+  config: Pick<ClientConfig, 'centralUrl' | 'maxUploadBytes' | 'peerName' | 'clusterSecret'> & Partial<Pick<ClientConfig, 'trustedProxies' | 'pieceTimeoutMs' | 'keepDownloads'>>
   /** Default: createCentralClient for config.centralUrl, signing as `pclient:<peerName>`. */
   central?: CentralClient
   /** Default: createPeerFilesClient from @p2p/proto. */
@@ -50,14 +55,24 @@ export function buildClientApp (options: ClientAppOptions): FastifyInstance {
       signer: { id: `pclient:${options.config.peerName ?? 'web'}`, key: deriveClusterKeys(options.config.clusterSecret).peerRequests }
     }),
     connectPeer: options.connectPeer ?? createPeerFilesClient,
-    settings: { maxUploadBytes: options.config.maxUploadBytes, peerName: options.config.peerName }
+    settings: {
+      maxUploadBytes: options.config.maxUploadBytes,
+      peerName: options.config.peerName,
+      ...(options.config.pieceTimeoutMs == null ? {} : { pieceTimeoutMs: options.config.pieceTimeoutMs }),
+      ...(options.config.keepDownloads == null ? {} : { keepDownloads: options.config.keepDownloads })
+    }
   })
   void app.register(errorHandlerPlugin)
   void app.register(viewsPlugin)
   void app.register(multipart, { limits: { fileSize: options.config.maxUploadBytes } })
   void app.register(pageRoutes)
+  void app.register(pageFragmentRoutes)
+  void app.register(apiPeersRoutes)
+  void app.register(staticRoutes)
+  void app.register(uploadCheckRoutes)
   void app.register(uploadRoutes)
   void app.register(downloadRoutes)
+  void app.register(downloadsRoutes)
   void app.register(fileRoutes)
   void app.register(healthRoutes)
   return app

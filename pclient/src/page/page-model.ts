@@ -1,72 +1,69 @@
-// What the page shows, computed from the central's file list: a view model with every value already
-// formatted, so the template only places text (and nunjucks escapes it).
-import type { CentralClient, FileView } from '@p2p/proto'
+// What the page shows, gathered from the central: the file list (filtered and sorted as asked), the
+// network's peers, and the notice a redirect or an error carried. Each part is also rendered alone
+// (routes/page-fragments.ts), so the page's script can refresh it without reloading the page.
+import type { CentralClient } from '@p2p/proto'
 import { formatBytes } from '../byte-size.js'
 import { toHttpError } from '../error-mapping.js'
+import { buildFileList, toFileListQuery } from './file-list.js'
+import type { FileList, FileListQuery, FileListQueryInput } from './file-list.js'
+import { buildNetworkModel } from './network-model.js'
+import type { NetworkModel } from './network-model.js'
 
 export interface PageNotice {
   message?: string | null
   error?: string | null
+  /** The filter and order of the file list; the default order when absent. */
+  list?: Partial<FileListQueryInput>
 }
 
-export interface PageFile {
-  name: string
-  /** /download/<name>, percent-encoded so names with '#', '?', '%' or spaces link correctly. */
-  href: string
-  size: string
-  bytes: number
-  sha256: string
-  shortSha: string
-  holders: string[]
+export interface FilesModel {
+  /** The filter and order asked for (the filter box and its hidden fields keep them). */
+  query: FileListQuery
+  /** null when the central could not be asked: the page says so instead of showing an empty list. */
+  list: FileList | null
+  centralError: string | null
 }
 
 export interface PageModel {
   peerName: string | null
   message: string | null
   error: string | null
-  files: PageFile[]
-  /** Set when the central could not be asked: the page says so instead of showing an empty list. */
-  centralError: string | null
+  files: FilesModel
+  network: NetworkModel
   maxUpload: string
-}
-
-export interface PageComponents {
-  central: Pick<CentralClient, 'listFiles'>
-  peerName: string | null
   maxUploadBytes: number
 }
 
-export function downloadHref (name: string): string {
-  return `/download/${encodeURIComponent(name)}`
+export interface PageComponents {
+  central: Pick<CentralClient, 'listFiles' | 'listPeers' | 'health'>
+  peerName: string | null
+  maxUploadBytes: number
+  /** The clock relative times are computed against; Date.now by default. */
+  now?: () => number
 }
 
-export function toPageFile (file: FileView): PageFile {
-  return {
-    name: file.name,
-    href: downloadHref(file.name),
-    size: formatBytes(file.size),
-    bytes: file.size,
-    sha256: file.sha256,
-    shortSha: file.sha256.slice(0, 12),
-    holders: file.holders.map((holder) => holder.peerId)
+export async function buildFilesModel (components: Pick<PageComponents, 'central' | 'peerName' | 'now'>, list: Partial<FileListQueryInput> = {}): Promise<FilesModel> {
+  const query = toFileListQuery(list)
+  try {
+    const views = await components.central.listFiles()
+    return { query, list: buildFileList(views, query, components.peerName, (components.now ?? Date.now)()), centralError: null }
+  } catch (err) {
+    return { query, list: null, centralError: toHttpError(err).message }
   }
 }
 
 export async function buildPageModel (components: PageComponents, notice: PageNotice = {}): Promise<PageModel> {
-  let files: PageFile[] = []
-  let centralError: string | null = null
-  try {
-    const listed = await components.central.listFiles()
-    files = listed.map(toPageFile).sort((a, b) => a.name.localeCompare(b.name))
-  } catch (err) {
-    centralError = toHttpError(err).message
-  }
+  const [files, network] = await Promise.all([
+    buildFilesModel(components, notice.list),
+    buildNetworkModel({ central: components.central, selfPeer: components.peerName }, (components.now ?? Date.now)())
+  ])
   return {
     peerName: components.peerName,
     message: notice.message ?? null,
     error: notice.error ?? null,
     files,
-    centralError,
-    maxUpload: formatBytes(components.maxUploadBytes)
+    network,
+    maxUpload: formatBytes(components.maxUploadBytes),
+    maxUploadBytes: components.maxUploadBytes
   }
 }

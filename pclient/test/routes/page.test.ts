@@ -1,43 +1,50 @@
-import type { FileView } from '@p2p/proto'
 import type { FastifyInstance } from 'fastify'
 import { afterEach, describe, expect, it } from 'vitest'
 import { buildTestApp } from '../helpers/client-app.js'
+import { HEALTH, SHA, file, peer } from '../helpers/page-fixtures.js'
 
-const SHA = 'ab'.repeat(32)
-
-function file (name: string, size: number, holders: string[]): FileView {
-  return {
-    name, size, sha256: SHA, addedAt: '2026-01-01T00:00:00.000Z',
-    holders: holders.map((peerId, i) => ({ peerId, grpcAddress: `127.0.0.1:${5000 + i}`, freeBytes: 0, activeTransfers: 0 })),
-    replicas: holders.length,
-    status: holders.length >= 2 ? 'ok' : 'under-replicated'
-  }
-}
+const MiB = 1024 * 1024
 
 describe('GET /', () => {
   let app: FastifyInstance | undefined
   afterEach(async () => { await app?.close() })
 
-  it('renders the upload form and a notice when the central is unreachable', async () => {
+  it('renders the upload form, its own script and style, and a notice when the central is unreachable', async () => {
     app = await buildTestApp()
     const response = await app.inject({ method: 'GET', url: '/' })
     expect(response.statusCode).toBe(200)
     expect(response.headers['content-type']).toMatch(/^text\/html/)
     expect(response.body).toContain('id="central-unreachable"')
-    expect(response.body).toMatch(/<form method="post" action="\/upload_file\/" enctype="multipart\/form-data">/)
+    expect(response.body).toContain('<strong>Central directory offline</strong>')
+    expect(response.body).toMatch(/<form id="upload-form" class="upload-form" method="post" action="\/upload_file\/" enctype="multipart\/form-data"/)
     expect(response.body).toContain('name="file"')
+    expect(response.body).toContain('<label for="upload-file"')
+    expect(response.body).toContain('<script type="module" src="/static/js/main.js"></script>')
+    expect(response.body).toContain('<link rel="stylesheet" href="/static/css/app.css">')
+    // Nothing from outside this client, and no inline script.
+    expect(response.body).not.toMatch(/(src|href)="(https?:)?\/\//)
+    expect(response.body).not.toMatch(/<script(?![^>]*\ssrc=)/)
+    expect(response.headers['content-security-policy']).toContain("default-src 'self'")
   })
 
-  it('lists every file with a correctly encoded link, its size, short hash and holders', async () => {
-    app = await buildTestApp({ central: { listFiles: async () => [file('a #1 ?%.txt', 1536, ['peer-a', 'peer-b']), file('plain.bin', 10, ['peer-c'])] } })
-    const response = await app.inject({ method: 'GET', url: '/' })
+  it('lists every file with a correctly encoded download link, its size, when it was added, its copies and holders', async () => {
+    app = await buildTestApp({
+      peerName: 'peer-b',
+      central: { listFiles: async () => [file('a #1 ?%.txt', 1536, ['peer-a', 'peer-b']), file('plain.bin', 10, ['peer-c'])] }
+    })
+    const response = await app.inject({ method: 'GET', url: '/?sort=name' })
     expect(response.statusCode).toBe(200)
     expect(response.body).not.toContain('id="central-unreachable"')
-    expect(response.body).toContain('href="/download/a%20%231%20%3F%25.txt"')
+    expect(response.body).toContain('href="/download/a%20%231%20%3F%25.txt" download aria-label="Download a #1 ?%.txt (1.5 KiB)"')
     expect(response.body).toContain('href="/download/plain.bin"')
     expect(response.body).toContain('1.5 KiB')
+    expect(response.body).toContain('<time datetime="2026-01-01T00:00:00.000Z"')
     expect(response.body).toContain(SHA.slice(0, 12))
-    expect(response.body).toContain('peer-a, peer-b')
+    expect(response.body).toContain('<span class="copies">2</span>')
+    expect(response.body).toContain('on peer-a, peer-b (this peer)')
+    expect(response.body).toContain('few copies')
+    expect(response.body.indexOf('a #1 ?%.txt')).toBeLessThan(response.body.indexOf('plain.bin'))
+    expect(response.body).toContain('2 files')
   })
 
   it('escapes file names and messages', async () => {
@@ -48,12 +55,62 @@ describe('GET /', () => {
     expect(response.body).not.toContain('<script>alert(1)</script>')
     expect(response.body).toContain('&lt;script&gt;alert(1)&lt;/script&gt;')
     expect(response.body).toContain('&quot;&gt;&lt;b&gt;bad&lt;/b&gt;')
+    const filtered = await app.inject({ method: 'GET', url: `/?q=${encodeURIComponent('"><i>')}` })
+    expect(filtered.body).not.toContain('"><i>')
+    expect(filtered.body).toContain('value="&quot;&gt;&lt;i&gt;"')
   })
 
-  it('shows the message a redirect carried', async () => {
+  it('shows the message a redirect carried, and an empty network as an invitation to share', async () => {
     app = await buildTestApp({ central: { listFiles: async () => [] } })
     const response = await app.inject({ method: 'GET', url: `/?message=${encodeURIComponent('Uploaded x.txt to peer-a')}` })
     expect(response.body).toContain('role="status">Uploaded x.txt to peer-a<')
     expect(response.body).toContain('No files on the network yet.')
+    expect(response.body).toContain('Share the first one')
+  })
+
+  it('filters and sorts as the URL asks, keeping both in the filter form', async () => {
+    app = await buildTestApp({
+      central: {
+        listFiles: async () => [
+          file('small holiday.jpg', 10, ['p1'], '2026-01-03T00:00:00.000Z'),
+          file('big holiday.mov', 9 * MiB, ['p1'], '2026-01-01T00:00:00.000Z'),
+          file('notes.txt', 5, ['p1'], '2026-01-02T00:00:00.000Z')
+        ]
+      }
+    })
+    const response = await app.inject({ method: 'GET', url: '/?q=HOLIDAY&sort=size&order=asc' })
+    expect(response.body).not.toContain('notes.txt')
+    expect(response.body.indexOf('small holiday.jpg')).toBeLessThan(response.body.indexOf('big holiday.mov'))
+    expect(response.body).toContain('2 of 3 files match “HOLIDAY”')
+    expect(response.body).toContain('name="q" value="HOLIDAY"')
+    expect(response.body).toContain('name="sort" value="size"')
+    expect(response.body).toContain('aria-sort="ascending"')
+    expect(response.body).toContain('href="/?q=HOLIDAY&amp;sort=size&amp;order=desc#files"')
+
+    const none = await app.inject({ method: 'GET', url: '/?q=zzz' })
+    expect(none.body).toContain('No file name contains “zzz”.')
+    expect(none.body).toContain('href="/?sort=date&amp;order=desc#files" data-clear-filter>Show all files</a>')
+
+    // An unknown order in a shared link still shows the page, in the default order.
+    const odd = await app.inject({ method: 'GET', url: '/?sort=colour&order=up' })
+    expect(odd.statusCode).toBe(200)
+    expect(odd.body.indexOf('small holiday.jpg')).toBeLessThan(odd.body.indexOf('notes.txt'))
+  })
+
+  it('shows every live peer with its address, space, files, transfers and last heartbeat, and the central status', async () => {
+    app = await buildTestApp({
+      peerName: 'peer-1',
+      central: { listFiles: async () => [], health: async () => HEALTH, listPeers: async () => [peer('peer-1', 8 * MiB, 5 * MiB), peer('peer-2', 8 * MiB, 8 * MiB)] }
+    })
+    const response = await app.inject({ method: 'GET', url: '/' })
+    expect(response.body).toContain('Central directory <strong>online</strong>')
+    expect(response.body).toContain('keeps 2 copies of each file')
+    expect(response.body).toContain('1 with fewer copies')
+    expect(response.body).toContain('<tr data-peer="peer-1">')
+    expect(response.body).toContain('<strong>peer-1</strong> <span class="badge">this peer</span>')
+    expect(response.body).toContain('<code>10.0.0.1:65005</code>')
+    expect(response.body).toContain(`<meter min="0" max="${8 * MiB}" value="${3 * MiB}"`)
+    expect(response.body).toContain('3.0 MiB used of 8.0 MiB · 5.0 MiB free')
+    expect(response.body).toContain('just now')
   })
 })

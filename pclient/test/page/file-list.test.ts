@@ -1,0 +1,77 @@
+import type { FileView } from '@p2p/proto'
+import { describe, expect, it } from 'vitest'
+import { buildFileList, fileListQuerySchema, listHref, toFileListQuery } from '../../src/page/file-list.js'
+
+const NOW = Date.parse('2026-03-10T12:00:00.000Z')
+
+function file (name: string, size: number, addedAt: string, holders: string[] = ['peer-1'], status: FileView['status'] = 'ok'): FileView {
+  return {
+    name, size, sha256: 'ab'.repeat(32), addedAt,
+    holders: holders.map((peerId, i) => ({ peerId, grpcAddress: `127.0.0.1:${5000 + i}`, freeBytes: 0, activeTransfers: 0 })),
+    replicas: holders.length,
+    status
+  }
+}
+
+const FILES = [
+  file('file10.txt', 300, '2026-03-10T11:00:00.000Z'),
+  file('file2.txt', 300, '2026-03-10T11:59:00.000Z'),
+  file('Holiday Video.mp4', 9000, '2026-03-09T08:00:00.000Z'),
+  file('notes.md', 10, '2026-03-10T11:30:00.000Z')
+]
+const names = (query: Parameters<typeof toFileListQuery>[0]): string[] => buildFileList(FILES, toFileListQuery(query), null, NOW).files.map((f) => f.name)
+
+describe('the file list', () => {
+  it('shows the newest first by default', () => {
+    expect(toFileListQuery()).toEqual({ q: '', sort: 'date', order: 'desc' })
+    expect(names({})).toEqual(['file2.txt', 'notes.md', 'file10.txt', 'Holiday Video.mp4'])
+  })
+
+  it('sorts names as people count (file2 before file10), ignoring case', () => {
+    expect(names({ sort: 'name' })).toEqual(['file2.txt', 'file10.txt', 'Holiday Video.mp4', 'notes.md'])
+    expect(names({ sort: 'name', order: 'desc' })).toEqual(['notes.md', 'Holiday Video.mp4', 'file10.txt', 'file2.txt'])
+  })
+
+  it('sorts by size, biggest first at first, with ties in name order', () => {
+    expect(names({ sort: 'size' })).toEqual(['Holiday Video.mp4', 'file2.txt', 'file10.txt', 'notes.md'])
+    expect(names({ sort: 'size', order: 'asc' })).toEqual(['notes.md', 'file2.txt', 'file10.txt', 'Holiday Video.mp4'])
+  })
+
+  it('filters by every word of the filter, in any case', () => {
+    expect(names({ q: 'FILE' })).toEqual(['file2.txt', 'file10.txt'])
+    expect(names({ q: 'video holiday' })).toEqual(['Holiday Video.mp4'])
+    expect(names({ q: 'nothing' })).toEqual([])
+    expect(buildFileList(FILES, toFileListQuery({ q: 'nothing' }), null, NOW).total).toBe(4)
+  })
+
+  it('links each column to sort by it, and the sorted column to its other order', () => {
+    const list = buildFileList(FILES, toFileListQuery({ q: 'a b', sort: 'size', order: 'desc' }), null, NOW)
+    expect(list.sortLinks).toEqual([
+      { key: 'name', label: 'Name', href: '/?q=a+b&sort=name&order=asc#files', ariaSort: 'none' },
+      { key: 'size', label: 'Size', href: '/?q=a+b&sort=size&order=asc#files', ariaSort: 'descending' },
+      { key: 'date', label: 'Added', href: '/?q=a+b&sort=date&order=desc#files', ariaSort: 'none' }
+    ])
+    expect(list.clearFilterHref).toBe('/?sort=size&order=desc#files')
+  })
+
+  it('formats each file for people, with an encoded download link, its copies and a warning when copies are missing', () => {
+    const [view] = buildFileList([file('a #1 ?%.txt', 1536, '2026-03-10T11:55:00.000Z', ['peer-1', 'peer-2'], 'under-replicated')], toFileListQuery(), 'peer-2', NOW).files
+    expect(view).toMatchObject({
+      name: 'a #1 ?%.txt',
+      href: '/download/a%20%231%20%3F%25.txt',
+      size: '1.5 KiB',
+      bytes: 1536,
+      added: '5 min ago',
+      copies: 2,
+      holders: [{ peerId: 'peer-1', isSelf: false }, { peerId: 'peer-2', isSelf: true }]
+    })
+    expect(view?.warning?.label).toBe('few copies')
+  })
+
+  it('reads the query from a URL, falling back instead of failing on odd values', () => {
+    expect(fileListQuerySchema.parse({ q: '  holiday  ', sort: 'size', order: 'asc' })).toEqual({ q: 'holiday', sort: 'size', order: 'asc' })
+    expect(fileListQuerySchema.parse({ sort: 'colour', order: 'sideways' })).toEqual({ q: '', sort: undefined, order: undefined })
+    expect(fileListQuerySchema.parse({ q: 'x'.repeat(500) }).q).toHaveLength(200)
+    expect(listHref({ q: '#?&', sort: 'name', order: 'asc' })).toBe('/?q=%23%3F%26&sort=name&order=asc#files')
+  })
+})
