@@ -40,6 +40,8 @@ export interface PeerServerComponents {
   connectSource?: ConnectSource
   /** A copy whose source sends nothing for this long moves on to the next source. */
   copyIdleTimeoutMs?: number
+  /** Caps the bytes per second all copies ordered by the central take together; default: no cap. */
+  copyBytesPerSecond?: number
 }
 
 export interface PeerServer {
@@ -62,7 +64,8 @@ export function createPeerServer (components: PeerServerComponents): PeerServer 
     connect: components.connectSource ?? createPeerFilesClient,
     peerId,
     logger,
-    ...(components.copyIdleTimeoutMs == null ? {} : { idleTimeoutMs: components.copyIdleTimeoutMs })
+    ...(components.copyIdleTimeoutMs == null ? {} : { idleTimeoutMs: components.copyIdleTimeoutMs }),
+    ...(components.copyBytesPerSecond == null ? {} : { copyRate: createSendRate(components.copyBytesPerSecond) })
   })
   const announcer = createAnnouncer({ central, store, transfers, copies: replicator, peerId, logger, ...components.announcer })
   const sendRate = components.sendBytesPerSecond == null ? UNLIMITED_SEND_RATE : createSendRate(components.sendBytesPerSecond)

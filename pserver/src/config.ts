@@ -27,6 +27,15 @@ const WILDCARD_HOSTS = new Set(['0.0.0.0', '::', '[::]'])
 const optional = <T extends z.ZodType>(schema: T) =>
   z.preprocess((value) => (value === '' ? undefined : value), schema.optional())
 
+const bytesPerSecondSchema = z.string().transform((raw, ctx) => {
+  const bytes = parseByteSize(raw)
+  if (bytes == null || bytes <= 0) {
+    ctx.addIssue({ code: 'custom', message: `"${raw}" is not a positive number of bytes per second (plain bytes, or a unit: 20MiB)` })
+    return z.NEVER
+  }
+  return bytes
+})
+
 const envSchema = z.object({
   PEER_ID: optional(peerIdSchema),
   DATA_DIR: z.string().min(1).default('./data'),
@@ -44,14 +53,9 @@ const envSchema = z.object({
     return bytes
   }),
   /** Caps how fast this peer sends file bytes, all downloads together (e.g. '20MiB' a second); unset: no cap. */
-  SEND_BYTES_PER_SECOND: optional(z.string().transform((raw, ctx) => {
-    const bytes = parseByteSize(raw)
-    if (bytes == null || bytes <= 0) {
-      ctx.addIssue({ code: 'custom', message: `"${raw}" is not a positive number of bytes per second (plain bytes, or a unit: 20MiB)` })
-      return z.NEVER
-    }
-    return bytes
-  })),
+  SEND_BYTES_PER_SECOND: optional(bytesPerSecondSchema),
+  /** Caps how fast this peer fetches the copies the central orders, all together; unset: no cap. */
+  COPY_BYTES_PER_SECOND: optional(bytesPerSecondSchema),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   /** Proves membership to the central and verifies the central's tickets; never logged. */
   CLUSTER_SECRET: clusterSecretSchema
@@ -77,6 +81,8 @@ export interface PeerConfig {
   capacityBytes: number
   /** Unset: no cap. */
   sendBytesPerSecond: number | undefined
+  /** Unset: no cap. */
+  copyBytesPerSecond: number | undefined
   logLevel: string
   clusterSecret: string
 }
@@ -105,6 +111,7 @@ export function loadConfig (env: NodeJS.ProcessEnv = process.env): PeerConfig {
     centralUrl: e.CENTRAL_URL,
     capacityBytes: e.CAPACITY_BYTES,
     sendBytesPerSecond: e.SEND_BYTES_PER_SECOND,
+    copyBytesPerSecond: e.COPY_BYTES_PER_SECOND,
     logLevel: e.LOG_LEVEL,
     clusterSecret: e.CLUSTER_SECRET
   }

@@ -13,6 +13,8 @@ import type { Announcer } from './announcer.js'
 import { PeerError } from './errors.js'
 import type { FileStore, StoredFile, UploadSession } from './store/file-store.js'
 import type { Transfers } from './transfers.js'
+import { UNLIMITED_SEND_RATE } from './send-rate.js'
+import type { SendRate } from './send-rate.js'
 
 /** A source that sends nothing for this long is given up for the next one. */
 export const DEFAULT_COPY_IDLE_TIMEOUT_MS = 30_000
@@ -30,6 +32,8 @@ export interface ReplicatorComponents {
   peerId: string
   logger: Pick<Logger, 'info' | 'warn' | 'error'>
   idleTimeoutMs?: number
+  /** Paces every copy together, so copying never takes all of this peer's bandwidth; default: no cap. */
+  copyRate?: SendRate
 }
 
 /** Why a copy was cancelled (shutdown), and how to stop the read under way. */
@@ -50,6 +54,7 @@ export interface Replicator {
 export function createReplicator (components: ReplicatorComponents): Replicator {
   const { store, announcer, transfers, connect, peerId, logger } = components
   const idleTimeoutMs = components.idleTimeoutMs ?? DEFAULT_COPY_IDLE_TIMEOUT_MS
+  const copyRate = components.copyRate ?? UNLIMITED_SEND_RATE
   const running = new Map<string, Promise<void>>()
 
   /** Streams `source` into a new upload session for the order and commits it; aborts it on any failure. */
@@ -61,6 +66,8 @@ export function createReplicator (components: ReplicatorComponents): Replicator 
       for await (const chunk of source) {
         if (cancel.reason != null) throw cancel.reason
         size += chunk.length
+        // Waiting here stops reading the call, so the source slows down too (HTTP/2 flow control).
+        await copyRate.take(chunk.length)
         await session.write(chunk)
       }
       if (cancel.reason != null) throw cancel.reason

@@ -23,7 +23,13 @@ async function main (config: PeerConfig): Promise<void> {
     const central = createCentralClient({ baseUrl: config.centralUrl, timeoutMs: 5_000, signer: { id: peerId, key: keys.peerRequests } })
     const tickets = createTicketGate({ peerId, ticketKey: keys.transferTickets })
     const peer = createPeerServer({
-      store, central, peerId, tickets, logger, ...(config.sendBytesPerSecond == null ? {} : { sendBytesPerSecond: config.sendBytesPerSecond })
+      store,
+      central,
+      peerId,
+      tickets,
+      logger,
+      ...(config.sendBytesPerSecond == null ? {} : { sendBytesPerSecond: config.sendBytesPerSecond }),
+      ...(config.copyBytesPerSecond == null ? {} : { copyBytesPerSecond: config.copyBytesPerSecond })
     })
     const port = await bindServer(peer.grpcServer, config.grpcHost, config.grpcPort)
     logger.info({ address: formatHostPort(config.grpcHost, port) }, 'listening')

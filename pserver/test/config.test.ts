@@ -52,7 +52,7 @@ describe('loadConfig', () => {
     const config = loadConfig({
       PEER_ID: 'peer-a', DATA_DIR: '/tmp/a', SEED_DIR: '/tmp/seed', GRPC_HOST: '0.0.0.0', GRPC_PORT: '0',
       ADVERTISE_ADDRESS: 'peer-a.example:50051', CENTRAL_URL: 'http://central:8000', CAPACITY_BYTES: '500MiB', LOG_LEVEL: 'debug',
-      SEND_BYTES_PER_SECOND: '20MiB'
+      SEND_BYTES_PER_SECOND: '20MiB', COPY_BYTES_PER_SECOND: '5MiB'
     })
     expect(config).toEqual({
       peerId: 'peer-a',
@@ -64,6 +64,7 @@ describe('loadConfig', () => {
       centralUrl: 'http://central:8000',
       capacityBytes: 500 * 2 ** 20,
       sendBytesPerSecond: 20 * 2 ** 20,
+      copyBytesPerSecond: 5 * 2 ** 20,
       logLevel: 'debug',
       clusterSecret: SECRET
     })

@@ -4,7 +4,10 @@
 import { Transform } from 'node:stream'
 import type { ReplicationOrder } from '@p2p/proto'
 import { afterEach, describe, expect, it } from 'vitest'
-import { listDir, readStored, sha256, startTestPeer, storedContents } from './helpers.js'
+import { createPeerFilesClient } from '@p2p/proto'
+import { createReplicator } from '../src/replicator.js'
+import { createTransfers } from '../src/transfers.js'
+import { listDir, readStored, sha256, silentLogger, startTestPeer, storedContents } from './helpers.js'
 import type { TestPeer } from './helpers.js'
 import path from 'node:path'
 
@@ -90,5 +93,24 @@ describe('replicator', () => {
     target.peer.replicator.accept([orderFor('movie.bin', content, [{ peerId: 'source', grpcAddress: source.address }])])
     await target.peer.replicator.idle()
     expect((await readStored(target.dataDir, 'movie.bin')).equals(other)).toBe(true)
+  })
+
+  it('paces copies through the copy rate, byte for byte', async () => {
+    const source = await start({ files: { 'movie.bin': content } })
+    const target = await start()
+    let paced = 0
+    const replicator = createReplicator({
+      store: target.store,
+      announcer: { announce: async () => {} },
+      transfers: createTransfers(),
+      connect: createPeerFilesClient,
+      peerId: 'target',
+      logger: silentLogger,
+      copyRate: { take: async (bytes) => { paced += bytes } }
+    })
+    replicator.accept([orderFor('movie.bin', content, [{ peerId: 'source', grpcAddress: source.address }])])
+    await replicator.idle()
+    expect(paced).toBe(content.length)
+    expect((await readStored(target.dataDir, 'movie.bin')).equals(content)).toBe(true)
   })
 })
