@@ -23,6 +23,11 @@ export interface ServiceOptions {
   logFile?: string
   /** How long to wait for the service's 'listening' log line. */
   readyTimeoutMs?: number
+  /**
+   * The whole command line, when the service is not started the default way (`node --import tsx
+   * <service>/src/server.ts` from the repository root), e.g. inside a network namespace.
+   */
+  command?: { argv: [string, ...string[]], cwd: string }
 }
 
 export interface LogLine {
@@ -52,9 +57,9 @@ export interface ServiceProcess {
 const MAX_KEPT_LINES = 400
 
 export async function startService (options: ServiceOptions): Promise<ServiceProcess> {
-  const entry = `${REPO_ROOT}${options.service}/src/server.ts`
-  const child = spawn(process.execPath, ['--import', 'tsx', entry], {
-    cwd: REPO_ROOT,
+  const [file, ...args] = options.command?.argv ?? [process.execPath, '--import', 'tsx', `${REPO_ROOT}${options.service}/src/server.ts`]
+  const child = spawn(file, args, {
+    cwd: options.command?.cwd ?? REPO_ROOT,
     env: { PATH: process.env.PATH ?? '', NODE_ENV: process.env.NODE_ENV ?? 'production', ...options.env },
     stdio: ['ignore', 'pipe', 'pipe']
   })

@@ -1,0 +1,94 @@
+// One machine of the multi-machine test: the services its compose file runs, started as real
+// processes in the machine's network namespace from the machine's plan (see machine-plan.ts), with
+// the commands, environment and user of their Dockerfile stages.
+import { chown, mkdir } from 'node:fs/promises'
+import path from 'node:path'
+import { startService } from '../../scripts/lib/service-process.js'
+import type { ServiceProcess } from '../../scripts/lib/service-process.js'
+import type { MachinePlan, ServicePlan } from './machine-plan.js'
+import { UNPRIVILEGED_UID } from './netns-lab.js'
+import type { Lab, LabHost } from './netns-lab.js'
+
+/** Compose's default stop_grace_period: how long `docker stop` waits before SIGKILL. */
+const STOP_GRACE_MS = 10_000
+const HEALTHCHECK_TIMEOUT_MS = 10_000
+
+export interface StopOutcome {
+  service: string
+  /** It shut down cleanly by itself (exit code 0), rather than dying of the signal or being killed. */
+  graceful: boolean
+}
+
+export interface LabMachine {
+  host: LabHost
+  plan: MachinePlan
+  service: (name: string) => ServiceProcess
+  /** Starts every service, each after those it depends on, and waits until each is listening. */
+  start: () => Promise<void>
+  /** `docker compose stop`: SIGTERM to every service, SIGKILL after the grace period. */
+  stop: () => Promise<StopOutcome[]>
+  /** Runs each service's HEALTHCHECK as Docker would (its user, its environment); throws on a failure. */
+  checkHealth: () => Promise<void>
+}
+
+export async function prepareMachine (lab: Lab, host: LabHost, plan: MachinePlan, logDir: string): Promise<LabMachine> {
+  for (const [, address] of plan.hosts) await lab.addLocalAddress(host, address)
+  await lab.writeHosts(host, plan.hosts)
+  for (const [key, value] of Object.entries(plan.sysctls)) await lab.setSysctl(host, key, value)
+  for (const dir of Object.values(plan.volumeDirs)) {
+    await mkdir(dir, { recursive: true })
+    // As the Dockerfile does for the volume's mount point: the service's user owns it.
+    await chown(dir, UNPRIVILEGED_UID, UNPRIVILEGED_UID)
+  }
+  await mkdir(logDir, { recursive: true })
+
+  const running = new Map<string, ServiceProcess>()
+  // The image's PATH finds `node`; here, the node running the tests.
+  const pathWithNode = `${path.dirname(process.execPath)}:${process.env.PATH ?? '/usr/bin:/bin'}`
+  const envOf = (service: ServicePlan): Record<string, string> => ({ PATH: pathWithNode, ...service.env })
+
+  const startOne = async (service: ServicePlan): Promise<void> => {
+    running.set(service.name, await startService({
+      service: service.workspace,
+      label: `${host.name} ${service.name}`,
+      env: envOf(service),
+      logFile: path.join(logDir, `${host.name}-${service.name}.log`),
+      command: { argv: lab.commandIn(host, service.argv, { unprivileged: service.unprivileged }), cwd: service.cwd }
+    }))
+  }
+
+  const stopAll = async (): Promise<StopOutcome[]> => {
+    const procs = [...running.entries()]
+    running.clear()
+    return await Promise.all(procs.map(async ([name, proc]) => {
+      await proc.stop('SIGTERM', STOP_GRACE_MS)
+      return { service: name, graceful: proc.child.exitCode === 0 }
+    }))
+  }
+
+  return {
+    host,
+    plan,
+    service: (name) => {
+      const proc = running.get(name)
+      if (proc == null) throw new Error(`${host.name}: ${name} is not running`)
+      return proc
+    },
+    start: async () => {
+      try {
+        for (const service of plan.services) await startOne(service)
+      } catch (err) {
+        await stopAll()
+        throw err
+      }
+    },
+    stop: stopAll,
+    checkHealth: async () => {
+      for (const service of plan.services) {
+        if (service.healthcheck == null) continue
+        const result = await lab.run(host, service.healthcheck, { env: envOf(service), cwd: service.cwd, unprivileged: service.unprivileged, timeoutMs: HEALTHCHECK_TIMEOUT_MS })
+        if (result.code !== 0) throw new Error(`${host.name} ${service.name}: HEALTHCHECK failed (exit ${result.code}): ${result.stderr.trim()}`)
+      }
+    }
+  }
+}
