@@ -99,28 +99,38 @@ async function openFromHolders (
   for (const [position, holder] of file.holders.entries()) {
     signal?.throwIfAborted()
     const client = components.connectPeer(holder.grpcAddress, file.ticket == null ? {} : { ticket: file.ticket })
+    let map: PieceMap
     try {
-      const map = await fetchPieceMap(client, file, holder.peerId, components.fileInfoDeadlineMs)
-      if (multiSource) {
-        client.close()
-        // Every holder still in the list serves pieces, this one first.
-        const sources = file.holders.slice(position)
-        const body = await openMultiSourceDownload({
-          file, map, range, holders: sources, connectPeer: components.connectPeer,
-          ...(components.log != null ? { log: components.log } : {}),
-          ...(components.pieceTimeoutMs != null ? { pieceTimeoutMs: components.pieceTimeoutMs } : {}),
-          ...(progress != null ? { progress } : {})
-        })
-        return { file, holder, sources, range, body }
-      }
+      map = await fetchPieceMap(client, file, holder.peerId, components.fileInfoDeadlineMs)
+    } catch (err) {
+      client.close()
+      lastError = toHttpError(err)
+      progress?.sourceFailed(holder.peerId, lastError.message)
+      components.log?.warn({ file: file.name, peerId: holder.peerId, address: holder.grpcAddress, code: lastError.code, reason: lastError.message },
+        'holder could not describe the file; trying the next one')
+      continue
+    }
+    if (multiSource && position < file.holders.length - 1) {
+      client.close()
+      // Every holder from this one on serves pieces (the ones before could not even describe the
+      // file); from here on the scheduler handles failures, so its error is the download's.
+      const sources = file.holders.slice(position)
+      const body = await openMultiSourceDownload({
+        file, map, range, holders: sources, connectPeer: components.connectPeer,
+        ...(components.log != null ? { log: components.log } : {}),
+        ...(components.pieceTimeoutMs != null ? { pieceTimeoutMs: components.pieceTimeoutMs } : {}),
+        ...(progress != null ? { progress } : {}),
+        ...(signal != null ? { signal } : {})
+      })
+      return { file, holder, sources, range, body }
+    }
+    try {
       const body = await streamFromHolder(components, client, holder, map, range)
       const pieces = coveringPieces(range, map.pieceSize)
       return { file, holder, sources: [holder], range, body: progress == null ? body : tracked(body, holder, pieces.end - pieces.first, progress) }
     } catch (err) {
       client.close()
       lastError = toHttpError(err)
-      // A multi-source download has already tried every holder from this one on.
-      if (multiSource) break
       progress?.sourceFailed(holder.peerId, lastError.message)
       components.log?.warn({ file: file.name, peerId: holder.peerId, address: holder.grpcAddress, code: lastError.code, reason: lastError.message },
         'holder failed before handing on a verified piece; trying the next one')

@@ -13,7 +13,7 @@
 // before the last bytes leave.
 import { Readable } from 'node:stream'
 import type { Holder, LocatedFile, PeerFilesClient } from '@p2p/proto'
-import { DataLossError, PeerUnreachableError } from '../errors.js'
+import { CancelledError, DataLossError, PeerUnreachableError } from '../errors.js'
 import type { ClientError } from '../errors.js'
 import { toHttpError } from '../error-mapping.js'
 import type { TrackedDownload } from './download-tracker.js'
@@ -26,7 +26,7 @@ import type { ByteRange } from './piece-plan.js'
 import type { ConnectPeer, TransferLog } from './peer-connector.js'
 
 /** Most pieces fetched or held ahead of the user's position (4 MiB each). */
-export const MAX_PIECES_AHEAD = 12
+export const MAX_PIECES_AHEAD = 8
 /** Pieces requested from one holder at a time. */
 const PIECES_IN_FLIGHT_PER_HOLDER = 2
 /** How long a holder may take to deliver one whole piece before it is dropped (default). */
@@ -42,6 +42,8 @@ export interface MultiSourceOptions {
   log?: TransferLog
   pieceTimeoutMs?: number
   progress?: TrackedDownload
+  /** Aborting stops every fetch, also before the first piece arrived. */
+  signal?: AbortSignal
 }
 
 interface Worker {
@@ -77,7 +79,6 @@ export async function openMultiSourceDownload (options: MultiSourceOptions): Pro
   let wanted = false
   let checkingWhole = false
   let over = false
-  let lastError: ClientError | null = null
   const workers: Worker[] = options.holders.map((holder) => ({ holder, client: null, dropped: false, fetching: new Map() }))
 
   let notify: (() => void) | null = null
@@ -106,6 +107,7 @@ export async function openMultiSourceDownload (options: MultiSourceOptions): Pro
       worker.client?.close()
     }
     wholeHash?.close()
+    options.signal?.removeEventListener('abort', onAbort)
     ready.clear()
     progress?.finish(err ?? (next < pieces.end ? new Error('the download was cancelled') : null))
     changed()
@@ -167,13 +169,14 @@ export async function openMultiSourceDownload (options: MultiSourceOptions): Pro
   }
 
   /**
-   * The lowest queued piece within the window or, when none is queued, the piece the user is waiting
-   * for if it is still out at another holder (end game).
+   * The lowest queued piece within the window or, when none can be taken (nothing queued, or the
+   * window is full because the piece the user waits for is late), that piece itself if it is still
+   * out at another holder: whichever holder delivers it first wins (end game, and a slow or stalled
+   * holder never holds the download up for long).
    */
   function takePiece (worker: Worker): number | null {
     const queued = queue[0]
-    if (queued != null) {
-      if (queued >= next + window) return null
+    if (queued != null && queued < next + window) {
       queue.shift()
       return queued
     }
@@ -258,15 +261,14 @@ export async function openMultiSourceDownload (options: MultiSourceOptions): Pro
     worker.fetching.clear()
     worker.client?.close()
     worker.client = null
-    lastError = err
     progress?.sourceFailed(worker.holder.peerId, err.message)
     requeue(unfinished)
     const left = workers.filter((other) => !other.dropped).length
     log?.warn({ file: file.name, peerId: worker.holder.peerId, piece: index, code: err.code, reason: err.message, holdersLeft: left },
       'holder dropped from the download; its pieces go to the others')
     if (left === 0) {
-      const detail = lastError == null ? '' : `; the last one: ${lastError.message}`
-      const error = lastError instanceof DataLossError
+      const detail = `; the last one: ${err.message}`
+      const error = err instanceof DataLossError
         ? new DataLossError(`no holder of '${file.name}' delivered piece ${index} intact${detail}`)
         : new PeerUnreachableError(`every holder of '${file.name}' failed before piece ${index} arrived${detail}`)
       fail(error)
@@ -275,6 +277,10 @@ export async function openMultiSourceDownload (options: MultiSourceOptions): Pro
     changed()
   }
 
+  const { signal } = options
+  const onAbort = (): void => { fail(new CancelledError(`the download of '${file.name}' was cancelled`)) }
+  signal?.addEventListener('abort', onAbort, { once: true })
+  if (signal?.aborted === true) onAbort()
   for (const worker of workers) {
     for (let lane = 0; lane < PIECES_IN_FLIGHT_PER_HOLDER; lane++) void run(worker)
   }

@@ -7,7 +7,7 @@ import type { Readable } from 'node:stream'
 import { PIECE_BYTES, createPeerFilesClient } from '@p2p/proto'
 import type { LocatedFile } from '@p2p/proto'
 import { afterEach, describe, expect, it } from 'vitest'
-import { startTestPeer } from '../../../pserver/test/helpers.js'
+import { startTestPeer, waitFor } from '../../../pserver/test/helpers.js'
 import type { TestPeer, TestPeerOptions } from '../../../pserver/test/helpers.js'
 import { createDownloadTracker } from '../../src/transfers/download-tracker.js'
 import { openDownload } from '../../src/transfers/download.js'
@@ -23,8 +23,8 @@ afterEach(async () => {
   peers = []
 })
 
-async function holder (options: TestPeerOptions = {}): Promise<TestPeer> {
-  const peer = await startTestPeer({ files: { [NAME]: content }, ...options })
+async function holder (options: TestPeerOptions = {}, bytes = content): Promise<TestPeer> {
+  const peer = await startTestPeer({ files: { [NAME]: bytes }, ...options })
   peers.push(peer)
   return peer
 }
@@ -49,13 +49,27 @@ function corruptingPiece (piece: number): TestPeerOptions['wrapStore'] {
   })
 }
 
-function viewOf (holders: TestPeer[]): LocatedFile {
+/** A disk that never delivers: a holder that stalls without failing. */
+const stalling: TestPeerOptions['wrapStore'] = (store) => ({
+  ...store,
+  openRead: async (digest, offset, length) => (await store.openRead(digest, offset, length)).pipe(new Transform({
+    // Never calls back: the read hangs, and so does the Download call.
+    transform () {}
+  }))
+})
+
+/** Nothing listens on port 9 of loopback (discard): a holder that died after the central listed it. */
+const DEAD_ADDRESS = '127.0.0.1:9'
+
+function viewOf (holders: Array<TestPeer | string>, bytes = content): LocatedFile {
   return {
     name: NAME,
-    size: content.length,
-    sha256: sha256Hex(content),
+    size: bytes.length,
+    sha256: sha256Hex(bytes),
     addedAt: new Date().toISOString(),
-    holders: holders.map((peer, index) => ({ peerId: `holder-${index + 1}`, grpcAddress: peer.address, freeBytes: 0, activeTransfers: 0 })),
+    holders: holders.map((peer, index) => ({
+      peerId: `holder-${index + 1}`, grpcAddress: typeof peer === 'string' ? peer : peer.address, freeBytes: 0, activeTransfers: 0
+    })),
     replicas: holders.length,
     status: 'ok',
     ticket: 'unchecked'
@@ -146,5 +160,39 @@ describe('multi-source download', () => {
     const view = viewOf(holders)
     await expect(openDownload({ central: { locate: async () => view }, connectPeer: createPeerFilesClient }, view))
       .rejects.toMatchObject({ code: 'PCLIENT_DATA_LOSS' })
+  })
+
+  it('starts from the next holders when the first one is gone', async () => {
+    const holders = [await holder(), await holder()]
+    const tracker = createDownloadTracker()
+    const view = viewOf([DEAD_ADDRESS, ...holders])
+    const opened = await openDownload({ central: { locate: async () => view }, connectPeer: createPeerFilesClient, tracker }, view)
+    const { data, error } = await readAll(opened.body)
+    expect(error).toBeNull()
+    expect(data.equals(content)).toBe(true)
+    expect(opened.sources.map((source) => source.peerId)).toEqual(['holder-2', 'holder-3'])
+    expect(tracker.list()[0]?.sources.find((source) => source.peerId === 'holder-1')).toMatchObject({ state: 'failed' })
+  })
+
+  it('is not held up by a holder that stalls: the late piece is fetched from another one too', async () => {
+    // More pieces than the window holds, so the stalled pieces block it mid-file, not only at the end.
+    // With the default 30 s piece timeout, waiting for the stalled holder would outlast this test.
+    const longer = randomBytes(14 * PIECE_BYTES)
+    const holders = [await holder({ wrapStore: stalling }, longer), await holder({}, longer)]
+    const view = viewOf(holders, longer)
+    const opened = await openDownload({ central: { locate: async () => view }, connectPeer: createPeerFilesClient }, view)
+    const { data, error } = await readAll(opened.body)
+    expect(error).toBeNull()
+    expect(data.equals(longer)).toBe(true)
+  })
+
+  it('cancels every call when the reader goes away, and records the download as failed', async () => {
+    const holders = [await holder(), await holder()]
+    const tracker = createDownloadTracker()
+    const view = viewOf(holders)
+    const opened = await openDownload({ central: { locate: async () => view }, connectPeer: createPeerFilesClient, tracker }, view)
+    opened.body.destroy()
+    await waitFor('every holder to stop sending', () => holders.every((peer) => peer.peer.transfers.count() === 0))
+    expect(tracker.list()[0]).toMatchObject({ state: 'failed', error: 'the download was cancelled' })
   })
 })
