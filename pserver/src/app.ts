@@ -86,7 +86,9 @@ export function createPeerServer (components: PeerServerComponents): PeerServer 
   let closing: Promise<void> | null = null
   async function close (): Promise<void> {
     const drained = new Promise<void>((resolve) => { grpcServer.tryShutdown(() => { resolve() }) })
-    // Cancels copies under way too: their temporary files go with them.
+    // No new copies from a heartbeat answered meanwhile; those under way are cancelled with the
+    // transfers, and their temporary files go with them.
+    replicator.close()
     transfers.cancelAll()
     let timer: NodeJS.Timeout | undefined
     const graceOver = new Promise<'timeout'>((resolve) => { timer = setTimeout(() => { resolve('timeout') }, SHUTDOWN_GRACE_MS) })

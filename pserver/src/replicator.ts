@@ -18,9 +18,13 @@ import type { SendRate } from './send-rate.js'
 
 /** A source that sends nothing for this long is given up for the next one. */
 export const DEFAULT_COPY_IDLE_TIMEOUT_MS = 30_000
-/** The whole copy's deadline: this much, plus the time the file takes at COPY_MIN_BYTES_PER_SECOND. */
+/**
+ * The whole copy's deadline: this much, plus the time the file takes at COPY_MIN_BYTES_PER_SECOND.
+ * Generous on purpose (copies may be paced, or share a capped source): the idle timeout is what
+ * catches a stalled source; the deadline only bounds a source that trickles forever.
+ */
 const COPY_DEADLINE_BASE_MS = 60_000
-const COPY_MIN_BYTES_PER_SECOND = 1024 * 1024
+const COPY_MIN_BYTES_PER_SECOND = 64 * 1024
 
 export type ConnectSource = (address: string, options: { ticket: string }) => PeerFilesClient
 
@@ -49,6 +53,8 @@ export interface Replicator {
   inProgress: () => string[]
   /** Resolves when every copy under way has ended (for tests and shutdown). */
   idle: () => Promise<void>
+  /** Refuses orders from now on (shutdown); copies under way are cancelled through the transfers. */
+  close: () => void
 }
 
 export function createReplicator (components: ReplicatorComponents): Replicator {
@@ -56,6 +62,7 @@ export function createReplicator (components: ReplicatorComponents): Replicator 
   const idleTimeoutMs = components.idleTimeoutMs ?? DEFAULT_COPY_IDLE_TIMEOUT_MS
   const copyRate = components.copyRate ?? UNLIMITED_SEND_RATE
   const running = new Map<string, Promise<void>>()
+  let closed = false
 
   /** Streams `source` into a new upload session for the order and commits it; aborts it on any failure. */
   async function writeCopy (order: ReplicationOrder, source: AsyncIterable<Buffer>, cancel: CopyCancel): Promise<StoredFile> {
@@ -82,17 +89,20 @@ export function createReplicator (components: ReplicatorComponents): Replicator 
     const client = connect(source.grpcAddress, { ticket: order.ticket })
     const deadline = Date.now() + COPY_DEADLINE_BASE_MS + (order.size / COPY_MIN_BYTES_PER_SECOND) * 1000
     const call: ClientReadableStream<FileChunk__Output> = client.Download({ name: order.name, sha256: order.sha256, offset: 0, length: 0 }, { deadline })
+    // Failures reach the copy through the iterator below; this keeps one that comes before the
+    // iteration starts (or after it stopped) from being an unhandled 'error' event.
+    call.on('error', () => {})
     let timer: NodeJS.Timeout | undefined
-    const stall = (): void => {
-      clearTimeout(timer)
-      timer = setTimeout(() => { call.cancel() }, idleTimeoutMs)
-    }
     cancel.stop = () => { call.cancel() }
+    // The idle clock runs only while waiting for the source, not while this peer paces or writes.
     async function * chunks (): AsyncGenerator<Buffer> {
-      stall()
-      for await (const message of call as AsyncIterable<FileChunk__Output>) {
-        stall()
-        yield message.data
+      const messages = (call as AsyncIterable<FileChunk__Output>)[Symbol.asyncIterator]()
+      while (true) {
+        timer = setTimeout(() => { call.cancel() }, idleTimeoutMs)
+        const { value, done } = await messages.next()
+        clearTimeout(timer)
+        if (done === true) return
+        yield value.data
       }
     }
     try {
@@ -156,6 +166,7 @@ export function createReplicator (components: ReplicatorComponents): Replicator 
 
   return {
     accept (orders) {
+      if (closed) return
       for (const order of orders) {
         if (running.has(order.name)) continue
         const job = copy(order).finally(() => { running.delete(order.name) })
@@ -163,6 +174,7 @@ export function createReplicator (components: ReplicatorComponents): Replicator 
       }
     },
     inProgress: () => [...running.keys()],
+    close () { closed = true },
     async idle () {
       await Promise.all(running.values())
     }

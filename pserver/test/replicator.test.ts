@@ -95,22 +95,61 @@ describe('replicator', () => {
     expect((await readStored(target.dataDir, 'movie.bin')).equals(other)).toBe(true)
   })
 
-  it('paces copies through the copy rate, byte for byte', async () => {
-    const source = await start({ files: { 'movie.bin': content } })
-    const target = await start()
-    let paced = 0
-    const replicator = createReplicator({
+  /** A replicator of its own over `target`'s store, for the options a test peer does not expose. */
+  function replicatorOn (target: TestPeer, options: Partial<Parameters<typeof createReplicator>[0]> = {}): ReturnType<typeof createReplicator> {
+    return createReplicator({
       store: target.store,
       announcer: { announce: async () => {} },
       transfers: createTransfers(),
       connect: createPeerFilesClient,
       peerId: 'target',
       logger: silentLogger,
-      copyRate: { take: async (bytes) => { paced += bytes } }
+      ...options
+    })
+  }
+
+  it('paces copies through the copy rate, and pacing never counts as the source being idle', async () => {
+    const source = await start({ files: { 'movie.bin': content } })
+    const target = await start()
+    let paced = 0
+    // Each chunk waits longer than the idle timeout: a timer running while pacing would cancel the copy.
+    const replicator = replicatorOn(target, {
+      idleTimeoutMs: 50,
+      copyRate: { take: async (bytes) => { paced += bytes; await new Promise((resolve) => setTimeout(resolve, 80)) } }
     })
     replicator.accept([orderFor('movie.bin', content, [{ peerId: 'source', grpcAddress: source.address }])])
     await replicator.idle()
     expect(paced).toBe(content.length)
     expect((await readStored(target.dataDir, 'movie.bin')).equals(content)).toBe(true)
+  })
+
+  it('gives up a source that goes idle and copies from the next', async () => {
+    const stalled = await start({
+      files: { 'movie.bin': content },
+      wrapStore: (store) => ({
+        ...store,
+        // Never calls back: the read hangs, and so does the Download call.
+        openRead: async (digest, offset, length) => (await store.openRead(digest, offset, length)).pipe(new Transform({ transform () {} }))
+      })
+    })
+    const source = await start({ files: { 'movie.bin': content } })
+    const target = await start()
+    const replicator = replicatorOn(target, { idleTimeoutMs: 300 })
+    replicator.accept([orderFor('movie.bin', content, [
+      { peerId: 'stalled', grpcAddress: stalled.address },
+      { peerId: 'source', grpcAddress: source.address }
+    ])])
+    await replicator.idle()
+    expect((await readStored(target.dataDir, 'movie.bin')).equals(content)).toBe(true)
+  })
+
+  it('takes no order once closed', async () => {
+    const source = await start({ files: { 'movie.bin': content } })
+    const target = await start()
+    target.peer.replicator.close()
+    target.peer.replicator.accept([orderFor('movie.bin', content, [{ peerId: 'source', grpcAddress: source.address }])])
+    expect(target.peer.replicator.inProgress()).toEqual([])
+    await target.peer.replicator.idle()
+    expect(await target.store.get('movie.bin')).toBeNull()
   })
 })
