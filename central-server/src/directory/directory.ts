@@ -14,7 +14,7 @@ import { FileExistsError, FileLostError, FileNotFoundError, NoRoomError, PeerUnk
 import type { DirectoryStore, PeerRecord, PeerSummary } from '../store/directory-store.js'
 import { buildFileViews } from './file-views.js'
 import { choosePlacementPeer } from './placement.js'
-import { planReplicasFor } from './replication.js'
+import { planReplicasFor, sourcesOf } from './replication.js'
 import type { ReplicaAssignment } from './replication.js'
 
 /** A peer is expired after this many heartbeat intervals without being seen. */
@@ -140,23 +140,35 @@ export function createDirectory (components: DirectoryComponents): Directory {
     const making = new Set(stillMaking)
     /** Orders made since the last heartbeat (copies the peer asked for), to go out now. */
     const waiting: string[] = []
+    const known = new Set<string>()
     for (const reservation of await store.listReservations(at)) {
-      if (reservation.peerId !== peerId || reservation.kind !== 'replica') continue
+      if (reservation.peerId !== peerId) continue
+      known.add(reservation.name)
+      if (reservation.kind !== 'replica') continue
       if (!reservation.delivered) waiting.push(reservation.name)
       else if (making.has(reservation.name)) await store.addReservation({ ...reservation, expiresAt: keepUntil })
       else await store.removeReservation(peerId, reservation.name)
     }
-    const [peers, holdings, reservations] = await Promise.all([
+    const [peers, holdings, firstReservations] = await Promise.all([
       store.listPeers({ seenAfter: cutoff }), store.listHoldings({ seenAfter: cutoff }), store.listReservations(at)
     ])
     const live = new Map(peers.map((peer) => [peer.peerId, peer]))
     const files = buildFileViews(holdings, live, replicationFactor)
+    const byName = new Map(files.map((file) => [file.name, file]))
+    // Copies a peer reports that this central never ordered (it restarted since): counted as under
+    // way, so the same copy is not ordered from another peer as well.
+    let reservations = firstReservations
+    for (const name of making) {
+      const file = byName.get(name)
+      if (known.has(name) || file == null) continue
+      await store.addReservation({ kind: 'replica', delivered: true, peerId, name, size: file.size, sha256: file.sha256, expiresAt: keepUntil })
+      reservations = await store.listReservations(at)
+    }
     // An expired peer's orders die with it, even before the sweep removes it.
     const running = reservations.filter((reservation) => live.has(reservation.peerId))
-    const byName = new Map(files.map((file) => [file.name, file]))
     const asked = waiting.flatMap((name) => {
       const file = byName.get(name)
-      return file == null ? [] : [{ name, size: file.size, sha256: file.sha256, sources: file.holders.slice(0, 4).map(({ peerId: id, grpcAddress }) => ({ peerId: id, grpcAddress })) }]
+      return file == null ? [] : [{ name, size: file.size, sha256: file.sha256, sources: sourcesOf(file) }]
     })
     const assignments = [...asked, ...planReplicasFor({ peerId, livePeers: peers, files, holdings, reservations: running, replicationFactor })]
     for (const copy of assignments) {
@@ -261,7 +273,7 @@ export function createDirectory (components: DirectoryComponents): Directory {
       if (file.holders.some((holder) => holder.peerId === peerId)) return 'held'
       const at = now()
       const reservations = await store.listReservations(at)
-      if (reservations.some((reservation) => reservation.peerId === peerId && reservation.name === name)) return 'ordered'
+      if (reservations.some((reservation) => reservation.peerId === peerId && reservation.name === name && reservation.kind === 'replica')) return 'ordered'
       const reserved = reservations.filter((reservation) => reservation.peerId === peerId).reduce((sum, reservation) => sum + reservation.size, 0)
       if (peer.freeBytes - reserved < file.size) throw new NoRoomError(file.size)
       await store.addReservation({

@@ -36,24 +36,31 @@ export interface ReplicaPlanInput {
   replicationFactor: number
 }
 
+/** The holders an order names as its sources, least loaded first. */
+export function sourcesOf (file: Pick<FileView, 'holders'>): ReplicaSource[] {
+  return file.holders.slice(0, MAX_SOURCES).map((holder) => ({ peerId: holder.peerId, grpcAddress: holder.grpcAddress }))
+}
+
 export function planReplicasFor (input: ReplicaPlanInput): ReplicaAssignment[] {
   const { peerId, livePeers, reservations, replicationFactor } = input
   const reserved = new Map<string, number>()
   const copiesOrdered = new Map<string, number>()
+  /** Copies each peer is making: a peer with no slot left is no candidate, so it cannot hold a file up. */
+  const copiesMaking = new Map<string, number>()
   /** `${peerId}/${name}` for every name a peer holds or has room set aside for. */
   const taken = new Set<string>()
-  let myCopies = 0
   for (const reservation of reservations) {
     reserved.set(reservation.peerId, (reserved.get(reservation.peerId) ?? 0) + reservation.size)
     taken.add(`${reservation.peerId}/${reservation.name}`)
     if (reservation.kind === 'replica') {
       copiesOrdered.set(reservation.name, (copiesOrdered.get(reservation.name) ?? 0) + 1)
-      if (reservation.peerId === peerId) myCopies++
+      copiesMaking.set(reservation.peerId, (copiesMaking.get(reservation.peerId) ?? 0) + 1)
     }
   }
   for (const holding of input.holdings) taken.add(`${holding.peerId}/${holding.name}`)
+  const hasSlot = (peer: PeerRecord): boolean => (copiesMaking.get(peer.peerId) ?? 0) < MAX_REPLICATIONS_PER_PEER
 
-  let slots = MAX_REPLICATIONS_PER_PEER - myCopies
+  let slots = MAX_REPLICATIONS_PER_PEER - (copiesMaking.get(peerId) ?? 0)
   const assignments: ReplicaAssignment[] = []
   // The files closest to being lost first.
   const needy = input.files
@@ -65,16 +72,11 @@ export function planReplicasFor (input: ReplicaPlanInput): ReplicaAssignment[] {
     if (slots <= 0) break
     const roomOf = (peer: PeerRecord): number => peer.freeBytes - (reserved.get(peer.peerId) ?? 0)
     const chosen = livePeers
-      .filter((peer) => !taken.has(`${peer.peerId}/${file.name}`) && roomOf(peer) >= file.size)
+      .filter((peer) => (peer.peerId === peerId || hasSlot(peer)) && !taken.has(`${peer.peerId}/${file.name}`) && roomOf(peer) >= file.size)
       .sort((a, b) => (roomOf(b) - roomOf(a)) || (a.activeTransfers - b.activeTransfers) || compareStrings(a.peerId, b.peerId))
       .slice(0, missing)
     if (!chosen.some((peer) => peer.peerId === peerId)) continue
-    assignments.push({
-      name: file.name,
-      size: file.size,
-      sha256: file.sha256,
-      sources: file.holders.slice(0, MAX_SOURCES).map((holder) => ({ peerId: holder.peerId, grpcAddress: holder.grpcAddress }))
-    })
+    assignments.push({ name: file.name, size: file.size, sha256: file.sha256, sources: sourcesOf(file) })
     reserved.set(peerId, (reserved.get(peerId) ?? 0) + file.size)
     slots--
   }

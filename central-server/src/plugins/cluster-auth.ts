@@ -3,7 +3,9 @@
 // @p2p/proto auth/request-signature); anything else is 401 CENTRAL_UNAUTHENTICATED and changes nothing.
 // 'member': any member may call (pclients sign as `pclient:<label>`). 'peer': the signer must also be the
 // peer the request is about (the :peerId param, else body.peerId), or 403 CENTRAL_FORBIDDEN. 'machine':
-// that peer, or the pclient of the same machine (signing as `pclient:<peerId>`).
+// that peer, or the pclient of the same machine (signing as `pclient:<peerId>`). Every member holds the
+// same key, so these rules keep honest members from speaking for others by mistake; they do not stop
+// a member that means harm (see docs/architecture.md, Trust).
 //
 // The signature covers the raw body, so this plugin owns JSON body parsing: it verifies the exact bytes
 // that arrived, then parses them. Order on a signed route: headers and time (before the body is buffered)

@@ -169,4 +169,27 @@ describe('replication orders', () => {
     expect(await ask('pclient:tiny', 'tiny', 'nothing.txt')).toMatchObject({ statusCode: 404, body: { error: 'CENTRAL_FILE_NOT_FOUND' } })
     expect(await ask('pclient:ghost', 'ghost', photo.name)).toMatchObject({ statusCode: 404, body: { error: 'CENTRAL_PEER_UNKNOWN' } })
   })
+
+  it('passes over a peer with no copy slot left, so a busy peer cannot hold a file up', async () => {
+    central = buildTestCentral()
+    const { app } = central
+    const files = ['a', 'b', 'c'].map((seed) => ({ name: `${seed}.bin`, size: 10, sha256: sha(seed) }))
+    await register(app, peerBody('holder', { files }))
+    await register(app, peerBody('busy', { freeBytes: 900 }))
+    await register(app, peerBody('spare', { freeBytes: 500 }))
+    // busy has the most room and takes two copies, its limit; the third goes to spare.
+    expect((await beat('busy', 900)).replicate.map((order) => order.name)).toEqual(['a.bin', 'b.bin'])
+    expect((await beat('spare', 500)).replicate.map((order) => order.name)).toEqual(['c.bin'])
+  })
+
+  it('counts a copy a peer reports as under way even when this central never ordered it (it restarted)', async () => {
+    central = buildTestCentral()
+    const { app } = central
+    await register(app, peerBody('holder', { files: [photo] }))
+    await register(app, peerBody('copier', { freeBytes: 900 }))
+    await register(app, peerBody('other', { freeBytes: 800 }))
+    expect((await beat('copier', 900, [photo.name])).replicate).toEqual([])
+    expect((await beat('other', 800)).replicate).toEqual([])
+    expect(await report()).toMatchObject({ copiesInProgress: 1 })
+  })
 })
