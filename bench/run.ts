@@ -1,4 +1,4 @@
-// `npm run bench [-- --size 1GiB] [--multi-size 128MiB]`: how fast the network moves one large file,
+// `npm run bench [-- --size 1GiB] [--multi-size 256MiB]`: how fast the network moves one large file,
 // and how much memory each process needs while it does, side by side with baselines measured in the
 // same run on the same file; then how much faster a download from four rate-capped holders is than
 // from one of them.
@@ -32,7 +32,7 @@ async function startBaselineSender (mode: 'tcp' | 'http', filePath: string): Pro
 }
 
 async function main (): Promise<void> {
-  const { values } = parseArgs({ options: { size: { type: 'string', default: '1GiB' }, 'multi-size': { type: 'string', default: '128MiB' } } })
+  const { values } = parseArgs({ options: { size: { type: 'string', default: '1GiB' }, 'multi-size': { type: 'string', default: '256MiB' } } })
   const size = parseSize(values.size)
   const multiSize = parseSize(values['multi-size'])
   const work = await mkdtemp(path.join(os.tmpdir(), 'p2p-bench-'))

@@ -2,8 +2,9 @@
 //
 // Each holder has a worker that takes the lowest piece nobody has yet, fetches it (fetch-pieces.ts:
 // one Download call, verified against the piece hash before anything is handed on) and comes back for
-// the next, so a faster holder simply takes more pieces (work stealing, not a fixed split). A worker
-// keeps two pieces on the way, so its holder never idles between the end of one and the next request. Pieces are
+// the next, so a faster holder simply takes more pieces (work stealing, not a fixed split). One piece
+// at a time per holder measured best: a second one on the way (to hide the gap between pieces) made
+// downloads from rate-capped holders no faster and took more memory. Pieces are
 // taken only within a window ahead of the one the user is waiting for, so memory stays bounded however
 // slow the user reads. When a holder fails (connection lost, no whole piece in time, a bad piece) it is
 // dropped and its piece goes back to the others; when the last piece left is still out at a slow
@@ -27,8 +28,8 @@ import type { ConnectPeer, TransferLog } from './peer-connector.js'
 
 /** Most pieces fetched or held ahead of the user's position (4 MiB each). */
 export const MAX_PIECES_AHEAD = 8
-/** Pieces requested from one holder at a time. */
-const PIECES_IN_FLIGHT_PER_HOLDER = 2
+/** Pieces requested from one holder at a time (the scheduler allows more; see the top of this file). */
+const PIECES_IN_FLIGHT_PER_HOLDER = 1
 /** How long a holder may take to deliver one whole piece before it is dropped (default). */
 export const DEFAULT_PIECE_TIMEOUT_MS = 30_000
 
@@ -46,12 +47,17 @@ export interface MultiSourceOptions {
   signal?: AbortSignal
 }
 
+interface Fetch {
+  cancel: () => void
+  startedAt: number
+}
+
 interface Worker {
   holder: Holder
   client: PeerFilesClient | null
   dropped: boolean
-  /** The pieces this worker is fetching right now, with a way to cancel each. */
-  fetching: Map<number, () => void>
+  /** The pieces this worker is fetching right now: a way to cancel each, and when it was asked for. */
+  fetching: Map<number, Fetch>
 }
 
 /**
@@ -83,7 +89,16 @@ export async function openMultiSourceDownload (options: MultiSourceOptions): Pro
 
   let notify: (() => void) | null = null
   const changed = (): void => { const wake = notify; notify = null; wake?.() }
-  const somethingChanged = async (): Promise<void> => { await new Promise<void>((resolve) => { const prev = notify; notify = () => { prev?.(); resolve() } }) }
+  /** Resolves at the next change, or after `ms`. */
+  const somethingChanged = async (ms: number): Promise<void> => {
+    let timer: NodeJS.Timeout | undefined
+    await new Promise<void>((resolve) => {
+      const prev = notify
+      notify = () => { prev?.(); resolve() }
+      timer = setTimeout(resolve, ms)
+    })
+    clearTimeout(timer)
+  }
 
   let onStarted: { resolve: () => void, reject: (err: Error) => void } | null = null
   const started = new Promise<void>((resolve, reject) => { onStarted = { resolve, reject } })
@@ -103,7 +118,7 @@ export async function openMultiSourceDownload (options: MultiSourceOptions): Pro
     if (over) return
     over = true
     for (const worker of workers) {
-      for (const cancel of worker.fetching.values()) cancel()
+      for (const fetch of worker.fetching.values()) fetch.cancel()
       worker.client?.close()
     }
     wholeHash?.close()
@@ -169,10 +184,11 @@ export async function openMultiSourceDownload (options: MultiSourceOptions): Pro
   }
 
   /**
-   * The lowest queued piece within the window or, when none can be taken (nothing queued, or the
-   * window is full because the piece the user waits for is late), that piece itself if it is still
-   * out at another holder: whichever holder delivers it first wins (end game, and a slow or stalled
-   * holder never holds the download up for long).
+   * The lowest queued piece within the window or, when none can be taken, the piece the user waits
+   * for if it is out at another holder and late: at once when nothing is left in the queue (end game),
+   * else once it has taken twice as long as pieces usually take (a slow or stalled holder holds the
+   * window up). Whichever holder delivers it first wins. Waiting that long before racing a piece
+   * keeps holders from spending their bandwidth on copies nobody needs.
    */
   function takePiece (worker: Worker): number | null {
     const queued = queue[0]
@@ -180,8 +196,17 @@ export async function openMultiSourceDownload (options: MultiSourceOptions): Pro
       queue.shift()
       return queued
     }
-    const outElsewhere = workers.some((other) => other !== worker && other.fetching.has(next))
-    return outElsewhere && !ready.has(next) && !worker.fetching.has(next) ? next : null
+    if (ready.has(next) || worker.fetching.has(next)) return null
+    const startedAt = Math.min(...workers.map((other) => other.fetching.get(next)?.startedAt ?? Infinity))
+    if (startedAt === Infinity) return null
+    const late = queued == null || performance.now() - startedAt > 2 * typicalPieceMs
+    return late ? next : null
+  }
+
+  /** How long a piece usually takes, from the pieces fetched so far (a moving average). */
+  let typicalPieceMs = 1000
+  function recordPieceTime (ms: number): void {
+    typicalPieceMs = 0.8 * typicalPieceMs + 0.2 * ms
   }
 
   /** The verified bytes of piece `index` from this worker's holder; null when it was cancelled (another holder was first). */
@@ -190,7 +215,8 @@ export async function openMultiSourceDownload (options: MultiSourceOptions): Pro
     let verified: Readable | null = null
     let cancelled = false
     const abort = new AbortController()
-    worker.fetching.set(index, () => { cancelled = true; abort.abort(); verified?.destroy() })
+    const startedAt = performance.now()
+    worker.fetching.set(index, { cancel: () => { cancelled = true; abort.abort(); verified?.destroy() }, startedAt })
     try {
       verified = await fetchPieceRange({ client: worker.client, peerId: worker.holder.peerId, map }, { first: index, end: index + 1 }, {
         keep: range, firstPieceTimeoutMs: pieceTimeoutMs, signal: abort.signal
@@ -198,7 +224,9 @@ export async function openMultiSourceDownload (options: MultiSourceOptions): Pro
       if (cancelled) return null
       const chunks: Buffer[] = []
       for await (const chunk of verified) chunks.push(chunk as Buffer)
-      return cancelled ? null : chunks
+      if (cancelled) return null
+      recordPieceTime(performance.now() - startedAt)
+      return chunks
     } catch (err) {
       if (cancelled) return null
       throw err
@@ -213,7 +241,8 @@ export async function openMultiSourceDownload (options: MultiSourceOptions): Pro
       if (next >= pieces.end) return
       const index = takePiece(worker)
       if (index == null) {
-        await somethingChanged()
+        // Woken by any change, or in a while to see whether the awaited piece has become late.
+        await somethingChanged(Math.min(1000, Math.max(50, typicalPieceMs / 2)))
         continue
       }
       try {
@@ -230,7 +259,7 @@ export async function openMultiSourceDownload (options: MultiSourceOptions): Pro
           }
         }
         // The same piece may still be out at another holder (end game): it is not needed any more.
-        for (const other of workers) other.fetching.get(index)?.()
+        for (const other of workers) other.fetching.get(index)?.cancel()
         flush()
       } catch (err) {
         if (over) return
@@ -257,7 +286,7 @@ export async function openMultiSourceDownload (options: MultiSourceOptions): Pro
     }
     worker.dropped = true
     const unfinished = [index, ...worker.fetching.keys()]
-    for (const cancel of worker.fetching.values()) cancel()
+    for (const fetch of worker.fetching.values()) fetch.cancel()
     worker.fetching.clear()
     worker.client?.close()
     worker.client = null
