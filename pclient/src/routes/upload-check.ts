@@ -39,7 +39,8 @@ export const uploadCheckRoutes: FastifyPluginAsyncZod = async (app) => {
     try {
       return (await app.central.locate(name)).holders.length > 0
     } catch (err) {
-      if (err instanceof CentralRequestError && err.code === CentralErrorCode.FileNotFound) return false
+      // A lost file's name (every holder gone) may be uploaded again.
+      if (err instanceof CentralRequestError && (err.code === CentralErrorCode.FileNotFound || err.code === CentralErrorCode.FileLost)) return false
       throw err
     }
   }

@@ -30,6 +30,12 @@ describe('GET /api/upload-check', () => {
     expect(await check(app, 'a.txt', 50)).toMatchObject({ statusCode: 409, body: { error: 'PCLIENT_FILE_EXISTS' } })
   })
 
+  it('accepts the name of a lost file (every holder gone), which may be uploaded again', async () => {
+    const lost = async (): Promise<never> => { throw new CentralRequestError(404, 'CENTRAL_FILE_LOST', 'every holder is gone') }
+    app = await buildTestApp({ central: { listPeers: async () => [peer('p1', 100, 50)], locate: lost } })
+    expect(await check(app, 'a.txt', 10)).toEqual({ statusCode: 200, body: { name: 'a.txt', size: 10 } })
+  })
+
   it('is 502 PCLIENT_CENTRAL_UNREACHABLE when the central is down', async () => {
     app = await buildTestApp()
     expect(await check(app, 'a.txt', 1)).toMatchObject({ statusCode: 502, body: { error: 'PCLIENT_CENTRAL_UNREACHABLE' } })
