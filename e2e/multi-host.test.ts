@@ -17,6 +17,8 @@ import { labClient } from './deployment/lab-client.js'
 import type { LabClient } from './deployment/lab-client.js'
 import { prepareMachine } from './deployment/lab-machine.js'
 import type { LabMachine } from './deployment/lab-machine.js'
+import { exposeRepository } from './deployment/app-root.js'
+import type { AppRoot } from './deployment/app-root.js'
 import { planMachine } from './deployment/machine-plan.js'
 import { createLab, labUnsupportedReason } from './deployment/netns-lab.js'
 import type { Lab, LabHost } from './deployment/netns-lab.js'
@@ -46,6 +48,7 @@ const missing = await missingRequirement()
 describe.skipIf(skipWithoutRequirement('the multi-machine test', missing))('a central and three peers on separate machines', () => {
   const secret = randomBytes(32).toString('hex')
   let root: string
+  let app: AppRoot | null = null
   let lab: Lab | null = null
   let stages: Map<string, DockerStage>
   let central: LabMachine
@@ -66,7 +69,10 @@ describe.skipIf(skipWithoutRequirement('the multi-machine test', missing))('a ce
   const startMachine = async (on: Lab, name: string, composeFile: string, env: Record<string, string>): Promise<LabMachine> => {
     const envFile = path.join(root, `${name}.env`)
     await writeEnvFile(envFile, env)
-    const plan = planMachine(await readComposeConfig(composeFile, envFile), stages, path.join(root, name, 'volumes'))
+    // Read from where the services see the checkout, so the compose file's relative paths (./files) resolve there.
+    const appRoot = app
+    if (appRoot == null) throw new Error('the checkout is not exposed to the lab yet')
+    const plan = planMachine(await readComposeConfig(appRoot.resolve(composeFile), envFile), stages, path.join(root, name, 'volumes'), appRoot.path)
     const machine = await prepareMachine(on, on.host(name), plan, path.join(root, 'logs'))
     await machine.start()
     return machine
@@ -84,6 +90,7 @@ describe.skipIf(skipWithoutRequirement('the multi-machine test', missing))('a ce
     root = await mkdtemp(path.join(os.tmpdir(), 'p2p-multi-host-'))
     // The services run as an unprivileged user and must reach their volume folders inside.
     await chmod(root, 0o755)
+    app = await exposeRepository()
     const made = await createLab([
       { name: 'central', number: 10 },
       ...Array.from({ length: PEERS }, (_, i) => ({ name: `peer-${i + 1}`, number: 11 + i })),
@@ -128,6 +135,7 @@ describe.skipIf(skipWithoutRequirement('the multi-machine test', missing))('a ce
   afterAll(async () => {
     await Promise.allSettled([central, ...peers].filter((machine) => machine != null).map(async (machine) => await machine.stop()))
     await lab?.destroy()
+    await app?.release()
     if (root == null) return
     if (failed) process.stderr.write(`multi-host test failed: service logs kept in ${path.join(root, 'logs')}\n`)
     else await rm(root, { recursive: true, force: true })

@@ -56,20 +56,24 @@ export interface MachinePlan {
   volumeDirs: Record<string, string>
 }
 
-export function planMachine (project: ComposeProject, stages: Map<string, DockerStage>, volumeRoot: string): MachinePlan {
+/** `appRoot`: where the services find the checkout (see app-root.ts); the checkout itself by default. */
+export function planMachine (project: ComposeProject, stages: Map<string, DockerStage>, volumeRoot: string, appRoot = REPO_ROOT): MachinePlan {
   if (project.subnet == null) throw new Error(`${project.file}: pin the default network's subnet, so that TRUSTED_PROXIES can name it`)
   const volumeDirs = Object.fromEntries(project.namedVolumes.map((name) => [name, path.join(volumeRoot, name)]))
   const ordered = startOrder(project.services)
   const services = ordered.map((service, index) => planService(service, stages, {
     internalAddress: addressInSubnet(project.subnet ?? '', index + 2),
-    volumeDirs
+    volumeDirs,
+    appRoot
   }))
   const sysctls: Record<string, string> = {}
   for (const service of project.services) Object.assign(sysctls, service.sysctls)
   return { services, hosts: services.map((service) => [service.name, service.internalAddress]), sysctls, volumeDirs }
 }
 
-function planService (service: ComposeService, stages: Map<string, DockerStage>, context: { internalAddress: string, volumeDirs: Record<string, string> }): ServicePlan {
+function planService (
+  service: ComposeService, stages: Map<string, DockerStage>, context: { internalAddress: string, volumeDirs: Record<string, string>, appRoot: string }
+): ServicePlan {
   const stage = stages.get(service.buildTarget)
   if (stage == null) throw new Error(`${service.name}: build target ${service.buildTarget} is not a stage of the Dockerfile`)
   const workspace = service.buildTarget
@@ -96,7 +100,7 @@ function planService (service: ComposeService, stages: Map<string, DockerStage>,
     name: service.name,
     workspace,
     argv: [command, ...args],
-    cwd: REPO_ROOT,
+    cwd: context.appRoot,
     env,
     healthcheck: stage.healthcheck,
     unprivileged: stage.user != null && stage.user !== 'root' && stage.user !== '0',
