@@ -25,4 +25,33 @@ describe('send rate', () => {
   it('refuses a rate that is not positive', () => {
     expect(() => createSendRate(0)).toThrow(/positive/)
   })
+
+  it('after idling, holds only a short burst: what comes beyond it is paced', async () => {
+    const rate = createSendRate(1000, () => Date.now())
+    await vi.advanceTimersByTimeAsync(5000)
+    // The bucket refilled to its burst (50 ms worth), not to the 5 s it idled: 50 bytes go at once,
+    // 100 more as soon as any credit is back, and then the debt must be repaid (about 100 ms).
+    await rate.take(50)
+    let second = false
+    void rate.take(100).then(() => { second = true })
+    await vi.advanceTimersByTimeAsync(5)
+    expect(second).toBe(true)
+    let granted = false
+    void rate.take(1).then(() => { granted = true })
+    await vi.advanceTimersByTimeAsync(60)
+    expect(granted).toBe(false)
+    await vi.advanceTimersByTimeAsync(60)
+    expect(granted).toBe(true)
+  })
+
+  it('grants a chunk larger than the burst, and charges the time to whoever asks next', async () => {
+    const rate = createSendRate(1000, () => Date.now())
+    await rate.take(500)
+    let granted = false
+    void rate.take(1).then(() => { granted = true })
+    await vi.advanceTimersByTimeAsync(400)
+    expect(granted).toBe(false)
+    await vi.advanceTimersByTimeAsync(200)
+    expect(granted).toBe(true)
+  })
 })
