@@ -73,7 +73,7 @@ describe('the local network', () => {
     const source = await makeRandomFile(scratch, 'special.txt', 2000)
     const response = await uploadThroughPage(peer(3).url, source.path, name, 'text/html')
     expect(response.status).toBe(303)
-    expect(response.headers.get('location')).toMatch(/^\/\?message=/)
+    expect(response.headers.get('location')).toMatch(/^\/\?uploaded=/)
 
     const page = await (await fetch(`${peer(1).url}/`)).text()
     expect(page).toContain(`/download/${encodeURIComponent(name)}`)

@@ -245,7 +245,7 @@ describeInChromium('the peer page in Chromium', () => {
 
     const source = await makeRandomFile(scratch, 'plain form.txt', 2048)
     await page.getByLabel('Choose a file to share').setInputFiles(source.path)
-    await Promise.all([page.waitForURL(/\/\?message=/), page.getByRole('button', { name: 'Upload' }).click()])
+    await Promise.all([page.waitForURL(/\/\?uploaded=/), page.getByRole('button', { name: 'Upload' }).click()])
     const notice = page.getByRole('status').filter({ hasText: /^Uploaded plain form\.txt to peer-[12]$/ })
     await notice.waitFor()
     await fileRow(page, 'plain form.txt').waitFor()

@@ -74,6 +74,10 @@ export const CancelledError = createError<'PCLIENT_CANCELLED', 499, [string, Cau
 export const ShuttingDownError = createError<'PCLIENT_SHUTTING_DOWN', 503, [Cause?]>(
   'PCLIENT_SHUTTING_DOWN', 'the web client is shutting down; try again shortly', 503)
 
+/** A browser sent the request on behalf of another site (cross-site request forgery). */
+export const CrossSiteError = createError<'PCLIENT_CROSS_SITE', 403, [string]>(
+  'PCLIENT_CROSS_SITE', '%s', 403)
+
 export const ValidationError = createError<'PCLIENT_VALIDATION', 400, [string, Cause?]>(
   'PCLIENT_VALIDATION', '%s', 400)
 

@@ -8,6 +8,7 @@ import { BadRequestError, LengthRequiredError, NoFileError, UploadTooLargeError,
 import type { ClientError } from '../errors.js'
 import { toClientError } from '../plugins/error-handler.js'
 import { prefersHtml } from '../negotiate.js'
+import { assertSameOrigin } from '../same-origin.js'
 import { uploadFile } from '../transfers/upload.js'
 
 const uploadResponseSchema = z.object({
@@ -33,6 +34,7 @@ export const uploadRoutes: FastifyPluginAsyncZod = async (app) => {
     schema: { response: { 201: uploadResponseSchema, '4xx': errorBodySchema, '5xx': errorBodySchema } },
     config: { page: true }
   }, async (request, reply) => {
+    assertSameOrigin(request)
     const maxBytes = app.settings.maxUploadBytes
     // The whole request's length bounds the file's, so the central can place it before a byte arrived.
     const declared = request.headers['content-length']
@@ -66,8 +68,7 @@ export const uploadRoutes: FastifyPluginAsyncZod = async (app) => {
       { name: part.filename, size: contentLength, sizeIsMaximum: true, source: part.file, confirmWhole, signal: app.transferSignal }
     )
     if (prefersHtml(request.headers.accept)) {
-      const message = `Uploaded ${result.name} to ${result.peerId}`
-      return await reply.redirect(`/?message=${encodeURIComponent(message)}`, 303)
+      return await reply.redirect(`/?uploaded=${encodeURIComponent(result.name)}&peer=${encodeURIComponent(result.peerId)}`, 303)
     }
     return await reply.code(201).send({ name: result.name, size: result.size, sha256: result.sha256, peers: [result.peerId] })
   })

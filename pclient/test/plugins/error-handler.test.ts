@@ -15,10 +15,10 @@ describe('error handler', () => {
 
   it('answers a zod validation failure with 400 PCLIENT_VALIDATION', async () => {
     app = await buildTestApp()
-    const response = await app.inject({ method: 'GET', url: `/?message=${'x'.repeat(3000)}` })
+    const response = await app.inject({ method: 'GET', url: `/?uploaded=${'x'.repeat(3000)}` })
     expect(response.statusCode).toBe(400)
     expect(response.json()).toMatchObject({ statusCode: 400, error: 'PCLIENT_VALIDATION' })
-    expect(response.json().message).toContain('querystring.message')
+    expect(response.json().message).toContain('querystring.uploaded')
   })
 
   it('answers a malformed URL with the same JSON shape', async () => {

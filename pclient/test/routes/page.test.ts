@@ -49,12 +49,11 @@ describe('GET /', () => {
 
   it('escapes file names and messages', async () => {
     app = await buildTestApp({ central: { listFiles: async () => [file('<img src=x onerror=alert(1)>.txt', 1, ['peer-a'])] } })
-    const response = await app.inject({ method: 'GET', url: `/?message=${encodeURIComponent('<script>alert(1)</script>')}&error=${encodeURIComponent('"><b>bad</b>')}` })
+    const response = await app.inject({ method: 'GET', url: `/?uploaded=${encodeURIComponent('<svg onload=alert(1)>')}&peer=peer-a` })
     expect(response.body).not.toContain('<img src=x')
     expect(response.body).toContain('&lt;img src=x onerror=alert(1)&gt;.txt')
-    expect(response.body).not.toContain('<script>alert(1)</script>')
-    expect(response.body).toContain('&lt;script&gt;alert(1)&lt;/script&gt;')
-    expect(response.body).toContain('&quot;&gt;&lt;b&gt;bad&lt;/b&gt;')
+    expect(response.body).not.toContain('<svg onload')
+    expect(response.body).toContain('Uploaded &lt;svg onload=alert(1)&gt; to peer-a')
     const filtered = await app.inject({ method: 'GET', url: `/?q=${encodeURIComponent('"><i>')}` })
     expect(filtered.body).not.toContain('"><i>')
     expect(filtered.body).toContain('value="&quot;&gt;&lt;i&gt;"')
@@ -62,8 +61,14 @@ describe('GET /', () => {
 
   it('shows the message a redirect carried, and an empty network as an invitation to share', async () => {
     app = await buildTestApp({ central: { listFiles: async () => [] } })
-    const response = await app.inject({ method: 'GET', url: `/?message=${encodeURIComponent('Uploaded x.txt to peer-a')}` })
+    const response = await app.inject({ method: 'GET', url: `/?uploaded=${encodeURIComponent('x.txt')}&peer=peer-a` })
     expect(response.body).toContain('role="status">Uploaded x.txt to peer-a<')
+    // Only what an upload could have produced: no sentence of a link's choosing, no made-up error.
+    const crafted = await app.inject({ method: 'GET', url: `/?uploaded=${encodeURIComponent('../x')}&peer=peer-a&message=Update%20now&error=Your%20files%20are%20gone` })
+    expect(crafted.statusCode).toBe(200)
+    expect(crafted.body).not.toContain('class="notice ok"')
+    expect(crafted.body).not.toContain('Update now')
+    expect(crafted.body).not.toContain('Your files are gone')
     expect(response.body).toContain('No files on the network yet.')
     expect(response.body).toContain('Share the first one')
   })

@@ -28,6 +28,37 @@ describe('POST /upload_file/', () => {
     }
   })
 
+  it.each([
+    { 'sec-fetch-site': 'cross-site' },
+    { 'sec-fetch-site': 'same-site' },
+    { origin: 'http://evil.example' },
+    { origin: 'null' },
+    { origin: 'http://127.0.0.1:8002', host: '127.0.0.1:8001' }
+  ])('is 403 PCLIENT_CROSS_SITE for a browser request from another site (%j), and nothing is placed', async (from) => {
+    const placed: PlacementBody[] = []
+    peer = await startFakePeer()
+    app = await buildTestApp({ central: placeOn(peer, placed) })
+    const { payload, headers } = multipartBody([{ field: 'file', filename: 'planted.txt', content: 'data' }])
+    const response = await app.inject({ method: 'POST', url: '/upload_file/', payload, headers: { ...headers, ...JSON_ACCEPT, ...from } })
+    expect(response.statusCode).toBe(403)
+    expect(response.json()).toMatchObject({ statusCode: 403, error: 'PCLIENT_CROSS_SITE' })
+    expect(placed).toHaveLength(0)
+    expect(peer.uploads).toHaveLength(0)
+  })
+
+  it('takes an upload from its own page (same origin) and from tools that say nothing', async () => {
+    peer = await startFakePeer('peer-a')
+    app = await buildTestApp({ central: placeOn(peer) })
+    const own = multipartBody([{ field: 'file', filename: 'own.txt', content: 'mine' }])
+    const fromPage = await app.inject({
+      method: 'POST', url: '/upload_file/', payload: own.payload,
+      headers: { ...own.headers, ...JSON_ACCEPT, host: 'peer.example:8001', origin: 'http://peer.example:8001', 'sec-fetch-site': 'same-origin' }
+    })
+    expect(fromPage.statusCode).toBe(201)
+    const tool = multipartBody([{ field: 'file', filename: 'tool.txt', content: 'curl' }])
+    expect((await app.inject({ method: 'POST', url: '/upload_file/', payload: tool.payload, headers: { ...tool.headers, ...JSON_ACCEPT } })).statusCode).toBe(201)
+  })
+
   it('is 400 PCLIENT_NO_FILE without a file part', async () => {
     app = await buildTestApp()
     const { payload, headers } = multipartBody([{ field: 'comment', content: 'no file here' }])
@@ -192,7 +223,7 @@ describe('POST /upload_file/', () => {
     const { payload, headers } = multipartBody([{ field: 'file', filename: 'a.txt', content: 'hello' }])
     const response = await app.inject({ method: 'POST', url: '/upload_file/', payload, headers: { ...headers, accept: BROWSER_ACCEPT } })
     expect(response.statusCode).toBe(303)
-    expect(response.headers.location).toBe(`/?message=${encodeURIComponent('Uploaded a.txt to peer-a')}`)
+    expect(response.headers.location).toBe('/?uploaded=a.txt&peer=peer-a')
   })
 
   it('shows a browser the page with the error and the same status', async () => {
