@@ -1,5 +1,6 @@
 // Builds the peer's web client (page, uploads, downloads) from its components; never listens
 // (server.ts does, tests inject).
+import { randomBytes } from 'node:crypto'
 import multipart from '@fastify/multipart'
 import { createCentralClient, createPeerFilesClient, deriveClusterKeys } from '@p2p/proto'
 import type { CentralClient } from '@p2p/proto'
@@ -27,7 +28,7 @@ const MAX_PARAM_LENGTH = 1024
 
 export interface ClientAppOptions {
   config: Pick<ClientConfig, 'centralUrl' | 'maxUploadBytes' | 'peerName' | 'clusterSecret'> & Partial<Pick<ClientConfig, 'trustedProxies' | 'pieceTimeoutMs' | 'keepDownloads'>>
-  /** Default: createCentralClient for config.centralUrl, signing as `pclient:<peerName>`. */
+  /** Default: createCentralClient for config.centralUrl, signing as `pclient:<peerName>` (or `pclient:web-<random>`). */
   central?: CentralClient
   /** Default: createPeerFilesClient from @p2p/proto. */
   connectPeer?: ConnectPeer
@@ -52,7 +53,9 @@ export function buildClientApp (options: ClientAppOptions): FastifyInstance {
   void app.register(servicesPlugin, {
     central: options.central ?? createCentralClient({
       baseUrl: options.config.centralUrl,
-      signer: { id: `pclient:${options.config.peerName ?? 'web'}`, key: deriveClusterKeys(options.config.clusterSecret).peerRequests }
+      // Without a name, a random one: the central's rate limit counts each member apart, so web clients
+      // must not share one name.
+      signer: { id: `pclient:${options.config.peerName ?? `web-${randomBytes(4).toString('hex')}`}`, key: deriveClusterKeys(options.config.clusterSecret).peerRequests }
     }),
     connectPeer: options.connectPeer ?? createPeerFilesClient,
     settings: {

@@ -6,6 +6,7 @@ import type { CentralClient } from '@p2p/proto'
 import type { FastifyInstance } from 'fastify'
 import fp from 'fastify-plugin'
 import type { ClientConfig } from '../config.js'
+import { shareCentralReads } from '../central-reads.js'
 import { ShuttingDownError } from '../errors.js'
 import { createDownloadTracker } from '../transfers/download-tracker.js'
 import type { DownloadTracker } from '../transfers/download-tracker.js'
@@ -15,7 +16,10 @@ export type ClientSettings = Pick<ClientConfig, 'maxUploadBytes' | 'peerName'> &
 
 declare module 'fastify' {
   interface FastifyInstance {
+    /** The central's client; its list and health reads are shared for a moment (central-reads.ts). */
     central: CentralClient
+    /** Forgets the shared reads, so the next page shows a change this peer just made. */
+    invalidateCentralReads: () => void
     connectPeer: ConnectPeer
     settings: ClientSettings
     /** Downloads in progress and recently finished, with their sources. */
@@ -35,7 +39,9 @@ export const servicesPlugin = fp(async (app: FastifyInstance, options: ServicesP
   const shutdown = new AbortController()
   // Every running transfer listens to this one signal.
   setMaxListeners(10_000, shutdown.signal)
-  app.decorate('central', options.central)
+  const reads = shareCentralReads(options.central)
+  app.decorate('central', reads.central)
+  app.decorate('invalidateCentralReads', reads.invalidate)
   app.decorate('connectPeer', options.connectPeer)
   app.decorate('settings', options.settings)
   app.decorate('downloads', createDownloadTracker())

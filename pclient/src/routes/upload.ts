@@ -67,6 +67,7 @@ export const uploadRoutes: FastifyPluginAsyncZod = async (app) => {
       { central: app.central, connectPeer: app.connectPeer, log: request.log },
       { name: part.filename, size: contentLength, sizeIsMaximum: true, source: part.file, confirmWhole, signal: app.transferSignal }
     )
+    app.invalidateCentralReads()
     if (prefersHtml(request.headers.accept)) {
       return await reply.redirect(`/?uploaded=${encodeURIComponent(result.name)}&peer=${encodeURIComponent(result.peerId)}`, 303)
     }
