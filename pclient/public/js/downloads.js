@@ -6,14 +6,15 @@ import { formatBytes, formatDuration } from './format.js'
 const POLL_MS = 1500
 
 export async function showDownloads ({ section, list, every }) {
-  const first = await fetchDownloads()
-  if (first == null) return
-  section.hidden = false
-  render(list, first)
-  every(POLL_MS, async () => {
+  const show = async () => {
     const downloads = await fetchDownloads()
-    if (downloads != null) render(list, downloads)
-  })
+    if (downloads == null) return
+    section.hidden = false
+    render(list, downloads)
+  }
+  await show()
+  // Keeps asking: a first answer that failed (the client restarting) must not hide the panel for good.
+  every(POLL_MS, show)
 }
 
 async function fetchDownloads () {

@@ -41,6 +41,8 @@ export function createUploadRow (file) {
     storing () {
       bar.value = 100
       setState('storing', '100% · sent; the peer is checking and storing it…')
+      // Every byte is sent: stopping now would not stop the peer, so there is nothing to cancel.
+      setButtons()
     },
     done (text) {
       bar.value = 100
