@@ -112,10 +112,10 @@ describe.skipIf(skipWithoutRequirement('the multi-machine test', missing))('a ce
       // The central places an upload on the peer with the most free space: peer 1, the one stopped later.
       CAPACITY_BYTES: i === 0 ? '2GiB' : '1GiB'
     })))
-    for (const result of started) {
-      if (result.status === 'rejected') throw result.reason
-      peers.push(result.value)
-    }
+    // Every peer that started is kept (and so stopped gracefully in afterAll) before a failure is raised.
+    for (const result of started) if (result.status === 'fulfilled') peers.push(result.value)
+    const failure = started.find((result) => result.status === 'rejected')
+    if (failure != null) throw failure.reason
     for (const peer of peers) await peer.service('pserver').waitForLog((line) => line.msg === 'registered', 30_000)
     file = await makeRandomFile(root, 'upload.bin', FILE_BYTES)
   }

@@ -5,7 +5,7 @@
 // loosening the permissions of folders the test does not own.
 import { execFile } from 'node:child_process'
 import { constants } from 'node:fs'
-import { chmod, mkdtemp, rmdir, stat } from 'node:fs/promises'
+import { chmod, mkdtemp, readFile, rmdir, stat } from 'node:fs/promises'
 import os from 'node:os'
 import path from 'node:path'
 import { promisify } from 'node:util'
@@ -30,20 +30,45 @@ async function othersCanEnter (dir: string): Promise<boolean> {
   }
 }
 
+/** Mount points are named after the test process, so a killed run's can be told apart and removed. */
+const MOUNT_PREFIX = 'p2pt-app-'
+
 export async function exposeRepository (): Promise<AppRoot> {
   const relativeTo = (root: string) => (file: string): string => path.join(root, path.relative(REPO_ROOT, file))
   if (await othersCanEnter(REPO_ROOT)) {
     return { path: REPO_ROOT, resolve: relativeTo(REPO_ROOT), release: async () => {} }
   }
-  const mountPoint = await mkdtemp(path.join(os.tmpdir(), 'p2pt-app-'))
+  await removeLeftoverMounts()
+  const mountPoint = await mkdtemp(path.join(os.tmpdir(), `${MOUNT_PREFIX}${process.pid}-`))
   await chmod(mountPoint, 0o755)
   await execFileAsync('mount', ['--bind', REPO_ROOT, mountPoint], { timeout: 15_000 })
-  return {
-    path: `${mountPoint}/`,
-    resolve: relativeTo(mountPoint),
-    release: async () => {
-      await execFileAsync('umount', [mountPoint], { timeout: 15_000 }).catch(() => {})
-      await rmdir(mountPoint).catch(() => {})
-    }
+  return { path: `${mountPoint}/`, resolve: relativeTo(mountPoint), release: async () => { await unmount(mountPoint) } }
+}
+
+/** Unmounts (lazily if a process still holds it) and removes the mount point; never throws. */
+async function unmount (mountPoint: string): Promise<void> {
+  await execFileAsync('umount', [mountPoint], { timeout: 15_000 })
+    .catch(async () => await execFileAsync('umount', ['-l', mountPoint], { timeout: 15_000 }))
+    .catch(() => {})
+  await rmdir(mountPoint).catch(() => {})
+}
+
+/** Mounts left by runs whose test process is gone (killed before its clean-up). */
+async function removeLeftoverMounts (): Promise<void> {
+  const mounts = await readFile('/proc/self/mounts', 'utf8').catch(() => '')
+  for (const line of mounts.split('\n')) {
+    const mountPoint = line.split(' ')[1] ?? ''
+    const owner = new RegExp(`/${MOUNT_PREFIX}(\\d+)-[^/]*$`).exec(mountPoint)
+    if (owner == null || processAlive(Number(owner[1]))) continue
+    await unmount(mountPoint)
+  }
+}
+
+function processAlive (pid: number): boolean {
+  try {
+    process.kill(pid, 0)
+    return true
+  } catch (err) {
+    return (err as NodeJS.ErrnoException).code === 'EPERM'
   }
 }
