@@ -23,6 +23,8 @@ FROM base AS central-server
 RUN npm ci --omit=dev --workspace=central-server --no-audit --no-fund && npm cache clean --force
 COPY proto/ proto/
 COPY central-server/ central-server/
+# A container is reached from outside itself: listen on every interface, on the port it exposes.
+ENV HOST=0.0.0.0 PORT=9000
 USER node
 EXPOSE 9000
 HEALTHCHECK --interval=30s --timeout=5s --start-period=30s --retries=3 CMD node deploy/healthcheck.mjs "http://${HOST:-127.0.0.1}:${PORT:-9000}/health"
@@ -35,6 +37,8 @@ RUN npm ci --omit=dev --workspace=pserver --no-audit --no-fund && npm cache clea
 RUN mkdir -p /data && chown node:node /data
 COPY proto/ proto/
 COPY pserver/ pserver/
+# Listening on every interface needs ADVERTISE_ADDRESS too (the pserver refuses to start without it).
+ENV GRPC_HOST=0.0.0.0 GRPC_PORT=50051
 USER node
 EXPOSE 50051
 # Indexing a large data folder at start takes a while before the port opens.
@@ -45,6 +49,7 @@ FROM base AS pclient
 RUN npm ci --omit=dev --workspace=pclient --no-audit --no-fund && npm cache clean --force
 COPY proto/ proto/
 COPY pclient/ pclient/
+ENV HOST=0.0.0.0 PORT=9001
 USER node
 EXPOSE 9001
 HEALTHCHECK --interval=30s --timeout=5s --start-period=30s --retries=3 CMD node deploy/healthcheck.mjs "http://${HOST:-127.0.0.1}:${PORT:-9001}/health"
@@ -54,6 +59,7 @@ FROM base AS proxy
 RUN npm ci --omit=dev --workspace=proxy --no-audit --no-fund && npm cache clean --force
 COPY proto/ proto/
 COPY proxy/ proxy/
+ENV HOST=0.0.0.0 PORT=80
 USER node
 EXPOSE 80
 # The proxy forwards every path to its upstream, so it is checked by opening its port, not by asking
