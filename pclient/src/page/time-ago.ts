@@ -6,13 +6,16 @@ const MINUTE = 60_000
 const HOUR = 60 * MINUTE
 const DAY = 24 * HOUR
 
-/** 'just now', '12 s ago', '5 min ago', '3 h ago', 'yesterday', '4 days ago', then the date ('2026-01-31'). */
+/**
+ * 'just now' (under a minute), '5 min ago', '3 h ago', 'yesterday', '4 days ago', then the date
+ * ('2026-01-31'). No seconds: the page redraws a part only when its HTML changed, and a label that
+ * changed every few seconds would redraw it at every refresh (losing a selection or a reader's place).
+ */
 export function timeAgo (iso: string, now: number): string {
   const then = Date.parse(iso)
   if (!Number.isFinite(then)) return iso
   const elapsed = Math.max(0, now - then)
-  if (elapsed < 2000) return 'just now'
-  if (elapsed < MINUTE) return `${Math.floor(elapsed / 1000)} s ago`
+  if (elapsed < MINUTE) return 'just now'
   if (elapsed < HOUR) return `${Math.floor(elapsed / MINUTE)} min ago`
   if (elapsed < DAY) return `${Math.floor(elapsed / HOUR)} h ago`
   if (elapsed < 2 * DAY) return 'yesterday'
