@@ -120,6 +120,9 @@ describeInChromium('the peer page in Chromium', () => {
 
     expect(Math.max(...seen)).toBe(100)
     expect([...seen].some((value) => value > 0 && value < 100)).toBe(true)
+    // The speed and time left were seen mid-way, not only hoped for: 3 MiB at 2 MiB/s takes 1.5 s,
+    // sampled every 50 ms.
+    expect(midwayShot).toBe(true)
     await row.locator('.upload-status', { hasText: /^Uploaded 3\.0 MiB, stored on peer-[12]\.$/ }).waitFor({ timeout: WAIT_MS })
     expect(await row.getAttribute('data-state')).toBe('done')
     // The list shows it without a reload, with its size and how many copies exist.
