@@ -18,7 +18,7 @@ export interface HashJob {
   update: (chunk: Buffer) => void
   /** Ends the current piece: its 32-byte SHA-256. */
   endPiece: () => Promise<Buffer>
-  /** The hex SHA-256 of everything, for a job opened with `whole`; call once, after the last endPiece(). */
+  /** The hex SHA-256 of everything, for a job opened with `whole`; call once, after the last update (and endPiece()). */
   wholeDigest: () => Promise<string>
   /** Forgets the job (pending answers are dropped). */
   close: () => void
@@ -34,10 +34,13 @@ interface Pending {
 
 let thread: HashThread | null = null
 
-/** Starts a job on the hashing thread (starting the thread if needed). */
-export function openHashJob (options: { whole: boolean }): HashJob {
+/**
+ * Starts a job on the hashing thread (starting the thread if needed). `pieces: false` hashes only the
+ * whole content (its bytes were verified piece by piece elsewhere); endPiece() must not be called then.
+ */
+export function openHashJob (options: { whole: boolean, pieces?: boolean }): HashJob {
   thread ??= new HashThread(() => { thread = null })
-  return thread.open(options.whole)
+  return thread.open(options.whole, options.pieces ?? true)
 }
 
 class HashThread {
@@ -63,11 +66,11 @@ class HashThread {
     this.#worker.on('exit', (code) => { fail(new Error(`the hashing thread exited with code ${code}`)) })
   }
 
-  open (whole: boolean): HashJob {
+  open (whole: boolean, pieces: boolean): HashJob {
     const id = this.#nextId++
     const queue: Pending[] = []
     this.#pending.set(id, queue)
-    this.#worker.postMessage(['open', id, whole])
+    this.#worker.postMessage(['open', id, whole, pieces])
     let batch: { buffer: ArrayBuffer, bytes: Uint8Array } | null = null
     let filled = 0
     const post = (): void => {

@@ -73,7 +73,8 @@ export async function openMultiSourceDownload (options: MultiSourceOptions): Pro
   // a slow one until the user's position is a whole window behind.
   const window = Math.min(MAX_PIECES_AHEAD, (PIECES_IN_FLIGHT_PER_HOLDER + 1) * options.holders.length)
   const wholeFile = range.start === 0 && range.end === map.size
-  const wholeHash: HashJob | null = wholeFile ? openHashJob({ whole: true }) : null
+  // Each piece was verified as it arrived; this only hashes the whole content, in order.
+  const wholeHash: HashJob | null = wholeFile ? openHashJob({ whole: true, pieces: false }) : null
 
   /** Pieces nobody has fetched yet, lowest first. */
   const queue: number[] = []
@@ -143,10 +144,7 @@ export async function openMultiSourceDownload (options: MultiSourceOptions): Pro
   function flush (): void {
     while (!over && wanted && !checkingWhole && ready.has(next)) {
       const chunks = ready.get(next) ?? []
-      if (wholeHash != null) {
-        for (const chunk of chunks) wholeHash.update(chunk)
-        wholeHash.endPiece().catch(() => {})
-      }
+      if (wholeHash != null) for (const chunk of chunks) wholeHash.update(chunk)
       if (wholeHash != null && next === pieces.end - 1) {
         checkWholeThenSend(wholeHash, chunks)
         return
