@@ -57,10 +57,7 @@ export const replicaSourceSchema = z.object({
  * The central asks a peer to keep a copy of a file: fetch it from one of `sources` (with `ticket`, a
  * download ticket good at each of them), check it against size and sha256, store it, announce it.
  */
-export const replicationOrderSchema = z.object({
-  name: fileNameSchema,
-  size: byteCountSchema,
-  sha256: sha256Schema,
+export const replicationOrderSchema = fileEntrySchema.extend({
   sources: z.array(replicaSourceSchema).min(1),
   ticket: ticketSchema
 })
@@ -112,10 +109,7 @@ export const fileViewSchema = z.object({
 })
 
 /** A file the central knew of whose every holder is gone. */
-export const lostFileSchema = z.object({
-  name: fileNameSchema,
-  size: byteCountSchema,
-  sha256: sha256Schema,
+export const lostFileSchema = fileEntrySchema.extend({
   addedAt: isoDateSchema
 })
 

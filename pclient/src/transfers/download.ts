@@ -96,6 +96,12 @@ async function openFromHolders (
 ): Promise<Omit<OpenedDownload, 'body'> & { body: Readable }> {
   const multiSource = file.holders.length > 1 && pieceSpan(range) > 1
   let lastError: ClientError | null = null
+  const holderFailed = (holder: Holder, err: unknown, what: string): void => {
+    lastError = toHttpError(err)
+    progress?.sourceFailed(holder.peerId, lastError.message)
+    components.log?.warn({ file: file.name, peerId: holder.peerId, address: holder.grpcAddress, code: lastError.code, reason: lastError.message },
+      `holder ${what}; trying the next one`)
+  }
   for (const [position, holder] of file.holders.entries()) {
     signal?.throwIfAborted()
     const client = components.connectPeer(holder.grpcAddress, file.ticket == null ? {} : { ticket: file.ticket })
@@ -104,10 +110,7 @@ async function openFromHolders (
       map = await fetchPieceMap(client, file, holder.peerId, components.fileInfoDeadlineMs)
     } catch (err) {
       client.close()
-      lastError = toHttpError(err)
-      progress?.sourceFailed(holder.peerId, lastError.message)
-      components.log?.warn({ file: file.name, peerId: holder.peerId, address: holder.grpcAddress, code: lastError.code, reason: lastError.message },
-        'holder could not describe the file; trying the next one')
+      holderFailed(holder, err, 'could not describe the file')
       continue
     }
     if (multiSource && position < file.holders.length - 1) {
@@ -130,10 +133,7 @@ async function openFromHolders (
       return { file, holder, sources: [holder], range, body: progress == null ? body : tracked(body, holder, pieces.end - pieces.first, progress) }
     } catch (err) {
       client.close()
-      lastError = toHttpError(err)
-      progress?.sourceFailed(holder.peerId, lastError.message)
-      components.log?.warn({ file: file.name, peerId: holder.peerId, address: holder.grpcAddress, code: lastError.code, reason: lastError.message },
-        'holder failed before handing on a verified piece; trying the next one')
+      holderFailed(holder, err, 'failed before handing on a verified piece')
     }
   }
   throw lastError ?? new FileNotFoundError(`no live peer holds '${file.name}'`)
