@@ -137,42 +137,41 @@ export function createDirectory (components: DirectoryComponents): Directory {
     const at = now()
     const cutoff = at - expiresAfterMs
     const keepUntil = at + COPY_ORDER_INTERVALS * heartbeatIntervalMs
-    const making = new Set(stillMaking)
-    /** Orders made since the last heartbeat (copies the peer asked for), to go out now. */
-    const waiting: string[] = []
-    const known = new Set<string>()
-    for (const reservation of await store.listReservations(at)) {
-      if (reservation.peerId !== peerId) continue
-      known.add(reservation.name)
-      if (reservation.kind !== 'replica') continue
-      if (!reservation.delivered) waiting.push(reservation.name)
-      else if (making.has(reservation.name)) await store.addReservation({ ...reservation, expiresAt: keepUntil })
-      else await store.removeReservation(peerId, reservation.name)
-    }
-    const [peers, holdings, firstReservations] = await Promise.all([
-      store.listPeers({ seenAfter: cutoff }), store.listHoldings({ seenAfter: cutoff }), store.listReservations(at)
-    ])
+    const [peers, holdings] = await Promise.all([store.listPeers({ seenAfter: cutoff }), store.listHoldings({ seenAfter: cutoff })])
     const live = new Map(peers.map((peer) => [peer.peerId, peer]))
     const files = buildFileViews(holdings, live, replicationFactor)
     const byName = new Map(files.map((file) => [file.name, file]))
-    // Copies a peer reports that this central never ordered (it restarted since): counted as under
+    const orderCopy = async (copy: { name: string, size: number, sha256: string }): Promise<void> => {
+      await store.addReservation({ kind: 'replica', delivered: true, peerId, name: copy.name, size: copy.size, sha256: copy.sha256, expiresAt: keepUntil })
+    }
+
+    const making = new Set(stillMaking)
+    /** Orders made since the last heartbeat (copies the peer asked for), to go out now. */
+    const waiting: string[] = []
+    for (const reservation of await store.listReservations(at)) {
+      if (reservation.peerId !== peerId) continue
+      making.delete(reservation.name)
+      if (reservation.kind !== 'replica') continue
+      if (!reservation.delivered) waiting.push(reservation.name)
+      else if (stillMaking.includes(reservation.name)) await store.addReservation({ ...reservation, expiresAt: keepUntil })
+      else await store.removeReservation(peerId, reservation.name)
+    }
+    // Copies the peer reports that this central never ordered (it restarted since): counted as under
     // way, so the same copy is not ordered from another peer as well.
-    let reservations = firstReservations
     for (const name of making) {
       const file = byName.get(name)
-      if (known.has(name) || file == null) continue
-      await store.addReservation({ kind: 'replica', delivered: true, peerId, name, size: file.size, sha256: file.sha256, expiresAt: keepUntil })
-      reservations = await store.listReservations(at)
+      if (file != null) await orderCopy(file)
     }
+
     // An expired peer's orders die with it, even before the sweep removes it.
-    const running = reservations.filter((reservation) => live.has(reservation.peerId))
+    const running = (await store.listReservations(at)).filter((reservation) => live.has(reservation.peerId))
     const asked = waiting.flatMap((name) => {
       const file = byName.get(name)
       return file == null ? [] : [{ name, size: file.size, sha256: file.sha256, sources: sourcesOf(file) }]
     })
     const assignments = [...asked, ...planReplicasFor({ peerId, livePeers: peers, files, holdings, reservations: running, replicationFactor })]
     for (const copy of assignments) {
-      await store.addReservation({ kind: 'replica', delivered: true, peerId, name: copy.name, size: copy.size, sha256: copy.sha256, expiresAt: keepUntil })
+      await orderCopy(copy)
       log.info({ peerId, file: copy.name, size: copy.size, sources: copy.sources.map((source) => source.peerId) }, 'copy ordered')
     }
     // An asked-for copy whose file has gone meanwhile is forgotten.
