@@ -12,6 +12,10 @@ export const FileLostError = createError<'CENTRAL_FILE_LOST', 404, [string]>(
 export const FileExistsError = createError<'CENTRAL_FILE_EXISTS', 409, [string]>(
   'CENTRAL_FILE_EXISTS', "a live peer already holds a file named '%s'", 409)
 
+/** Another upload under this name is under way: the name goes to the first upload placed (same code: the name is taken). */
+export const NameUploadingError = createError<'CENTRAL_FILE_EXISTS', 409, [string]>(
+  'CENTRAL_FILE_EXISTS', "a file named '%s' is being uploaded to the network right now; choose another name, or try again if that upload fails", 409)
+
 export const NoRoomError = createError<'CENTRAL_NO_ROOM', 507, [number]>(
   'CENTRAL_NO_ROOM', 'no live peer has room for %s bytes', 507)
 

@@ -32,6 +32,9 @@ export const registerPeerBodySchema = z.object({
   files: z.array(fileEntrySchema).max(MAX_FILES_PER_PEER)
 })
 
+/** Most uploads in progress one heartbeat reports (a peer receiving more keeps the rest's claims until their TTL). */
+export const MAX_UPLOADS_REPORTED = 1000
+
 /** Most copies one peer makes at once for the central; more orders wait for later heartbeats. */
 export const MAX_REPLICATIONS_PER_PEER = 2
 
@@ -42,7 +45,12 @@ export const heartbeatBodySchema = z.object({
    * Names of the copies the central ordered that this peer is still making. An order missing here is
    * over (announced, or failed): the central forgets it and may give it to another peer.
    */
-  replicating: z.array(fileNameSchema).max(16).default([])
+  replicating: z.array(fileNameSchema).max(16).default([]),
+  /**
+   * Names of the uploads this peer is receiving now: the central keeps their names claimed while they
+   * run, and frees the name of an upload it placed here that this peer is no longer receiving.
+   */
+  uploading: z.array(fileNameSchema).max(MAX_UPLOADS_REPORTED).default([])
 })
 
 /** A signed, short-lived permission for one transfer; sent to the pserver in gRPC metadata. */

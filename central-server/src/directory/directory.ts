@@ -10,17 +10,28 @@ import type {
 } from '@p2p/proto'
 import type { FastifyBaseLogger } from 'fastify'
 import type { z } from 'zod'
-import { FileExistsError, FileLostError, FileNotFoundError, NoRoomError, PeerUnknownError, ValidationError } from '../errors.js'
-import type { DirectoryStore, PeerRecord, PeerSummary } from '../store/directory-store.js'
-import { buildFileViews } from './file-views.js'
+import { FileExistsError, FileLostError, FileNotFoundError, NameUploadingError, NoRoomError, PeerUnknownError, ValidationError } from '../errors.js'
+import type { CatalogRecord, DirectoryStore, NameTaken, PeerRecord, PeerSummary } from '../store/directory-store.js'
+import { buildFileViews, lostFileView } from './file-views.js'
 import { choosePlacementPeer } from './placement.js'
 import { planReplicasFor, sourcesOf } from './replication.js'
 import type { ReplicaAssignment } from './replication.js'
+import { compareStrings } from '../compare-strings.js'
 
 /** A peer is expired after this many heartbeat intervals without being seen. */
 export const EXPIRY_INTERVALS = 3
-/** How long a placement holds room on its peer if the file is never announced. */
+/**
+ * How long a placement holds its name and room if its peer never says it is receiving the upload; a
+ * peer's heartbeat renews the claims of the uploads it is receiving, however long they take.
+ */
 export const DEFAULT_RESERVATION_TTL_MS = 60_000
+/**
+ * A placement whose peer has not started receiving it this long after it was made is given up at the
+ * peer's next heartbeat (the upload failed or never came), so its name is free again well before its TTL.
+ */
+export const UPLOAD_START_GRACE_MS = 10_000
+/** Placements tried when another placement takes the chosen peer's last room in between. */
+const PLACEMENT_ATTEMPTS = 3
 /** Copies of each file the central keeps when not configured otherwise. */
 export const DEFAULT_REPLICATION_FACTOR = 2
 /**
@@ -104,29 +115,36 @@ export function createDirectory (components: DirectoryComponents): Directory {
     return await store.listPeers({ seenAfter: expiryCutoff() })
   }
 
-  async function listFiles (): Promise<FileView[]> {
+  /** Files with at least one live copy, and the catalog's files that have none. */
+  async function listLiveAndLost (): Promise<{ live: FileView[], lost: CatalogRecord[] }> {
     const cutoff = expiryCutoff()
-    const [peers, holdings] = await Promise.all([store.listPeers({ seenAfter: cutoff }), store.listHoldings({ seenAfter: cutoff })])
-    return buildFileViews(holdings, new Map(peers.map((peer) => [peer.peerId, peer])), replicationFactor)
+    const [peers, holdings, catalog] = await Promise.all([
+      store.listPeers({ seenAfter: cutoff }), store.listHoldings({ seenAfter: cutoff }), store.listCatalog()
+    ])
+    const live = buildFileViews(holdings, new Map(peers.map((peer) => [peer.peerId, peer])), byName(catalog), replicationFactor)
+    const liveNames = new Set(live.map((file) => file.name))
+    return { live, lost: catalog.filter((entry) => !liveNames.has(entry.name)) }
+  }
+
+  async function listFiles (): Promise<FileView[]> {
+    const { live, lost } = await listLiveAndLost()
+    return [...live, ...lost.map(lostFileView)].sort((a, b) => compareStrings(a.name, b.name))
   }
 
   async function locate (name: string): Promise<FileView> {
     const cutoff = expiryCutoff()
-    const holdings = await store.listHoldings({ seenAfter: cutoff, name })
+    const [holdings, entry] = await Promise.all([store.listHoldings({ seenAfter: cutoff, name }), store.getCatalogEntry(name)])
     const peers = await Promise.all(holdings.map(async (holding) => await store.getPeer(holding.peerId)))
     const live = peers.filter((peer): peer is PeerRecord => peer != null && peer.lastSeenAt > cutoff)
-    const view = buildFileViews(holdings, new Map(live.map((peer) => [peer.peerId, peer])), replicationFactor)[0]
+    const catalog = new Map(entry == null ? [] : [[name, entry]])
+    const view = buildFileViews(holdings, new Map(live.map((peer) => [peer.peerId, peer])), catalog, replicationFactor)[0]
     if (view != null) return view
-    if (await store.getCatalogEntry(name) != null) throw new FileLostError(name)
+    if (entry != null) throw new FileLostError(name)
     throw new FileNotFoundError(name)
   }
 
-  /** Known files no live peer holds. */
-  async function listLost (files: readonly FileView[]): Promise<LostFile[]> {
-    const live = new Set(files.map((file) => file.name))
-    return (await store.listCatalog())
-      .filter((entry) => !live.has(entry.name))
-      .map((entry) => ({ name: entry.name, size: entry.size, sha256: entry.sha256, addedAt: new Date(entry.addedAt).toISOString() }))
+  function toLostFile (entry: CatalogRecord): LostFile {
+    return { name: entry.name, size: entry.size, sha256: entry.sha256, addedAt: new Date(entry.addedAt).toISOString() }
   }
 
   /**
@@ -137,10 +155,12 @@ export function createDirectory (components: DirectoryComponents): Directory {
     const at = now()
     const cutoff = at - expiresAfterMs
     const keepUntil = at + COPY_ORDER_INTERVALS * heartbeatIntervalMs
-    const [peers, holdings] = await Promise.all([store.listPeers({ seenAfter: cutoff }), store.listHoldings({ seenAfter: cutoff })])
+    const [peers, holdings, catalog] = await Promise.all([
+      store.listPeers({ seenAfter: cutoff }), store.listHoldings({ seenAfter: cutoff }), store.listCatalog()
+    ])
     const live = new Map(peers.map((peer) => [peer.peerId, peer]))
-    const files = buildFileViews(holdings, live, replicationFactor)
-    const byName = new Map(files.map((file) => [file.name, file]))
+    const files = buildFileViews(holdings, live, byName(catalog), replicationFactor)
+    const filesByName = byName(files)
     const orderCopy = async (copy: { name: string, size: number, sha256: string }): Promise<void> => {
       await store.addReservation({ kind: 'replica', delivered: true, peerId, name: copy.name, size: copy.size, sha256: copy.sha256, expiresAt: keepUntil })
     }
@@ -159,14 +179,14 @@ export function createDirectory (components: DirectoryComponents): Directory {
     // Copies the peer reports that this central never ordered (it restarted since): counted as under
     // way, so the same copy is not ordered from another peer as well.
     for (const name of making) {
-      const file = byName.get(name)
+      const file = filesByName.get(name)
       if (file != null) await orderCopy(file)
     }
 
     // An expired peer's orders die with it, even before the sweep removes it.
     const running = (await store.listReservations(at)).filter((reservation) => live.has(reservation.peerId))
     const asked = waiting.flatMap((name) => {
-      const file = byName.get(name)
+      const file = filesByName.get(name)
       return file == null ? [] : [{ name, size: file.size, sha256: file.sha256, sources: sourcesOf(file) }]
     })
     const assignments = [...asked, ...planReplicasFor({ peerId, livePeers: peers, files, holdings, reservations: running, replicationFactor })]
@@ -175,7 +195,7 @@ export function createDirectory (components: DirectoryComponents): Directory {
       log.info({ peerId, file: copy.name, size: copy.size, sources: copy.sources.map((source) => source.peerId) }, 'copy ordered')
     }
     // An asked-for copy whose file has gone meanwhile is forgotten.
-    for (const name of waiting) if (!byName.has(name)) await store.removeReservation(peerId, name)
+    for (const name of waiting) if (!filesByName.has(name)) await store.removeReservation(peerId, name)
     return assignments
   }
 
@@ -196,15 +216,18 @@ export function createDirectory (components: DirectoryComponents): Directory {
         registeredAt: at,
         lastSeenAt: at
       }, input.files.map((file) => ({ name: file.name, size: file.size, sha256: file.sha256, announcedAt: at })))
-      await store.recordInCatalog(input.files.map((file) => ({ name: file.name, size: file.size, sha256: file.sha256, addedAt: at })), { replace: false })
+      await store.recordInCatalog(input.files.map((file) => ({ name: file.name, size: file.size, sha256: file.sha256, addedAt: at })))
       log.info({ peerId: input.peerId, grpcAddress: input.grpcAddress, files: input.files.length }, 'peer registered')
       return lease(input.peerId)
     },
 
     async heartbeat (peerId, input) {
       await requireLivePeer(peerId)
-      const updated = await store.updatePeer(peerId, { freeBytes: input.freeBytes, activeTransfers: input.activeTransfers, lastSeenAt: now() })
+      const at = now()
+      const updated = await store.updatePeer(peerId, { freeBytes: input.freeBytes, activeTransfers: input.activeTransfers, lastSeenAt: at })
       if (!updated) throw new PeerUnknownError(peerId)
+      // Uploads keep their name for as long as they run, however long that is; a failed one frees it.
+      await store.renewUploadClaims(peerId, input.uploading, { at, expiresAt: at + reservationTtlMs, forgetPlacedBefore: at - UPLOAD_START_GRACE_MS })
       return { lease: lease(peerId), replicate: await copiesFor(peerId, input.replicating) }
     },
 
@@ -214,12 +237,18 @@ export function createDirectory (components: DirectoryComponents): Directory {
       const previous = (await store.listHoldings({ seenAfter: expiryCutoff(), name: input.name }))
         .find((holding) => holding.peerId === peerId && holding.sha256 === input.sha256 && holding.size === input.size)
       const at = now()
-      const added = await store.addHolding(
+      // The store refuses, atomically, a name that belongs to another content or another upload; an
+      // announce under the peer's own claim makes its content what the name stands for (an upload of a
+      // lost name replaces it).
+      const outcome = await store.addHolding(
         { peerId, name: input.name, size: input.size, sha256: input.sha256, announcedAt: previous?.announcedAt ?? at },
-        { freeBytes: input.freeBytes, lastSeenAt: at })
-      if (!added) throw new PeerUnknownError(peerId)
-      // An announced file is the latest word on what its name holds (an upload of a lost name replaces it).
-      await store.recordInCatalog([{ name: input.name, size: input.size, sha256: input.sha256, addedAt: previous?.announcedAt ?? at }], { replace: true })
+        { freeBytes: input.freeBytes, lastSeenAt: at },
+        { seenAfter: at - expiresAfterMs })
+      if (outcome === 'unknown-peer') throw new PeerUnknownError(peerId)
+      if (outcome !== 'added') {
+        log.warn({ peerId, file: input.name, sha256: input.sha256, reason: outcome }, 'announce refused: the name belongs to another content')
+        throw nameTakenError(outcome, input.name)
+      }
     },
 
     async leave (peerId) {
@@ -234,34 +263,43 @@ export function createDirectory (components: DirectoryComponents): Directory {
 
     locate,
 
-    // With the memory store every await below settles in the same tick, so two placements cannot
-    // interleave; a shared store must make this read-choose-reserve step atomic (e.g. a Lua script).
+    // Choosing the peer reads a snapshot; the store's reserveUpload then claims the name and the room in
+    // one atomic step, so of uploads racing for one name exactly one is placed (the others get 409 before
+    // any byte is sent), and a placement that lost the chosen peer's room to another is tried again.
     async place ({ name, size }) {
-      const at = now()
-      const cutoff = at - expiresAfterMs
-      if ((await store.listHoldings({ seenAfter: cutoff, name })).length > 0) throw new FileExistsError(name)
-      const [peers, reservations] = await Promise.all([store.listPeers({ seenAfter: cutoff }), store.listReservations(at)])
-      const peer = choosePlacementPeer(peers, reservations, size)
-      if (peer == null) throw new NoRoomError(size)
-      await store.addReservation({ kind: 'upload', peerId: peer.peerId, name, size, expiresAt: at + reservationTtlMs })
-      return { name, size, peerId: peer.peerId, grpcAddress: peer.grpcAddress }
+      for (let attempt = 1; ; attempt++) {
+        const at = now()
+        const cutoff = at - expiresAfterMs
+        const [livePeers, reservations, holdings] = await Promise.all([
+          store.listPeers({ seenAfter: cutoff }), store.listReservations(at), store.listHoldings({ seenAfter: cutoff, name })
+        ])
+        // A peer holding other bytes under the name (not listed for it) cannot take the upload.
+        const peers = livePeers.filter((candidate) => !holdings.some((holding) => holding.peerId === candidate.peerId))
+        // With no peer seeming to have room the claim is still tried (on the peer with the most room), so
+        // a taken name is reported as taken rather than as no room, and room freed meanwhile is used.
+        const peer = choosePlacementPeer(peers, reservations, size) ?? choosePlacementPeer(peers, reservations, 0)
+        if (peer == null) throw new NoRoomError(size)
+        const outcome = await store.reserveUpload(
+          { kind: 'upload', peerId: peer.peerId, name, size, placedAt: at, started: false, expiresAt: at + reservationTtlMs }, { seenAfter: cutoff })
+        if (outcome === 'reserved') return { name, size, peerId: peer.peerId, grpcAddress: peer.grpcAddress }
+        if (outcome !== 'no-room') throw nameTakenError(outcome, name)
+        if (attempt >= PLACEMENT_ATTEMPTS) throw new NoRoomError(size)
+      }
     },
 
     async health () {
-      const [peers, files] = await Promise.all([livePeers(), listFiles()])
-      const lost = await listLost(files)
-      const underReplicated = files.filter((file) => file.status === 'under-replicated').length
-      return { status: 'ok', peers: peers.length, files: files.length, replicationFactor, underReplicated, lost: lost.length }
+      const [peers, { live, lost }] = await Promise.all([livePeers(), listLiveAndLost()])
+      const underReplicated = live.filter((file) => file.status === 'under-replicated').length
+      return { status: 'ok', peers: peers.length, files: live.length, replicationFactor, underReplicated, lost: lost.length }
     },
 
     async replication () {
-      const files = await listFiles()
-      const [lost, reservations] = await Promise.all([listLost(files), store.listReservations(now())])
+      const [{ live, lost }, reservations] = await Promise.all([listLiveAndLost(), store.listReservations(now())])
       return {
         replicationFactor,
-        files: files.length,
-        underReplicated: files.filter((file) => file.status === 'under-replicated'),
-        lost,
+        files: live.length,
+        underReplicated: live.filter((file) => file.status === 'under-replicated'),
+        lost: lost.map(toLostFile),
         copiesInProgress: reservations.filter((reservation) => reservation.kind === 'replica').length
       }
     },
@@ -291,6 +329,14 @@ export function createDirectory (components: DirectoryComponents): Directory {
       return removed
     }
   }
+}
+
+function nameTakenError (reason: NameTaken, name: string): Error {
+  return reason === 'name-uploading' ? new NameUploadingError(name) : new FileExistsError(name)
+}
+
+function byName<T extends { name: string }> (entries: readonly T[]): Map<string, T> {
+  return new Map(entries.map((entry) => [entry.name, entry]))
 }
 
 function toPeerView (peer: PeerSummary): PeerView {

@@ -43,11 +43,12 @@ export const peerRoutes: FastifyPluginAsyncZod = async (app) => {
     config: { signed: 'peer' },
     schema: {
       tags: ['peers'],
-      summary: 'Announce one new file on a peer; 404 CENTRAL_PEER_UNKNOWN means register again. Signed by that peer',
+      summary: 'Announce one new file on a peer; 404 CENTRAL_PEER_UNKNOWN means register again, 409 CENTRAL_FILE_EXISTS that the name ' +
+        'belongs to another content or to another upload under way (the peer must not keep the file under that name). Signed by that peer',
       security: clusterSecurity,
       params: peerIdParamsSchema,
       body: announceFileBodySchema,
-      response: { 204: z.undefined(), 400: errorBodySchema, 404: errorBodySchema, ...peerErrorResponses }
+      response: { 204: z.undefined(), 400: errorBodySchema, 404: errorBodySchema, 409: errorBodySchema, ...peerErrorResponses }
     }
   }, async (request, reply) => {
     await app.directory.announce(request.params.peerId, request.body)

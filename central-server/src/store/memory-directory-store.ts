@@ -22,6 +22,35 @@ export function createMemoryDirectoryStore (): DirectoryStore {
     ids.add(peerId)
   }
 
+  const isLive = (peerId: string, seenAfter: number): boolean => (peers.get(peerId)?.lastSeenAt ?? -Infinity) > seenAfter
+
+  /** Whether a peer other than `peerId` (any peer, with null) has a running upload claim on `name`. */
+  function claimedByAnother (name: string, peerId: string | null, at: number): boolean {
+    for (const reservation of reservations.values()) {
+      if (reservation.kind === 'upload' && reservation.name === name && reservation.peerId !== peerId && reservation.expiresAt > at) return true
+    }
+    return false
+  }
+
+  /** Whether a live peer other than `peerId` holds what `name` stands for (any content when the catalog does not know it). */
+  function heldByAnother (name: string, peerId: string | null, seenAfter: number): boolean {
+    const known = catalog.get(name)
+    for (const holderId of holdersByName.get(name) ?? []) {
+      if (holderId === peerId || !isLive(holderId, seenAfter)) continue
+      const holding = holdings.get(holderId)?.get(name)
+      if (holding != null && (known == null || sameContent(holding, known))) return true
+    }
+    return false
+  }
+
+  function reservedOn (peerId: string, at: number): number {
+    let sum = 0
+    for (const reservation of reservations.values()) {
+      if (reservation.peerId === peerId && reservation.expiresAt > at) sum += reservation.size
+    }
+    return sum
+  }
+
   function dropFiles (peerId: string): void {
     for (const name of holdings.get(peerId)?.keys() ?? []) {
       const ids = holdersByName.get(name)
@@ -53,14 +82,27 @@ export function createMemoryDirectoryStore (): DirectoryStore {
       return true
     },
 
-    async addHolding (holding, status) {
-      const peer = peers.get(holding.peerId)
-      if (peer == null) return false
-      peers.set(holding.peerId, { ...peer, freeBytes: status.freeBytes, lastSeenAt: status.lastSeenAt })
-      holdings.get(holding.peerId)?.set(holding.name, { ...holding })
-      indexHolder(holding.name, holding.peerId)
-      reservations.delete(reservationKey(holding.peerId, holding.name))
-      return true
+    async addHolding (holding, status, { seenAfter }) {
+      const { peerId, name } = holding
+      const peer = peers.get(peerId)
+      if (peer == null) return 'unknown-peer'
+      const at = status.lastSeenAt
+      const own = reservations.get(reservationKey(peerId, name))
+      const ownClaim = own?.kind === 'upload' && own.expiresAt > at
+      if (!ownClaim) {
+        if (claimedByAnother(name, peerId, at)) return 'name-uploading'
+        const known = catalog.get(name)
+        if (known != null && !sameContent(known, holding) && heldByAnother(name, peerId, seenAfter)) return 'name-held'
+      }
+      peers.set(peerId, { ...peer, freeBytes: status.freeBytes, lastSeenAt: at })
+      holdings.get(peerId)?.set(name, { ...holding })
+      indexHolder(name, peerId)
+      reservations.delete(reservationKey(peerId, name))
+      const known = catalog.get(name)
+      if (known == null || !sameContent(known, holding)) {
+        catalog.set(name, { name, size: holding.size, sha256: holding.sha256, addedAt: holding.announcedAt })
+      }
+      return 'added'
     },
 
     async removePeer (peerId, options = {}) {
@@ -114,6 +156,26 @@ export function createMemoryDirectoryStore (): DirectoryStore {
       reservations.set(reservationKey(reservation.peerId, reservation.name), { ...reservation })
     },
 
+    async reserveUpload (reservation, { seenAfter }) {
+      const { peerId, name, size, placedAt } = reservation
+      if (heldByAnother(name, null, seenAfter)) return 'name-held'
+      if (claimedByAnother(name, null, placedAt)) return 'name-uploading'
+      const peer = peers.get(peerId)
+      if (peer == null || peer.lastSeenAt <= seenAfter || holdings.get(peerId)?.has(name) === true) return 'no-room'
+      if (peer.freeBytes - reservedOn(peerId, placedAt) < size) return 'no-room'
+      reservations.set(reservationKey(peerId, name), { ...reservation })
+      return 'reserved'
+    },
+
+    async renewUploadClaims (peerId, receiving, { at, expiresAt, forgetPlacedBefore }) {
+      const names = new Set(receiving)
+      for (const [key, reservation] of reservations) {
+        if (reservation.kind !== 'upload' || reservation.peerId !== peerId || reservation.expiresAt <= at) continue
+        if (names.has(reservation.name)) reservations.set(key, { ...reservation, started: true, expiresAt: Math.max(reservation.expiresAt, expiresAt) })
+        else if (reservation.started || reservation.placedAt < forgetPlacedBefore) reservations.delete(key)
+      }
+    },
+
     async listReservations (at) {
       const running: ReservationRecord[] = []
       for (const [key, reservation] of reservations) {
@@ -127,12 +189,9 @@ export function createMemoryDirectoryStore (): DirectoryStore {
       reservations.delete(reservationKey(peerId, name))
     },
 
-    async recordInCatalog (entries, { replace }) {
+    async recordInCatalog (entries) {
       for (const entry of entries) {
-        const known = catalog.get(entry.name)
-        if (known == null || (replace && (known.sha256 !== entry.sha256 || known.size !== entry.size))) {
-          catalog.set(entry.name, { ...entry })
-        }
+        if (!catalog.has(entry.name)) catalog.set(entry.name, { ...entry })
       }
     },
 
@@ -147,4 +206,8 @@ export function createMemoryDirectoryStore (): DirectoryStore {
 
     async close () {}
   }
+}
+
+function sameContent (a: { size: number, sha256: string }, b: { size: number, sha256: string }): boolean {
+  return a.sha256 === b.sha256 && a.size === b.size
 }

@@ -120,7 +120,7 @@ export async function register (app: FastifyInstance, body: RegisterPeerBody): P
 }
 
 export async function heartbeat (
-  app: FastifyInstance, peerId: string, body: { freeBytes: number, activeTransfers?: number, replicating?: string[] }
+  app: FastifyInstance, peerId: string, body: { freeBytes: number, activeTransfers?: number, replicating?: string[], uploading?: string[] }
 ): Promise<LightMyRequestResponse> {
   return await send(app, { method: 'PUT', url: `${peerPath(peerId)}/heartbeat`, payload: body, signer: peerId })
 }

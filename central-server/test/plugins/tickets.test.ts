@@ -53,10 +53,10 @@ describe('upload tickets (POST /placements)', () => {
 describe('download tickets (GET /files/:name)', () => {
   it('are good at every listed holder, for a download of that content, and nowhere else', async () => {
     const { app, clock } = start()
-    // The majority content wins; the holder of the other content is not listed and gets no ticket.
-    await register(app, peerBody('early', { files: [{ name: 'doc.txt', size: 1, sha256: sha('1') }] }))
+    // The content the name stands for is listed; a peer holding other bytes under it is not, and gets no ticket.
     await register(app, peerBody('m1', { activeTransfers: 2, files: [{ name: 'doc.txt', size: 2, sha256: sha('2') }] }))
     await register(app, peerBody('m2', { files: [{ name: 'doc.txt', size: 2, sha256: sha('2') }] }))
+    await register(app, peerBody('early', { files: [{ name: 'doc.txt', size: 1, sha256: sha('1') }] }))
     const response = await locate(app, 'doc.txt')
     expect(response.statusCode).toBe(200)
     const located = response.json<LocatedFile>()

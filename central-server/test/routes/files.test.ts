@@ -57,30 +57,34 @@ describe('GET /files', () => {
     expect(await locate('doc.txt')).toMatchObject({ addedAt: iso(t0 + 20), holders: [{ peerId: 'p1' }] })
   })
 
-  it('shows the content most live holders agree on, and only its holders', async () => {
+  it('shows the content the name stands for, and only its holders; never switches to other bytes', async () => {
     const { app, clock } = start()
     const t0 = clock.now()
-    await register(app, peerBody('early', { files: [{ name: 'doc.txt', size: 1, sha256: sha('1') }] }))
+    await register(app, peerBody('first', { files: [{ name: 'doc.txt', size: 1, sha256: sha('1') }] }))
     clock.advance(10)
+    // Two peers come with other bytes under the same name (their seed folders differ): not listed for it.
     await register(app, peerBody('m1', { files: [{ name: 'doc.txt', size: 2, sha256: sha('2') }] }))
     clock.advance(10)
     await register(app, peerBody('m2', { files: [{ name: 'doc.txt', size: 2, sha256: sha('2') }] }))
 
     const view = await locate('doc.txt')
-    expect(view).toMatchObject({ name: 'doc.txt', size: 2, sha256: sha('2'), addedAt: iso(t0 + 10) })
-    expect(view.holders.map((h) => h.peerId)).toEqual(['m1', 'm2'])
+    expect(view).toMatchObject({ name: 'doc.txt', size: 1, sha256: sha('1'), addedAt: iso(t0) })
+    expect(view.holders.map((h) => h.peerId)).toEqual(['first'])
     expect(await files()).toEqual([view])
 
-    // One majority holder leaves: now 1 against 1, and the content announced first wins.
-    await leave(app, 'm1')
-    expect(await locate('doc.txt')).toMatchObject({ sha256: sha('1'), addedAt: iso(t0), holders: [{ peerId: 'early' }] })
+    // Its only holder leaves: the file is lost, and the name does not quietly become the other bytes.
+    await leave(app, 'first')
+    const lost = await locateRequest(app, 'doc.txt')
+    expect(lost.json()).toMatchObject({ statusCode: 404, error: 'CENTRAL_FILE_LOST' })
+    expect(await files()).toMatchObject([{ name: 'doc.txt', sha256: sha('1'), status: 'lost', holders: [] }])
   })
 
-  it('forgets the files of an expired peer', async () => {
+  it('lists the files of an expired peer as lost, with no holder', async () => {
     const { app, clock } = start()
+    const t0 = clock.now()
     await register(app, peerBody('p1', { files: [{ name: 'a.txt', size: 1, sha256: sha('a') }] }))
     clock.advance(EXPIRES_AFTER_MS)
-    expect(await files()).toEqual([])
+    expect(await files()).toEqual([{ name: 'a.txt', size: 1, sha256: sha('a'), addedAt: iso(t0), holders: [], replicas: 0, status: 'lost' }])
   })
 })
 

@@ -38,7 +38,7 @@ describe('POST /peers (register)', () => {
     await register(app, peerBody('p1', { files: [file('a.txt'), file('b.txt')] }))
     const again = await register(app, peerBody('p1', { grpcAddress: '10.0.0.9:6000', freeBytes: 10, files: [file('c.txt')] }))
     expect(again.statusCode).toBe(200)
-    expect((await files()).map((f) => f.name)).toEqual(['c.txt'])
+    expect((await files()).filter((f) => f.status !== 'lost').map((f) => f.name)).toEqual(['c.txt'])
     expect(await peers()).toMatchObject([{ peerId: 'p1', grpcAddress: '10.0.0.9:6000', freeBytes: 10, fileCount: 1 }])
   })
 
@@ -121,7 +121,7 @@ describe('liveness', () => {
       expect((await heartbeat(app, 'chatty', { freeBytes: 1000 })).statusCode).toBe(200)
     }
     expect((await peers()).map((p) => p.peerId)).toEqual(['chatty'])
-    expect((await files()).map((f) => f.name)).toEqual(['c.txt'])
+    expect((await files()).map((f) => [f.name, f.status])).toEqual([['c.txt', 'under-replicated'], ['q.txt', 'lost']])
     expect((await locate(app, 'q.txt')).statusCode).toBe(404)
 
     const late = await heartbeat(app, 'quiet', { freeBytes: 1000 })
@@ -185,7 +185,7 @@ describe('DELETE /peers/:peerId (leave)', () => {
     const response = await leave(app, 'p1')
     expect(response.statusCode).toBe(204)
     expect((await peers()).map((p) => p.peerId)).toEqual(['p2'])
-    expect((await files()).map((f) => f.name)).toEqual(['b.txt'])
+    expect((await files()).filter((f) => f.status !== 'lost').map((f) => f.name)).toEqual(['b.txt'])
     expect((await leave(app, 'p1')).statusCode).toBe(204)
     expect((await heartbeat(app, 'p1', { freeBytes: 1 })).json()).toMatchObject({ error: 'CENTRAL_PEER_UNKNOWN' })
   })

@@ -107,4 +107,54 @@ describe('POST /placements', () => {
     // Had any of them reserved 10 bytes on a, b would win this one.
     expect((await place('ok.bin', 95)).body.peerId).toBe('a')
   })
+
+  it('gives a name to one of many concurrent uploads: the others get 409 before any byte is sent', async () => {
+    const { app } = start()
+    // Peers with equal room, so every placement would pick a different one if the name were not claimed.
+    for (const peerId of ['p1', 'p2', 'p3']) await register(app, peerBody(peerId, { freeBytes: 1000 }))
+    const answers = await Promise.all(Array.from({ length: 10 }, async () => await place('race.bin', 20)))
+    expect(answers.filter((answer) => answer.statusCode === 201)).toHaveLength(1)
+    const losers = answers.filter((answer) => answer.statusCode !== 201)
+    expect(losers).toHaveLength(9)
+    for (const loser of losers) expect(loser).toMatchObject({ statusCode: 409, body: { error: 'CENTRAL_FILE_EXISTS' } })
+    expect(losers[0]?.body).toMatchObject({ message: expect.stringContaining('being uploaded') })
+  })
+
+  it('keeps the name of an upload its peer is receiving past the reservation time, and frees it once the peer stops', async () => {
+    const { app, clock } = start()
+    await register(app, peerBody('p1', { freeBytes: 1000 }))
+    await register(app, peerBody('p2', { freeBytes: 1000 }))
+    const placed = await place('long.bin', 100)
+    expect(placed.statusCode).toBe(201)
+    const receiver = placed.body.peerId
+    const other = receiver === 'p1' ? 'p2' : 'p1'
+    // A slow upload: the receiving peer reports it at every heartbeat, far past the reservation's TTL.
+    for (let i = 0; i < 5; i++) {
+      clock.advance(RESERVATION_TTL_MS / 2)
+      await heartbeat(app, receiver, { freeBytes: 1000, uploading: ['long.bin'] })
+      await heartbeat(app, other, { freeBytes: 1000 })
+      expect(await place('long.bin', 100)).toMatchObject({ statusCode: 409, body: { error: 'CENTRAL_FILE_EXISTS' } })
+    }
+    // Another peer cannot announce the name meanwhile.
+    expect((await announce(app, other, { name: 'long.bin', size: 100, sha256: sha('9'), freeBytes: 900 })).json())
+      .toMatchObject({ statusCode: 409, error: 'CENTRAL_FILE_EXISTS' })
+    // The upload fails: the peer stops reporting it, and its next heartbeat frees the name.
+    clock.advance(RESERVATION_TTL_MS / 2)
+    await heartbeat(app, receiver, { freeBytes: 1000 })
+    expect((await place('long.bin', 100)).statusCode).toBe(201)
+  })
+
+  it('frees the name of a placement its peer never started receiving once the start grace has passed', async () => {
+    const { app, clock } = start()
+    await register(app, peerBody('p1', { freeBytes: 1000 }))
+    expect((await place('never.bin', 10)).statusCode).toBe(201)
+    // A heartbeat right after the placement leaves it alone: the sender may not have connected yet.
+    await heartbeat(app, 'p1', { freeBytes: 1000 })
+    expect((await place('never.bin', 10)).statusCode).toBe(409)
+    clock.advance(RESERVATION_TTL_MS - 1)
+    await heartbeat(app, 'p1', { freeBytes: 1000 })
+    expect((await place('never.bin', 10)).statusCode).toBe(409)
+    clock.advance(1)
+    expect((await place('never.bin', 10)).statusCode).toBe(201)
+  })
 })
