@@ -15,6 +15,10 @@ export const UploadTooLargeError = createError<'PCLIENT_TOO_LARGE', 413, [string
 export const NoFileError = createError<'PCLIENT_NO_FILE', 400>(
   'PCLIENT_NO_FILE', "the upload must be multipart/form-data with a file in the field 'file'", 400)
 
+/** The file part has an empty name: no file was chosen, or the sender gave it none (same code as no file at all). */
+export const EmptyFileNameError = createError<'PCLIENT_NO_FILE', 400>(
+  'PCLIENT_NO_FILE', 'the file name is empty: choose a file to share (a form sent without one has an empty name), or give the file a name', 400)
+
 export const BadNameError = createError<'PCLIENT_BAD_NAME', 400, [string, Cause?]>(
   'PCLIENT_BAD_NAME', 'bad file name: %s', 400)
 

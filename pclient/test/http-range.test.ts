@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import { contentRange, decideRange, entityTag } from '../src/http-range.js'
+import { clientHasContent, contentRange, decideRange, entityTag } from '../src/http-range.js'
 
 const ETAG = entityTag('a'.repeat(64))
 
@@ -16,7 +16,7 @@ describe('decideRange', () => {
     expect(decideRange({ range }, 10, ETAG)).toEqual({ kind: 'partial', range: expected })
   })
 
-  it.each(['bytes=10-', 'bytes=-0', 'bytes=5-2', 'bytes=20-30'])('finds %j unsatisfiable for a 10-byte file', (range) => {
+  it.each(['bytes=10-', 'bytes=-0', 'bytes=20-30'])('finds %j unsatisfiable for a 10-byte file', (range) => {
     expect(decideRange({ range }, 10, ETAG)).toEqual({ kind: 'unsatisfiable' })
   })
 
@@ -24,7 +24,8 @@ describe('decideRange', () => {
     expect(decideRange({ range: 'bytes=0-' }, 0, ETAG)).toEqual({ kind: 'unsatisfiable' })
   })
 
-  it.each([undefined, '', 'bytes=0-1,5-6', 'items=0-1', 'garbage', 'bytes=a-b'])('serves the whole file for the Range %j', (range) => {
+  // An invalid range set (first byte after last, in any of its ranges) is ignored, not unsatisfiable (RFC 9110, 14.1.1).
+  it.each([undefined, '', 'bytes=0-1,5-6', 'items=0-1', 'garbage', 'bytes=a-b', 'bytes=5-2', 'bytes=0-1,9-3', 'bytes=20-10'])('serves the whole file for the Range %j', (range) => {
     expect(decideRange({ range }, 10, ETAG)).toEqual({ kind: 'whole' })
   })
 
@@ -37,5 +38,15 @@ describe('decideRange', () => {
 
   it('writes the Content-Range of a partial answer', () => {
     expect(contentRange({ start: 5, end: 10 }, 10)).toBe('bytes 5-9/10')
+  })
+})
+
+describe('clientHasContent (If-None-Match)', () => {
+  it.each([ETAG, `W/${ETAG}`, '*', ` "x", ${ETAG} `])('matches %j', (header) => {
+    expect(clientHasContent(header, ETAG)).toBe(true)
+  })
+
+  it.each([undefined, '', entityTag('b'.repeat(64)), 'a'.repeat(64), `"x", "y"`])('does not match %j', (header) => {
+    expect(clientHasContent(header, ETAG)).toBe(false)
   })
 })

@@ -2,7 +2,7 @@
 // answers), heartbeats at the interval the lease gives, announces each new file, registers again
 // whenever the central forgot this peer, and leaves on shutdown. Central outages are logged, never fatal.
 // Each heartbeat reports the copies under way and hands the copies the central orders to the replicator.
-import { CentralErrorCode, CentralRequestError } from '@p2p/proto'
+import { CentralErrorCode, CentralRequestError, MAX_UPLOADS_REPORTED } from '@p2p/proto'
 import type { CentralClient } from '@p2p/proto'
 import type { Replicator } from './replicator.js'
 import type { Logger } from 'pino'
@@ -11,7 +11,7 @@ import type { Transfers } from './transfers.js'
 
 export interface AnnouncerComponents {
   central: Pick<CentralClient, 'register' | 'heartbeat' | 'announceFile' | 'leave'>
-  store: Pick<FileStore, 'capacityBytes' | 'list' | 'freeBytes'>
+  store: Pick<FileStore, 'capacityBytes' | 'list' | 'freeBytes' | 'uploadsInProgress'>
   transfers: Pick<Transfers, 'count'>
   /** Who makes the copies the central orders; without one, orders are ignored (and never reported). */
   copies?: Pick<Replicator, 'accept' | 'inProgress'>
@@ -24,11 +24,17 @@ export interface AnnouncerComponents {
   leaveTimeoutMs?: number
 }
 
+export type AnnounceOutcome = 'announced' | 'deferred' | 'refused'
+
 export interface Announcer {
   /** Starts registering, then heartbeating. Resolves true once the first registration succeeded, false if stopped before. */
   start: (grpcAddress: string) => Promise<boolean>
-  /** Tells the central about a new file. Never throws: on failure the next heartbeat registers again with everything. */
-  announce: (file: StoredFile) => Promise<void>
+  /**
+   * Tells the central about a new file. Never throws. 'refused': the central gave the name to another
+   * content or upload, and this peer must not keep the file under it; 'deferred': the central could
+   * not be told now, and the next heartbeat registers again with everything.
+   */
+  announce: (file: StoredFile) => Promise<AnnounceOutcome>
   /** Stops heartbeating and leaves the central (best effort, bounded by leaveTimeoutMs). */
   stop: () => Promise<void>
 }
@@ -85,7 +91,12 @@ export function createAnnouncer (components: AnnouncerComponents): Announcer {
       if (!mustRegister) {
         try {
           const freeBytes = await store.freeBytes()
-          const lease = await track(central.heartbeat(peerId, { freeBytes, activeTransfers: transfers.count(), replicating: copies?.inProgress() ?? [] }))
+          const lease = await track(central.heartbeat(peerId, {
+            freeBytes,
+            activeTransfers: transfers.count(),
+            replicating: copies?.inProgress() ?? [],
+            uploading: store.uploadsInProgress().slice(0, MAX_UPLOADS_REPORTED)
+          }))
           if (!stopped) copies?.accept(lease.replicate)
           return lease.heartbeatIntervalMs
         } catch (err) {
@@ -135,17 +146,23 @@ export function createAnnouncer (components: AnnouncerComponents): Announcer {
     },
 
     async announce (file) {
-      if (grpcAddress == null || stopped) return // not started: the first registration carries every file
+      if (grpcAddress == null || stopped) return 'deferred' // not started: the first registration carries every file
       if (registering || !registered) {
         mustRegister = true
-        return
+        return 'deferred'
       }
       try {
         const freeBytes = await store.freeBytes()
         await track(central.announceFile(peerId, { ...file, freeBytes }))
+        return 'announced'
       } catch (err) {
+        if (err instanceof CentralRequestError && err.code === CentralErrorCode.FileExists) {
+          logger.warn({ file: file.name, reason: err.message }, 'the central refused the name to this content')
+          return 'refused'
+        }
         mustRegister = true
         logger.warn({ file: file.name, reason: describe(err) }, 'could not announce a file; the next heartbeat registers again')
+        return 'deferred'
       }
     },
 

@@ -59,7 +59,7 @@ export function createPeerServer (components: PeerServerComponents): PeerServer 
   const replicator = createReplicator({
     store,
     // The announcer is created just below; copies only finish after it exists.
-    announcer: { announce: async (file) => { await announcer.announce(file) } },
+    announcer: { announce: async (file) => await announcer.announce(file) },
     transfers,
     connect: components.connectSource ?? createPeerFilesClient,
     peerId,

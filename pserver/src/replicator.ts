@@ -29,7 +29,7 @@ const COPY_MIN_BYTES_PER_SECOND = 64 * 1024
 export type ConnectSource = (address: string, options: { ticket: string }) => PeerFilesClient
 
 export interface ReplicatorComponents {
-  store: Pick<FileStore, 'get' | 'findBySha256' | 'openRead' | 'beginUpload'>
+  store: Pick<FileStore, 'get' | 'findBySha256' | 'openRead' | 'beginUpload' | 'remove'>
   announcer: Pick<Announcer, 'announce'>
   transfers: Pick<Transfers, 'begin'>
   connect: ConnectSource
@@ -161,7 +161,10 @@ export function createReplicator (components: ReplicatorComponents): Replicator 
 
   async function finish (order: ReplicationOrder, file: StoredFile, from: string): Promise<void> {
     logger.info({ file: file.name, size: file.size, sha256: file.sha256, from }, 'copy stored')
-    await announcer.announce(file)
+    if (await announcer.announce(file) === 'refused') {
+      // The name stands for other content now (a new upload of a lost name): this copy is not wanted.
+      await store.remove(file.name, file.sha256)
+    }
   }
 
   return {

@@ -70,6 +70,8 @@ export interface TestPeerOptions {
   openFile?: OpenFile
   /** Default: admitEveryTransfer. */
   tickets?: TicketGate
+  /** The central the peer's announcer talks to once a test starts it; by default nothing answers there. */
+  centralUrl?: string
 }
 
 export async function startTestPeer (options: TestPeerOptions = {}): Promise<TestPeer> {
@@ -82,8 +84,8 @@ export async function startTestPeer (options: TestPeerOptions = {}): Promise<Tes
   const realStore = createDiskFileStore({ dataDir, capacityBytes: options.capacityBytes ?? 1024 ** 3, logger: silentLogger, openFile: options.openFile })
   await realStore.start()
   const store = options.wrapStore?.(realStore) ?? realStore
-  // The announcer is never started here, so this central is never called (the e2e tests use a real one).
-  const central = createCentralClient({ baseUrl: 'http://127.0.0.1:9' })
+  // The announcer is not started here, so without centralUrl no central is ever called (the e2e tests use a real one).
+  const central = createCentralClient({ baseUrl: options.centralUrl ?? 'http://127.0.0.1:9' })
   const peer = createPeerServer({ store, central, peerId: 'peer-test', tickets: options.tickets ?? admitEveryTransfer, logger: silentLogger, uploadIdleTimeoutMs: options.uploadIdleTimeoutMs })
   const port = await bindServer(peer.grpcServer, '127.0.0.1', 0)
   const client = createPeerFilesClient(`127.0.0.1:${port}`)

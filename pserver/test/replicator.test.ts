@@ -99,7 +99,7 @@ describe('replicator', () => {
   function replicatorOn (target: TestPeer, options: Partial<Parameters<typeof createReplicator>[0]> = {}): ReturnType<typeof createReplicator> {
     return createReplicator({
       store: target.store,
-      announcer: { announce: async () => {} },
+      announcer: { announce: async () => 'announced' as const },
       transfers: createTransfers(),
       connect: createPeerFilesClient,
       peerId: 'target',

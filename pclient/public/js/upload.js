@@ -127,7 +127,7 @@ export function enhanceUpload ({ form, list, announcer, onUploaded }) {
         const body = parseJson(xhr.responseText)
         if (xhr.status === 201 && body != null) {
           const peers = Array.isArray(body.peers) && body.peers.length > 0 ? body.peers.join(', ') : 'the network'
-          finish(job, 'done', `Uploaded ${formatBytes(body.size)}, stored on ${peers}.`)
+          finish(job, 'done', `Uploaded ${formatBytes(body.size)}, stored on ${peers}.${copiesToFollow(body)}`)
           onUploaded?.(body.name)
         } else {
           finish(job, 'failed', describeUploadError(xhr.status, body, file, maxUpload))
@@ -165,4 +165,11 @@ function parseJson (text) {
   } catch {
     return null
   }
+}
+
+/** ' 1 more copy follows on another peer.' when the network keeps more copies than the upload made. */
+function copiesToFollow (body) {
+  const more = typeof body.replicationFactor === 'number' && typeof body.copies === 'number' ? body.replicationFactor - body.copies : 0
+  if (more <= 0) return ''
+  return more === 1 ? ' 1 more copy follows on another peer.' : ` ${more} more copies follow on other peers.`
 }

@@ -6,7 +6,7 @@ import { fileNameParamsSchema } from '@p2p/proto'
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod'
 import { contentDisposition } from '../content-disposition.js'
 import { RangeNotSatisfiableError } from '../errors.js'
-import { contentRange, decideRange, entityTag } from '../http-range.js'
+import { clientHasContent, contentRange, decideRange, entityTag } from '../http-range.js'
 import { locateFile, openDownload } from '../transfers/download.js'
 
 export const downloadRoutes: FastifyPluginAsyncZod = async (app) => {
@@ -25,6 +25,10 @@ export const downloadRoutes: FastifyPluginAsyncZod = async (app) => {
       }
       const file = await locateFile(components, request.params.name)
       const etag = entityTag(file.sha256)
+      const ifNoneMatch = request.headers['if-none-match']
+      if (clientHasContent(Array.isArray(ifNoneMatch) ? ifNoneMatch.join(', ') : ifNoneMatch, etag)) {
+        return await reply.code(304).header('etag', etag).header('cache-control', 'no-store').send()
+      }
       // A repeated If-Range joins into a value no tag equals, so it never validates a range.
       const ifRange = request.headers['if-range']
       const decision = decideRange({ range: request.headers.range, ifRange: Array.isArray(ifRange) ? ifRange.join(', ') : ifRange }, file.size, etag)

@@ -4,7 +4,7 @@ import { byteCountSchema, errorBodySchema, fileNameSchema, sha256Schema } from '
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod'
 import { z } from 'zod'
 import { formatBytes } from '../byte-size.js'
-import { BadRequestError, LengthRequiredError, NoFileError, UploadTooLargeError, isClientError } from '../errors.js'
+import { BadRequestError, EmptyFileNameError, LengthRequiredError, NoFileError, UploadTooLargeError, isClientError } from '../errors.js'
 import type { ClientError } from '../errors.js'
 import { toClientError } from '../plugins/error-handler.js'
 import { prefersHtml } from '../negotiate.js'
@@ -16,7 +16,11 @@ const uploadResponseSchema = z.object({
   size: byteCountSchema,
   sha256: sha256Schema,
   /** Peers that hold the file now (the one it was sent to). */
-  peers: z.array(z.string())
+  peers: z.array(z.string()),
+  /** Copies the network holds now: 1, the peer it was sent to; the central has the rest made on its own. */
+  copies: z.number().int().nonnegative(),
+  /** Copies the network keeps of every file (when fewer peers have room, fewer); null if the central could not say. */
+  replicationFactor: z.number().int().positive().nullable()
 })
 
 /** Non-file fields a form may carry alongside the file; they are ignored, but bounded. */
@@ -48,8 +52,9 @@ export const uploadRoutes: FastifyPluginAsyncZod = async (app) => {
     // preservePath: busboy would otherwise cut 'a/b' down to 'b'; a bad name is refused, never rewritten.
     const files = request.files({ preservePath: true, limits: { fileSize: maxBytes, files: 1, fields: MAX_FIELDS, parts: MAX_FIELDS + 1 } })
     const first = await files.next().catch((err: unknown) => { throw asMultipartError(err) })
+    if (first.done === true) throw new NoFileError()
     // A browser sends an empty filename when the form was submitted without choosing a file.
-    if (first.done === true || first.value.filename === '') throw new NoFileError()
+    if (first.value.filename === '') throw new EmptyFileNameError()
     const part = first.value
     part.file.once('limit', () => {
       part.file.destroy(new UploadTooLargeError(`an upload may be at most ${maxBytes} bytes`))
@@ -71,6 +76,10 @@ export const uploadRoutes: FastifyPluginAsyncZod = async (app) => {
     if (prefersHtml(request.headers.accept)) {
       return await reply.redirect(`/?uploaded=${encodeURIComponent(result.name)}&peer=${encodeURIComponent(result.peerId)}`, 303)
     }
-    return await reply.code(201).send({ name: result.name, size: result.size, sha256: result.sha256, peers: [result.peerId] })
+    // The answer says that more copies follow, so nobody takes "stored on one peer" for the whole story.
+    const replicationFactor = await app.central.health().then((health) => health.replicationFactor, () => null)
+    return await reply.code(201).send({
+      name: result.name, size: result.size, sha256: result.sha256, peers: [result.peerId], copies: 1, replicationFactor
+    })
   })
 }

@@ -126,6 +126,30 @@ describe('GET /download/:name', () => {
       expect(stale.rawPayload.equals(content)).toBe(true)
     })
 
+    it('ignores an invalid range such as bytes=5-2 and serves the whole file with 200 (RFC 9110)', async () => {
+      app = await setUp()
+      const response = await app.inject({ method: 'GET', url: '/download/f.bin', headers: { range: 'bytes=5-2' } })
+      expect(response.statusCode).toBe(200)
+      expect(response.headers['content-range']).toBeUndefined()
+      expect(response.rawPayload.equals(content)).toBe(true)
+    })
+
+    it('answers 304 Not Modified, with no body and no peer asked, when If-None-Match carries the ETag', async () => {
+      app = await setUp()
+      for (const method of ['GET', 'HEAD'] as const) {
+        for (const header of [etag, `W/${etag}`, `"other", ${etag}`, '*']) {
+          const response = await app.inject({ method, url: '/download/f.bin', headers: { 'if-none-match': header, range: 'bytes=0-9' } })
+          expect(response.statusCode, header).toBe(304)
+          expect(response.headers.etag).toBe(etag)
+          expect(response.rawPayload.length).toBe(0)
+        }
+      }
+      expect(peer?.downloads).toHaveLength(0)
+      const other = await app.inject({ method: 'GET', url: '/download/f.bin', headers: { 'if-none-match': `"${'0'.repeat(64)}"` } })
+      expect(other.statusCode).toBe(200)
+      expect(other.rawPayload.equals(content)).toBe(true)
+    })
+
     it('answers HEAD with the headers a GET would carry, without asking a peer', async () => {
       app = await setUp()
       const response = await app.inject({ method: 'HEAD', url: '/download/f.bin', headers: { range: 'bytes=10-19' } })

@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto'
 import { connect } from 'node:net'
 import { CentralRequestError } from '@p2p/proto'
-import type { Placement, PlacementBody } from '@p2p/proto'
+import type { HealthResponse, Placement, PlacementBody } from '@p2p/proto'
 import type { FastifyInstance } from 'fastify'
 import { afterEach, describe, expect, it } from 'vitest'
 import { BROWSER_ACCEPT, buildTestApp, multipartBody } from '../helpers/client-app.js'
@@ -74,6 +74,23 @@ describe('POST /upload_file/', () => {
     expect(response.json()).toMatchObject({ statusCode: 400, error: 'PCLIENT_NO_FILE' })
   })
 
+  it('says the file name is empty when a file part has content but no name', async () => {
+    app = await buildTestApp()
+    const { payload, headers } = multipartBody([{ field: 'file', filename: '', content: 'some bytes' }])
+    const response = await app.inject({ method: 'POST', url: '/upload_file/', payload, headers: { ...headers, ...JSON_ACCEPT } })
+    expect(response.json()).toMatchObject({ statusCode: 400, error: 'PCLIENT_NO_FILE', message: expect.stringContaining('file name is empty') })
+  })
+
+  it('says how many copies the network keeps, so the one peer named is not taken for the whole story', async () => {
+    peer = await startFakePeer('peer-a')
+    const health = async (): Promise<HealthResponse> => ({ status: 'ok', peers: 3, files: 0, replicationFactor: 2, underReplicated: 0, lost: 0 })
+    app = await buildTestApp({ central: { ...placeOn(peer, []), health } })
+    const { payload, headers } = multipartBody([{ field: 'file', filename: 'b.txt', content: 'data' }])
+    const response = await app.inject({ method: 'POST', url: '/upload_file/', payload, headers: { ...headers, ...JSON_ACCEPT } })
+    expect(response.statusCode).toBe(201)
+    expect(response.json()).toMatchObject({ name: 'b.txt', peers: ['peer-a'], copies: 1, replicationFactor: 2 })
+  })
+
   it('is 400 PCLIENT_NO_FILE for a body that is not multipart', async () => {
     app = await buildTestApp()
     const response = await app.inject({ method: 'POST', url: '/upload_file/', payload: { file: 'x' }, headers: JSON_ACCEPT })
@@ -143,7 +160,8 @@ describe('POST /upload_file/', () => {
     const { payload, headers } = multipartBody([{ field: 'file', filename: 'a #1 ?%.txt', content }])
     const response = await app.inject({ method: 'POST', url: '/upload_file/', payload, headers: { ...headers, ...JSON_ACCEPT } })
     expect(response.statusCode).toBe(201)
-    expect(response.json()).toEqual({ name: 'a #1 ?%.txt', size: content.length, sha256: sha256Hex(content), peers: ['peer-a'] })
+    // The central was not asked for its replication factor here (unreachable): the answer says it cannot tell.
+    expect(response.json()).toEqual({ name: 'a #1 ?%.txt', size: content.length, sha256: sha256Hex(content), peers: ['peer-a'], copies: 1, replicationFactor: null })
     // The central is asked for room for the whole request, an upper bound of the file.
     expect(placed).toEqual([{ name: 'a #1 ?%.txt', size: payload.length }])
     expect(peer.uploads[0]?.header).toMatchObject({ size: payload.length, sizeIsMaximum: true })

@@ -19,7 +19,7 @@ import type { TicketGate } from '../auth/ticket-gate.js'
 export const DEFAULT_UPLOAD_IDLE_TIMEOUT_MS = 60_000
 
 export interface UploadComponents {
-  store: Pick<FileStore, 'beginUpload'>
+  store: Pick<FileStore, 'beginUpload' | 'remove'>
   transfers: Pick<Transfers, 'begin'>
   announcer: Pick<Announcer, 'announce'>
   peerId: string
@@ -109,7 +109,11 @@ export function createUploadHandler (components: UploadComponents): handleClient
       if (end == null) throw new PeerError('PEER_INCOMPLETE_UPLOAD', 'the upload stopped before its end message: the sender was cut off')
       const file = await session.commit(end)
       logger.info({ file: file.name, size: file.size, sha256: file.sha256 }, 'file stored')
-      await announcer.announce(file)
+      if (await announcer.announce(file) === 'refused') {
+        // The central is the one judge of what a name stands for: never confirm a file it refused.
+        await store.remove(file.name, file.sha256)
+        throw new PeerError('PEER_FILE_EXISTS', `the network gave the name "${file.name}" to another file; this upload was not kept`)
+      }
       callback(null, { ...file, peerId })
     } catch (err) {
       await session?.abort().catch((abortErr: unknown) => { logger.error({ err: abortErr }, 'could not remove an aborted upload') })

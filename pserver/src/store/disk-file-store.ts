@@ -232,6 +232,23 @@ export function createDiskFileStore (options: DiskFileStoreOptions): FileStore {
       return session
     },
 
+    uploadsInProgress: () => [...uploading],
+
+    async remove (name, sha256) {
+      return await serialized(async () => {
+        if (names.get(name) !== sha256) return false
+        names.delete(name)
+        const blob = blobs.get(sha256)
+        blob?.names.delete(name)
+        // The index no longer names it before its bytes go, so a crash in between leaves an unnamed
+        // blob (removed at the next start), never a name without its content.
+        await saveNameIndex(layout, names)
+        if (blob != null && blob.names.size === 0) await forgetBlob(sha256)
+        logger.info({ file: name, sha256 }, 'file removed')
+        return true
+      })
+    },
+
     async close () {
       closed = true
       await Promise.all([...sessions].map(async (session) => { await session.abort() }))

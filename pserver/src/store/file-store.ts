@@ -66,6 +66,13 @@ export interface FileStore {
    * the bytes are only verified, never stored twice), until the session commits or aborts.
    */
   beginUpload: (header: UploadRequestHeader) => Promise<UploadSession>
+  /** Names of the uploads in progress (for the central, which keeps their names claimed while they run). */
+  uploadsInProgress: () => string[]
+  /**
+   * Takes `name` away if it still refers to content `sha256` (false otherwise); the content itself goes
+   * once no name refers to it. Used when the central refuses the name to this content.
+   */
+  remove: (name: string, sha256: string) => Promise<boolean>
   /** Aborts every upload in progress. */
   close: () => Promise<void>
 }

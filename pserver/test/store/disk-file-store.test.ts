@@ -273,4 +273,39 @@ describe('disk file store uploads', () => {
     expect((await rejection(session.write(Buffer.alloc(1)))).code).toBe('PEER_CANCELLED')
     expect((await rejection(store.beginUpload(header('y', 1)))).code).toBe('PEER_CANCELLED')
   })
+
+  it('reports the names of the uploads in progress, for the central to keep claimed', async () => {
+    const store = await started({ capacityBytes: 1000 })
+    const first = await store.beginUpload(header('a.bin', 10))
+    const second = await store.beginUpload(header('b.bin', 1))
+    expect(store.uploadsInProgress().sort()).toEqual(['a.bin', 'b.bin'])
+    await first.abort()
+    await second.write(Buffer.from('x'))
+    await second.commit({ size: 1, sha256: null })
+    expect(store.uploadsInProgress()).toEqual([])
+  })
+
+  it('removes a name, and its content once no other name refers to it, for good', async () => {
+    const store = await started({ capacityBytes: 1000 })
+    for (const name of ['one.txt', 'two.txt', 'other.txt']) {
+      const session = await store.beginUpload(header(name, 3))
+      await session.write(Buffer.from(name === 'other.txt' ? 'xyz' : 'abc'))
+      await session.commit({ size: 3, sha256: null })
+    }
+    // Only while the name still refers to that content.
+    expect(await store.remove('one.txt', sha256('xyz'))).toBe(false)
+    expect(await store.remove('one.txt', sha256('abc'))).toBe(true)
+    expect(await store.get('one.txt')).toBeNull()
+    // two.txt still refers to the bytes: they stay.
+    expect(await storedContents(dataDir)).toEqual([sha256('abc'), sha256('xyz')].sort())
+    expect(await store.remove('two.txt', sha256('abc'))).toBe(true)
+    expect(await storedContents(dataDir)).toEqual([sha256('xyz')])
+    expect(await store.freeBytes()).toBe(997)
+    expect(await store.remove('two.txt', sha256('abc'))).toBe(false)
+    await store.close()
+    // The removal is durable: a restart does not bring the name back.
+    const again = await started({ capacityBytes: 1000 })
+    expect((await again.list()).map((file) => file.name)).toEqual(['other.txt'])
+    await again.close()
+  })
 })
