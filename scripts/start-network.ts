@@ -1,58 +1,126 @@
-// `npm start [-- --peers N]`: the whole network on this machine, no configuration needed.
-// Central on 127.0.0.1:8000, peer N's web page on 127.0.0.1:800N; Ctrl-C stops everything.
-import { parseArgs } from 'node:util'
+// `npm start [-- --peers N --restart ...]`: the whole network on this machine, no configuration needed.
+// Central on 127.0.0.1:8000, peer N's web page on 127.0.0.1:800N. Each service stands for a machine
+// of a real network, so one dying is reported and the others keep running (scripts/lib/supervisor.ts);
+// Ctrl-C, SIGTERM or `stop` stops everything. `--help` lists the options.
 import path from 'node:path'
-import { FIXED_PORTS, startLocalNetwork } from './lib/local-network.js'
+import { startLocalNetwork } from './lib/local-network.js'
+import type { LocalNetwork } from './lib/local-network.js'
+import { readCommands } from './lib/launcher-console.js'
+import { USAGE, UsageError, parseLauncherOptions } from './lib/launcher-options.js'
+import type { LauncherOptions } from './lib/launcher-options.js'
+import { STATE_FILE_NAME, createStateFile } from './lib/network-state.js'
 import { REPO_ROOT } from './lib/service-process.js'
+import { createSupervisor } from './lib/supervisor.js'
 
-const MAX_PEERS = 20
-
-function readPeerCount (): number {
-  const { values } = parseArgs({ options: { peers: { type: 'string', default: '2' } } })
-  const peers = Number(values.peers)
-  if (!Number.isInteger(peers) || peers < 1 || peers > MAX_PEERS) {
-    process.stderr.write(`--peers must be a whole number from 1 to ${MAX_PEERS}\n`)
+function readOptions (): LauncherOptions {
+  try {
+    const options = parseLauncherOptions(process.argv.slice(2))
+    if (options.help) {
+      process.stdout.write(USAGE + '\n')
+      process.exit(0)
+    }
+    return options
+  } catch (err) {
+    if (!(err instanceof UsageError)) throw err
+    process.stderr.write(`${err.message}\n\n${USAGE}\n`)
     process.exit(2)
   }
-  return peers
+}
+
+/** Paths inside the repository as the user would type them; others as they are. */
+function shown (where: string): string {
+  const relative = path.relative(REPO_ROOT, where)
+  return relative.startsWith('..') || path.isAbsolute(relative) ? where : relative
+}
+
+function banner (network: LocalNetwork, options: LauncherOptions): string {
+  return [
+    '',
+    'The network is up:',
+    `  central directory   ${network.central.url}   (API docs: ${network.central.url}/docs)`,
+    ...network.peers.map((peer) => `  ${peer.id} web page    ${peer.url}   (gRPC ${peer.grpcAddress}, data ${shown(peer.dataDir)})`),
+    '',
+    `Logs: ${shown(path.join(options.dataRoot, 'logs'))}/   Every service's pid and address: ${shown(path.join(options.dataRoot, STATE_FILE_NAME))}`,
+    options.autoRestart
+      ? 'A service that dies is restarted by itself (--restart). Type `help` for the commands; Ctrl-C stops the network.'
+      : 'A service that dies is reported; the others keep running. Type `help` for the commands; Ctrl-C stops the network.',
+    ''
+  ].join('\n')
 }
 
 async function main (): Promise<void> {
-  const peers = readPeerCount()
-  const dataRoot = path.join(REPO_ROOT, '.data')
-  process.stdout.write(`starting a local network: the central and ${peers} peer${peers === 1 ? '' : 's'}...\n`)
-  const network = await startLocalNetwork({ peers, dataRoot, ports: FIXED_PORTS })
+  const options = readOptions()
+  process.stdout.write(`starting a local network: the central and ${options.peers} peer${options.peers === 1 ? '' : 's'}...\n`)
+  // Ctrl-C while the services start stops those already started, rather than leaving them behind.
+  const startup = new AbortController()
+  const abortStartup = (): void => { startup.abort(new Error('stopped before the network was up')) }
+  process.on('SIGINT', abortStartup)
+  process.on('SIGTERM', abortStartup)
+  const network = await startLocalNetwork({
+    peers: options.peers,
+    dataRoot: options.dataRoot,
+    ports: options.ports,
+    signal: startup.signal,
+    ...(options.heartbeatIntervalMs != null ? { heartbeatIntervalMs: options.heartbeatIntervalMs } : {}),
+    ...(options.sendRate != null ? { sendRate: () => options.sendRate } : {})
+  }).catch((err: unknown) => {
+    if (!startup.signal.aborted) throw err
+    process.stdout.write('stopped before the network was up\n')
+    process.exit(0)
+  })
+  process.off('SIGINT', abortStartup)
+  process.off('SIGTERM', abortStartup)
+
+  const stateFile = createStateFile(path.join(options.dataRoot, STATE_FILE_NAME), (err) => {
+    process.stderr.write(`could not write ${STATE_FILE_NAME}: ${err instanceof Error ? err.message : String(err)}\n`)
+  })
+  const writeState = (): void => stateFile.write({
+    launcherPid: process.pid,
+    central: { url: network.central.url },
+    peers: network.peers.map((peer) => ({ id: peer.id, url: peer.url, grpcAddress: peer.grpcAddress, dataDir: peer.dataDir })),
+    services: supervisor.statuses(),
+    updatedAt: new Date().toISOString()
+  })
+  const supervisor = createSupervisor({
+    services: network.services,
+    autoRestart: options.autoRestart,
+    launcherPid: process.pid,
+    warn: (text) => process.stderr.write(text + '\n'),
+    info: (text) => process.stdout.write(text + '\n'),
+    onChange: writeState
+  })
 
   let stopping = false
   const stop = (): void => {
     if (stopping) return
     stopping = true
+    supervisor.stop()
     process.stdout.write('\nstopping the network...\n')
-    void network.stop().then(() => process.exit(0))
+    void network.stop()
+      .then(async () => await stateFile.remove())
+      .then(() => process.exit(0), (err: unknown) => {
+        process.stderr.write(`while stopping: ${err instanceof Error ? err.message : String(err)}\n`)
+        process.exit(1)
+      })
   }
   process.on('SIGINT', stop)
   process.on('SIGTERM', stop)
+  // Writing to a terminal that is gone fails; that must not cut the stop short and leave services behind.
+  process.stdout.on('error', () => {})
+  process.stderr.on('error', () => {})
+  // The terminal went away: nobody is left to read the reports or type commands.
+  process.on('SIGHUP', stop)
+  // For a launcher with no input to read commands from: every dead service, now.
+  process.on('SIGUSR2', () => { void supervisor.restart(network.services) })
 
-  const lines = [
-    '',
-    'The network is up:',
-    `  central directory   ${network.central.url}   (API docs: ${network.central.url}/docs)`,
-    ...network.peers.map((peer) => `  ${peer.id} web page    ${peer.url}   (gRPC ${peer.grpcAddress}, data ${path.relative(REPO_ROOT, peer.dataDir)})`),
-    '',
-    `Logs: ${path.relative(REPO_ROOT, path.join(dataRoot, 'logs'))}/   Press Ctrl-C to stop.`,
-    ''
-  ]
-  process.stdout.write(lines.join('\n'))
-
-  // If any service dies on its own, say so and take the rest down rather than run half a network.
-  const all = [network.central.server, network.central.proxy, ...network.peers.flatMap((peer) => [peer.pserver, peer.pclient, peer.proxy])]
-  for (const proc of all) {
-    void proc.exited.then(() => {
-      if (stopping) return
-      process.stderr.write(`\n${proc.label} exited unexpectedly; its last log lines:\n${proc.recentLogs()}\n`)
-      stop()
-    })
-  }
+  writeState()
+  process.stdout.write(banner(network, options) + '\n')
+  readCommands(process.stdin, {
+    supervisor,
+    centralUrl: network.central.url,
+    print: (text) => process.stdout.write(text + '\n'),
+    stop
+  })
 }
 
 main().catch((err: unknown) => {

@@ -6,6 +6,8 @@ import { mkdir } from 'node:fs/promises'
 import path from 'node:path'
 import { REPO_ROOT, startService } from './service-process.js'
 import type { ServiceName, ServiceProcess } from './service-process.js'
+import { startSlot } from './service-slot.js'
+import type { ServiceSlot } from './service-slot.js'
 
 export interface PortPlan {
   centralProxy: number
@@ -54,6 +56,8 @@ export interface LocalNetworkOptions {
   pieceTimeoutMs?: number
   /** KEEP_DOWNLOADS of every pclient: peers keep a copy of what their users download. */
   keepDownloads?: boolean
+  /** Aborted while the network starts: what started is stopped and the start rejects. */
+  signal?: AbortSignal
 }
 
 export interface CentralMachine {
@@ -85,6 +89,9 @@ export interface LocalNetwork {
   clusterSecret: string
   central: CentralMachine
   peers: PeerMachine[]
+  /** Every service, the central's first, each able to start again on its port after it died. */
+  services: ServiceSlot[]
+  /** Stops every service, including one being started again. */
   stop: () => Promise<void>
 }
 
@@ -96,24 +103,44 @@ export async function startLocalNetwork (options: LocalNetworkOptions): Promise<
   const logLevel = options.logLevel ?? 'info'
   // Each local network is its own cluster: a new secret every time, never written anywhere.
   const clusterSecret = options.clusterSecret ?? randomBytes(32).toString('hex')
-  const started: ServiceProcess[] = []
+  const services: ServiceSlot[] = []
+  // Aborted by stop(), so a service being started (again) at that moment is stopped too.
+  const stopping = new AbortController()
+  const starting = new Set<Promise<ServiceProcess>>()
 
-  const run = async (service: ServiceName, label: string, env: Record<string, string>): Promise<ServiceProcess> => {
-    const proc = await startService({
-      service,
-      label,
-      env: { LOG_LEVEL: logLevel, HOST, CLUSTER_SECRET: clusterSecret, ...env },
-      logFile: path.join(logDir, `${label.replace(/\s+/g, '-')}.log`)
-    })
-    started.push(proc)
-    return proc
+  const run = async (service: ServiceName, label: string, machine: string, env: Record<string, string>): Promise<ServiceSlot> => {
+    const logFile = path.join(logDir, `${label.replace(/\s+/g, '-')}.log`)
+    const launch = async (serviceEnv: Record<string, string>): Promise<ServiceProcess> => {
+      const start = startService({
+        service,
+        label,
+        env: { LOG_LEVEL: logLevel, HOST, CLUSTER_SECRET: clusterSecret, ...serviceEnv },
+        logFile,
+        signal: stopping.signal
+      })
+      starting.add(start)
+      try {
+        return await start
+      } finally {
+        starting.delete(start)
+      }
+    }
+    const slot = await startSlot({ label, machine, service, logFile, env, portVariable: service === 'pserver' ? 'GRPC_PORT' : 'PORT', launch })
+    services.push(slot)
+    return slot
   }
 
   const stopAll = async (): Promise<void> => {
-    await Promise.all(started.map(async (proc) => await proc.stop()))
+    stopping.abort(new Error('the network is stopping'))
+    await Promise.all([
+      ...services.map(async (slot) => await slot.process.stop()),
+      ...[...starting].map(async (start) => await start.then(async (proc) => await proc.stop(), () => {}))
+    ])
   }
 
+  options.signal?.addEventListener('abort', () => { void stopAll() }, { once: true })
   try {
+    options.signal?.throwIfAborted()
     const centralEnv = {
       PORT: String(options.ports.central),
       // Every client of a local network shares 127.0.0.1, so a per-address limit sized for the
@@ -122,18 +149,18 @@ export async function startLocalNetwork (options: LocalNetworkOptions): Promise<
       ...(options.heartbeatIntervalMs != null ? { HEARTBEAT_INTERVAL_MS: String(options.heartbeatIntervalMs) } : {}),
       ...(options.replicationFactor != null ? { REPLICATION_FACTOR: String(options.replicationFactor) } : {})
     }
-    let centralServer = await run('central-server', 'central-server', centralEnv)
-    const centralProxy = await run('proxy', 'central proxy', { PORT: String(options.ports.centralProxy), UPSTREAM_URL: requireUrl(centralServer) })
-    const centralUrl = requireUrl(centralProxy)
+    const centralServer = await run('central-server', 'central-server', 'central', centralEnv)
+    // A few seconds, as docker-compose-central.yml: a silent central is a 504 at once, not after minutes.
+    const centralProxy = await run('proxy', 'central proxy', 'central', { PORT: String(options.ports.centralProxy), UPSTREAM_URL: requireUrl(centralServer.process), UPSTREAM_ANSWER_TIMEOUT_MS: '5000' })
+    const centralUrl = requireUrl(centralProxy.process)
 
     const central: CentralMachine = {
       url: centralUrl,
-      get server () { return centralServer },
-      proxy: centralProxy,
+      get server () { return centralServer.process },
+      get proxy () { return centralProxy.process },
       restart: async () => {
-        const port = new URL(requireUrl(centralServer)).port
-        await centralServer.stop()
-        centralServer = await run('central-server', 'central-server', { ...centralEnv, PORT: port })
+        await centralServer.process.stop()
+        await centralServer.start()
       }
     }
 
@@ -152,9 +179,9 @@ export async function startLocalNetwork (options: LocalNetworkOptions): Promise<
         CAPACITY_BYTES: options.capacity?.(index) ?? '10GiB',
         ...optionalEnv('SEND_BYTES_PER_SECOND', options.sendRate?.(index))
       }
-      const [firstPserver, pclient] = await Promise.all([
-        run('pserver', `${id} pserver`, pserverEnv),
-        run('pclient', `${id} pclient`, {
+      const [pserver, pclient] = await Promise.all([
+        run('pserver', `${id} pserver`, id, pserverEnv),
+        run('pclient', `${id} pclient`, id, {
           PORT: String(options.ports.pclient(index)),
           CENTRAL_URL: centralUrl,
           PEER_NAME: id,
@@ -162,38 +189,43 @@ export async function startLocalNetwork (options: LocalNetworkOptions): Promise<
           ...optionalEnv('KEEP_DOWNLOADS', options.keepDownloads == null ? null : String(options.keepDownloads))
         })
       ])
-      // Replaced when the test restarts this peer's pserver.
-      let pserver = firstPserver
-      const proxy = await run('proxy', `${id} proxy`, { PORT: String(options.ports.peerProxy(index)), UPSTREAM_URL: requireUrl(pclient) })
-      await pserver.waitForLog((line) => line.msg === 'registered')
-      const grpcAddress = pserver.address
+      const proxy = await run('proxy', `${id} proxy`, id, { PORT: String(options.ports.peerProxy(index)), UPSTREAM_URL: requireUrl(pclient.process) })
+      await pserver.process.waitForLog((line) => line.msg === 'registered')
+      const grpcAddress = pserver.process.address
       if (grpcAddress == null) throw new Error(`${id} pserver did not log its gRPC address`)
       return {
         index,
         id,
         dataDir,
-        url: requireUrl(proxy),
+        url: requireUrl(proxy.process),
         grpcAddress,
-        get pserver () { return pserver },
-        pclient,
-        proxy,
+        get pserver () { return pserver.process },
+        get pclient () { return pclient.process },
+        get proxy () { return proxy.process },
         stop: async (signal = 'SIGTERM') => {
-          await Promise.all([pserver, pclient, proxy].map(async (proc) => await proc.stop(signal)))
+          await Promise.all([pserver, pclient, proxy].map(async (slot) => await slot.process.stop(signal)))
         },
         restartPserver: async (signal = 'SIGTERM') => {
-          await pserver.stop(signal)
-          pserver = await run('pserver', `${id} pserver`, { ...pserverEnv, GRPC_PORT: grpcAddress.slice(grpcAddress.lastIndexOf(':') + 1) })
-          await pserver.waitForLog((line) => line.msg === 'registered')
+          await pserver.process.stop(signal)
+          await (await pserver.start()).waitForLog((line) => line.msg === 'registered')
         }
       }
     }
 
     const peers = await Promise.all(Array.from({ length: options.peers }, async (_, i) => await startPeer(i + 1)))
-    return { clusterSecret, central, peers, stop: stopAll }
+    // The central's services first, then each peer's in order, whatever order they started in.
+    services.sort((a, b) => machineOrder(a.machine) - machineOrder(b.machine) || SERVICE_ORDER[a.service] - SERVICE_ORDER[b.service])
+    return { clusterSecret, central, peers, services, stop: stopAll }
   } catch (err) {
     await stopAll()
     throw err
   }
+}
+
+const SERVICE_ORDER: Record<ServiceName, number> = { 'central-server': 0, pserver: 1, pclient: 2, proxy: 3 }
+
+function machineOrder (machine: string): number {
+  return machine === 'central' ? 0 : Number(machine.slice('peer-'.length))
 }
 
 function optionalEnv (name: string, value: string | null | undefined): Record<string, string> {

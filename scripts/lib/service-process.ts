@@ -28,6 +28,8 @@ export interface ServiceOptions {
    * <service>/src/server.ts` from the repository root), e.g. inside a network namespace.
    */
   command?: { argv: [string, ...string[]], cwd: string }
+  /** Aborted while the service starts (the network is being stopped): it is stopped and the start rejects. */
+  signal?: AbortSignal
 }
 
 export interface LogLine {
@@ -57,6 +59,7 @@ export interface ServiceProcess {
 const MAX_KEPT_LINES = 400
 
 export async function startService (options: ServiceOptions): Promise<ServiceProcess> {
+  options.signal?.throwIfAborted()
   const [file, ...args] = options.command?.argv ?? [process.execPath, '--import', 'tsx', `${REPO_ROOT}${options.service}/src/server.ts`]
   const child = spawn(file, args, {
     cwd: options.command?.cwd ?? REPO_ROOT,
@@ -121,8 +124,8 @@ export async function startService (options: ServiceOptions): Promise<ServicePro
     clearTimeout(timer)
   }
 
-  const ready = await waitForLog((line) => line.msg === 'listening', options.readyTimeoutMs ?? 30_000)
-    .catch(async (err: unknown) => { await stop('SIGKILL'); throw err })
+  const ready = await untilAborted(waitForLog((line) => line.msg === 'listening', options.readyTimeoutMs ?? 30_000), options.signal)
+    .catch(async (err: unknown) => { await stop(options.signal?.aborted === true ? 'SIGTERM' : 'SIGKILL'); throw err })
 
   return {
     label: options.label,
@@ -133,5 +136,19 @@ export async function startService (options: ServiceOptions): Promise<ServicePro
     waitForLog,
     stop,
     exited
+  }
+}
+
+async function untilAborted<T> (promise: Promise<T>, signal: AbortSignal | undefined): Promise<T> {
+  if (signal == null) return await promise
+  let onAbort = (): void => {}
+  const aborted = new Promise<never>((resolve, reject) => {
+    onAbort = () => { reject(signal.reason) }
+    signal.addEventListener('abort', onAbort, { once: true })
+  })
+  try {
+    return await Promise.race([promise, aborted])
+  } finally {
+    signal.removeEventListener('abort', onAbort)
   }
 }

@@ -1,0 +1,73 @@
+// The command line of `npm start` (scripts/start-network.ts), parsed once into one options object.
+// With no options it is the network of the README: two peers on the fixed ports, data in .data/.
+import path from 'node:path'
+import { parseArgs } from 'node:util'
+import { EPHEMERAL_PORTS, FIXED_PORTS } from './local-network.js'
+import type { PortPlan } from './local-network.js'
+import { REPO_ROOT } from './service-process.js'
+
+export const MAX_PEERS = 20
+
+export const USAGE = `Usage: npm start -- [options]
+
+  --peers N            how many peers (1 to ${MAX_PEERS}; default 2)
+  --restart            restart a service that dies by itself (same ports and data; backoff 1 s, 2 s,
+                       4 s...; at most 5 attempts in a row); without it, type \`restart\` when told
+  --ports fixed        the README's ports: central on 8000, peer N's page on 8000+N (default)
+  --ports ephemeral    ports the OS picks; the URLs are printed and written to <data>/network.json
+  --data DIR           data folders, logs and network.json under DIR (default .data)
+  --send-rate RATE     cap what each pserver sends, e.g. 20MiB (a second), to watch slow transfers
+  --heartbeat-ms N     how often peers heartbeat (the central's default: 5000)
+  --help               this text
+
+While it runs, type \`help\` for its commands (status, restart).`
+
+export interface LauncherOptions {
+  peers: number
+  ports: PortPlan
+  /** Whether the ports are the OS's pick, so the banner says where to find them. */
+  ephemeral: boolean
+  dataRoot: string
+  autoRestart: boolean
+  sendRate: string | null
+  heartbeatIntervalMs: number | null
+}
+
+export class UsageError extends Error {}
+
+/** Throws UsageError with what is wrong; `help` is true when --help was asked for. */
+export function parseLauncherOptions (args: string[]): LauncherOptions & { help: boolean } {
+  let values
+  try {
+    ({ values } = parseArgs({
+      args,
+      options: {
+        peers: { type: 'string', default: '2' },
+        restart: { type: 'boolean', default: false },
+        ports: { type: 'string', default: 'fixed' },
+        data: { type: 'string' },
+        'send-rate': { type: 'string' },
+        'heartbeat-ms': { type: 'string' },
+        help: { type: 'boolean', default: false }
+      }
+    }))
+  } catch (err) {
+    throw new UsageError(err instanceof Error ? err.message : String(err))
+  }
+  const peers = Number(values.peers)
+  if (!Number.isInteger(peers) || peers < 1 || peers > MAX_PEERS) throw new UsageError(`--peers must be a whole number from 1 to ${MAX_PEERS}`)
+  if (values.ports !== 'fixed' && values.ports !== 'ephemeral') throw new UsageError('--ports must be fixed or ephemeral')
+  const heartbeat = values['heartbeat-ms'] == null ? null : Number(values['heartbeat-ms'])
+  if (heartbeat != null && (!Number.isInteger(heartbeat) || heartbeat < 10)) throw new UsageError('--heartbeat-ms must be a whole number of milliseconds, at least 10')
+  return {
+    peers,
+    ports: values.ports === 'fixed' ? FIXED_PORTS : EPHEMERAL_PORTS,
+    ephemeral: values.ports === 'ephemeral',
+    dataRoot: path.resolve(values.data ?? path.join(REPO_ROOT, '.data')),
+    autoRestart: values.restart,
+    // The pserver checks the value (one rule, in its config) and refuses to start on a bad one.
+    sendRate: values['send-rate'] ?? null,
+    heartbeatIntervalMs: heartbeat,
+    help: values.help
+  }
+}
