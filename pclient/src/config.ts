@@ -1,6 +1,6 @@
 // The web client's configuration, read from the environment once and validated; nothing else reads process.env.
 import { z } from 'zod'
-import { clusterSecretSchema } from '@p2p/proto'
+import { DEFAULT_CENTRAL_TIMEOUT_MS, clusterSecretSchema } from '@p2p/proto'
 import { parseByteSize } from './byte-size.js'
 
 // An empty variable (PORT=) means "use the default", not zero.
@@ -23,6 +23,8 @@ const configSchema = z.object({
   HOST: z.preprocess(unsetIfEmpty, z.string().min(1).default('127.0.0.1')),
   PORT: z.preprocess(unsetIfEmpty, z.coerce.number().int().min(0).max(65535).default(9001)),
   CENTRAL_URL: z.preprocess(unsetIfEmpty, httpUrlSchema.default('http://127.0.0.1:8000')),
+  /** How long one request to the central may take before it counts as unreachable (a lookup takes milliseconds). */
+  CENTRAL_TIMEOUT_MS: z.preprocess(unsetIfEmpty, z.coerce.number().int().min(100).max(60_000).default(DEFAULT_CENTRAL_TIMEOUT_MS)),
   /** A label for this peer, shown on the page. */
   PEER_NAME: z.preprocess(unsetIfEmpty, z.string().max(100).optional()),
   MAX_UPLOAD_BYTES: z.preprocess(unsetIfEmpty, byteSizeSchema.default(2 ** 40)),
@@ -41,6 +43,7 @@ export interface ClientConfig {
   host: string
   port: number
   centralUrl: string
+  centralTimeoutMs: number
   peerName: string | null
   /** Largest upload request (its Content-Length) the client accepts. */
   maxUploadBytes: number
@@ -62,6 +65,7 @@ export function loadConfig (env: NodeJS.ProcessEnv = process.env): ClientConfig 
     host: parsed.data.HOST,
     port: parsed.data.PORT,
     centralUrl: parsed.data.CENTRAL_URL,
+    centralTimeoutMs: parsed.data.CENTRAL_TIMEOUT_MS,
     peerName: parsed.data.PEER_NAME ?? null,
     maxUploadBytes: parsed.data.MAX_UPLOAD_BYTES,
     logLevel: parsed.data.LOG_LEVEL,

@@ -1,5 +1,6 @@
 // The page's central reads are shared for a moment: one request for a burst of callers, a fresh one
-// after the moment or an invalidation, and failures are never kept.
+// after the moment or an invalidation, and failures are never kept. A snapshot (what the page shows)
+// falls back on the last answer when the central fails or stays silent.
 import type { CentralClient } from '@p2p/proto'
 import { describe, expect, it } from 'vitest'
 import { shareCentralReads } from '../src/central-reads.js'
@@ -46,5 +47,80 @@ describe('shareCentralReads', () => {
     await expect(reads.central.locate('a')).rejects.toThrow()
     await expect(reads.central.locate('a')).rejects.toThrow()
     expect(calls()).toBe(4)
+  })
+})
+
+/** A central whose listFiles answers, fails or stays silent as the test says; counts its calls. */
+function steerableCentral (): { central: CentralClient, calls: () => number, mode: (next: 'answer' | 'fail' | 'silent', files?: string[]) => void } {
+  let calls = 0
+  let current: 'answer' | 'fail' | 'silent' = 'answer'
+  let names: string[] = []
+  const central = {
+    listFiles: async () => {
+      calls++
+      if (current === 'fail') throw new Error('connection refused')
+      // Silent: never settles, like a central that accepted the connection and stopped.
+      if (current === 'silent') return await new Promise(() => {})
+      return names.map((name) => ({ name }))
+    }
+  } as unknown as CentralClient
+  return { central, calls: () => calls, mode: (next, files) => { current = next; if (files != null) names = files } }
+}
+
+describe('shareCentralReads: snapshot, what the page shows', () => {
+  const wait = { waitMs: 50, waitAfterFailureMs: 5 }
+
+  it('is the current answer while the central answers', async () => {
+    const { central, mode } = steerableCentral()
+    mode('answer', ['a.txt'])
+    const reads = shareCentralReads(central, 0)
+    expect(await reads.snapshot('listFiles', wait)).toEqual({ current: true, value: [{ name: 'a.txt' }] })
+  })
+
+  it('falls back on the last answer, with when it came, when the central goes silent', async () => {
+    let time = 1_000
+    const { central, mode, calls } = steerableCentral()
+    mode('answer', ['a.txt'])
+    const reads = shareCentralReads(central, 0, () => time)
+    await reads.snapshot('listFiles', wait)
+    mode('silent')
+    time = 5_000
+    const stale = await reads.snapshot('listFiles', wait)
+    expect(stale).toMatchObject({ current: false, value: [{ name: 'a.txt' }], receivedAt: 1_000 })
+    expect(stale.current ? null : (stale.problem as { code: string }).code).toBe('PCLIENT_CENTRAL_UNREACHABLE')
+    // The silent request is still on its way: later callers share it instead of piling up more.
+    await reads.snapshot('listFiles', wait)
+    await expect(Promise.race([reads.central.listFiles(), new Promise((resolve) => setTimeout(() => resolve('still waiting'), 20))])).resolves.toBe('still waiting')
+    expect(calls()).toBe(2)
+  })
+
+  it('is null with the reason when the central never answered, and gives the failure itself', async () => {
+    const { central, mode } = steerableCentral()
+    mode('fail')
+    const reads = shareCentralReads(central, 0)
+    const snapshot = await reads.snapshot('listFiles', wait)
+    expect(snapshot).toMatchObject({ current: false, value: null, receivedAt: null })
+    expect(snapshot.current ? null : (snapshot.problem as Error).message).toBe('connection refused')
+  })
+
+  it('after a failure waits only briefly, and is current again as soon as the central answers', async () => {
+    const { central, mode } = steerableCentral()
+    mode('fail')
+    const reads = shareCentralReads(central, 0)
+    await reads.snapshot('listFiles', wait)
+    mode('silent')
+    // A wait far longer than the test's own timeout: only the short wait after a failure ends it in time.
+    const snapshot = await reads.snapshot('listFiles', { waitMs: 600_000, waitAfterFailureMs: 5 })
+    // The earlier failure says more than "did not answer within 5 ms".
+    expect(snapshot.current ? null : (snapshot.problem as Error).message).toBe('connection refused')
+  })
+
+  it('recovers: a central that answers again is current at the next read', async () => {
+    const { central, mode } = steerableCentral()
+    mode('fail')
+    const reads = shareCentralReads(central, 0)
+    await reads.snapshot('listFiles', wait)
+    mode('answer', ['b.txt'])
+    expect(await reads.snapshot('listFiles', wait)).toEqual({ current: true, value: [{ name: 'b.txt' }] })
   })
 })

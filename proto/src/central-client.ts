@@ -19,12 +19,24 @@ export class CentralRequestError extends Error {
   }
 }
 
-/** The central could not be reached, or did not answer in time. */
+/**
+ * How long a call waits for the central's whole answer by default. Every call is a directory lookup or
+ * update that the central answers from memory in milliseconds; a central that has not answered in 2 s
+ * is down or stalled (a stopped process still has its connections accepted by the kernel), and the
+ * person waiting on a page is better served by an answer saying so.
+ */
+export const DEFAULT_CENTRAL_TIMEOUT_MS = 2_000
+
+/** The central could not be reached, or did not answer in time (then `timeoutMs` is set). */
 export class CentralUnreachableError extends Error {
   readonly code = 'CENTRAL_UNREACHABLE'
-  constructor (readonly baseUrl: string, options: { cause: unknown }) {
-    super(`the central directory at ${baseUrl} is unreachable`, options)
+  readonly timeoutMs: number | null
+  constructor (readonly baseUrl: string, options: { cause: unknown, timeoutMs?: number }) {
+    super(options.timeoutMs != null
+      ? `the central directory at ${baseUrl} did not answer within ${options.timeoutMs} ms`
+      : `the central directory at ${baseUrl} is unreachable${describeCause(options.cause)}`, { cause: options.cause })
     this.name = 'CentralUnreachableError'
+    this.timeoutMs = options.timeoutMs ?? null
   }
 }
 
@@ -49,7 +61,7 @@ export interface CentralClient {
 export interface CentralClientOptions {
   /** e.g. http://127.0.0.1:8000 */
   baseUrl: string
-  /** Per-request timeout. */
+  /** How long one call may take, from connecting to the end of the answer; DEFAULT_CENTRAL_TIMEOUT_MS by default. */
   timeoutMs?: number
   /**
    * Signs every request as this cluster member (key: deriveClusterKeys(secret).peerRequests). The
@@ -60,26 +72,25 @@ export interface CentralClientOptions {
 
 export function createCentralClient (options: CentralClientOptions): CentralClient {
   const baseUrl = options.baseUrl.replace(/\/+$/, '')
-  const timeoutMs = options.timeoutMs ?? 10_000
+  const timeoutMs = options.timeoutMs ?? DEFAULT_CENTRAL_TIMEOUT_MS
 
   async function call<T> (method: string, path: string, body: unknown, schema: z.ZodType<T> | null): Promise<T> {
-    let response: Response
     const payload = body === undefined ? undefined : JSON.stringify(body)
     const headers: Record<string, string> = payload === undefined ? {} : { 'content-type': 'application/json' }
     if (options.signer != null) {
       Object.assign(headers, signRequest(options.signer.key, { signer: options.signer.id, method, path, body: payload ?? '' }))
     }
+    // One deadline for connecting, the headers and the body: a central that accepts the connection and
+    // then says nothing (a stopped process) fails as fast as one that refuses it.
+    const signal = AbortSignal.timeout(timeoutMs)
+    let response: Response
+    let text: string
     try {
-      response = await fetch(baseUrl + path, {
-        method,
-        headers,
-        body: payload,
-        signal: AbortSignal.timeout(timeoutMs)
-      })
+      response = await fetch(baseUrl + path, { method, headers, body: payload, signal })
+      text = await response.text()
     } catch (err) {
-      throw new CentralUnreachableError(baseUrl, { cause: err })
+      throw new CentralUnreachableError(baseUrl, signal.aborted ? { cause: err, timeoutMs } : { cause: err })
     }
-    const text = await response.text()
     if (!response.ok) {
       const parsed = errorBodySchema.safeParse(safeJson(text))
       throw parsed.success
@@ -109,6 +120,13 @@ export function createCentralClient (options: CentralClientOptions): CentralClie
     requestCopy: async (peerId, name) => await call('POST', `${peerPath(peerId)}/copies`, { name }, copyRequestResponseSchema),
     replication: async () => await call('GET', '/replication', undefined, replicationReportSchema)
   }
+}
+
+/** ' (ECONNREFUSED)': the system's reason, when fetch has one under its generic 'fetch failed'. */
+function describeCause (cause: unknown): string {
+  const inner = cause instanceof Error && cause.cause instanceof Error ? cause.cause : cause
+  const code = inner instanceof Error && 'code' in inner && typeof inner.code === 'string' ? inner.code : null
+  return code != null ? ` (${code})` : ''
 }
 
 function safeJson (text: string): unknown {

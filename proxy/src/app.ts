@@ -1,11 +1,14 @@
 // The reverse proxy in front of one machine: every request goes to the single configured upstream,
-// bodies stream both ways, and an unreachable upstream is a 502 JSON error instead of a hang.
+// bodies stream both ways, and an unreachable upstream is a 502 JSON error instead of a hang, a silent
+// one a 504 within seconds (upstream-timeouts.ts).
 import http from 'node:http'
 import httpProxy from 'http-proxy'
 import type { Logger } from 'pino'
 import { upstreamErrorBody } from './errors.js'
+import { limitUpstreamWaits } from './upstream-timeouts.js'
+import type { UpstreamTimeouts } from './upstream-timeouts.js'
 
-export interface ProxyComponents {
+export interface ProxyComponents extends UpstreamTimeouts {
   upstreamUrl: string
   idleTimeoutMs: number
   headersTimeoutMs: number
@@ -36,9 +39,14 @@ export function createProxyServer (components: ProxyComponents): http.Server {
       res.destroy()
       return
     }
-    const body = JSON.stringify(upstreamErrorBody())
-    res.writeHead(502, { 'content-type': 'application/json; charset=utf-8', 'content-length': Buffer.byteLength(body) })
+    const answer = upstreamErrorBody(err)
+    const body = JSON.stringify(answer)
+    res.writeHead(answer.statusCode, { 'content-type': 'application/json; charset=utf-8', 'content-length': Buffer.byteLength(body) })
     res.end(body)
+  })
+
+  proxy.on('proxyReq', (proxyReq) => {
+    limitUpstreamWaits(proxyReq, components)
   })
 
   // Node's default 5-minute request timeout would cut off large uploads, so it is off; idle
@@ -57,6 +65,10 @@ export function createProxyServer (components: ProxyComponents): http.Server {
     headersTimeout: components.headersTimeoutMs,
     connectionsCheckingInterval: 1000
   }, (req, res) => {
+    // This server has already told the client to go on (Node answers 100 Continue by itself), so the
+    // upstream need not be asked again; and http-proxy hands over the upstream request, which the
+    // timeouts above need, only for requests without Expect.
+    delete req.headers.expect
     proxy.web(req, res)
   })
   server.timeout = components.idleTimeoutMs

@@ -8,6 +8,14 @@ const configSchema = z.object({
   UPSTREAM_URL: z.url({ protocol: /^https?$/, error: 'UPSTREAM_URL must be an http(s) URL, e.g. http://127.0.0.1:9001' }),
   /** A connection that sends or receives nothing for this long is closed (large transfers keep it busy). */
   IDLE_TIMEOUT_MS: z.coerce.number().int().positive().default(120_000),
+  /** The upstream must accept a new connection within this time (504 PROXY_UPSTREAM_TIMEOUT otherwise). */
+  UPSTREAM_CONNECT_TIMEOUT_MS: z.coerce.number().int().positive().default(5_000),
+  /**
+   * Once the whole request is sent, the upstream must start its answer within this time (504
+   * PROXY_UPSTREAM_TIMEOUT otherwise). Long enough for a peer's upload, answered only after the file is
+   * stored and announced; the central machine sets a few seconds, a directory lookup's worth.
+   */
+  UPSTREAM_ANSWER_TIMEOUT_MS: z.coerce.number().int().positive().default(30_000),
   /** Slow clients must send their request headers within this time. */
   HEADERS_TIMEOUT_MS: z.coerce.number().int().positive().default(20_000),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info')

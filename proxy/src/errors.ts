@@ -1,9 +1,30 @@
-// The proxy's only error of its own: the upstream could not be reached or failed mid-request.
+// The proxy's own errors, answered as JSON {statusCode, error, message} like every service's: the
+// upstream could not be reached or failed mid-request (502), or it took too long to accept the
+// connection or to start its answer (504).
 export const ProxyErrorCode = {
-  UpstreamUnreachable: 'PROXY_UPSTREAM_UNREACHABLE'
+  UpstreamUnreachable: 'PROXY_UPSTREAM_UNREACHABLE',
+  UpstreamTimeout: 'PROXY_UPSTREAM_TIMEOUT'
 } as const
 
-export function upstreamErrorBody (): { statusCode: number, error: string, message: string } {
+export interface ProxyErrorBody { statusCode: number, error: string, message: string }
+
+/** The upstream did not accept the connection, or did not start its answer, within its limit. */
+export class UpstreamTimeoutError extends Error {
+  readonly code = ProxyErrorCode.UpstreamTimeout
+  readonly statusCode = 504
+  constructor (readonly phase: 'connect' | 'answer', readonly timeoutMs: number) {
+    super(phase === 'connect'
+      ? `the service behind this proxy did not accept a connection within ${timeoutMs} ms`
+      : `the service behind this proxy did not answer within ${timeoutMs} ms`)
+    this.name = 'UpstreamTimeoutError'
+  }
+}
+
+/** What the client is told when the request to the upstream failed before any answer. */
+export function upstreamErrorBody (err: unknown): ProxyErrorBody {
+  if (err instanceof UpstreamTimeoutError) {
+    return { statusCode: err.statusCode, error: err.code, message: `${err.message}; try again shortly` }
+  }
   return {
     statusCode: 502,
     error: ProxyErrorCode.UpstreamUnreachable,

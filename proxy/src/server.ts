@@ -20,6 +20,8 @@ async function main (): Promise<void> {
     upstreamUrl: config.UPSTREAM_URL,
     idleTimeoutMs: config.IDLE_TIMEOUT_MS,
     headersTimeoutMs: config.HEADERS_TIMEOUT_MS,
+    connectTimeoutMs: config.UPSTREAM_CONNECT_TIMEOUT_MS,
+    answerTimeoutMs: config.UPSTREAM_ANSWER_TIMEOUT_MS,
     logger
   })
   await new Promise<void>((resolve, reject) => {

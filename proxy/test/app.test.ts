@@ -1,30 +1,10 @@
 import http from 'node:http'
 import net from 'node:net'
-import type { AddressInfo } from 'node:net'
 import { once } from 'node:events'
 import { createHash } from 'node:crypto'
 import { Readable } from 'node:stream'
 import { afterEach, describe, expect, it } from 'vitest'
-import { pino } from 'pino'
-import { createProxyServer } from '../src/app.js'
-
-const servers: http.Server[] = []
-
-async function listen (server: http.Server): Promise<number> {
-  servers.push(server)
-  server.listen(0, '127.0.0.1')
-  await once(server, 'listening')
-  return (server.address() as AddressInfo).port
-}
-
-async function startProxy (upstreamPort: number, overrides: { headersTimeoutMs?: number } = {}): Promise<number> {
-  return await listen(createProxyServer({
-    upstreamUrl: `http://127.0.0.1:${upstreamPort}`,
-    idleTimeoutMs: 30_000,
-    headersTimeoutMs: overrides.headersTimeoutMs ?? 20_000,
-    logger: pino({ level: 'silent' })
-  }))
-}
+import { closeAll, closedPort, listen, startProxy } from './helpers.js'
 
 /** An upstream that answers with what it saw: method, url, forwarded headers and the body's sha256. */
 async function startEchoUpstream (): Promise<number> {
@@ -46,21 +26,7 @@ async function startEchoUpstream (): Promise<number> {
   }))
 }
 
-async function closedPort (): Promise<number> {
-  const server = net.createServer()
-  server.listen(0, '127.0.0.1')
-  await once(server, 'listening')
-  const { port } = server.address() as AddressInfo
-  await new Promise((resolve) => server.close(resolve))
-  return port
-}
-
-afterEach(async () => {
-  for (const server of servers.splice(0)) {
-    server.closeAllConnections()
-    await new Promise((resolve) => server.close(resolve))
-  }
-})
+afterEach(closeAll)
 
 describe('proxy', () => {
   it('forwards method, path and a streamed body, and adds X-Forwarded-For/-Proto', async () => {

@@ -21,6 +21,8 @@ export function parseByteSize (raw: string): number | null {
   return Number.isSafeInteger(bytes) ? bytes : null
 }
 
+const DEFAULT_CENTRAL_TIMEOUT_MS = 5_000
+
 const WILDCARD_HOSTS = new Set(['0.0.0.0', '::', '[::]'])
 
 /** Optional variables treat an empty string as unset (compose files often pass `VAR=`). */
@@ -44,6 +46,11 @@ const envSchema = z.object({
   GRPC_PORT: z.coerce.number().int().min(0).max(65535).default(50051),
   ADVERTISE_ADDRESS: optional(grpcAddressSchema),
   CENTRAL_URL: z.url({ protocol: /^https?$/ }).default('http://127.0.0.1:8000'),
+  /**
+   * How long one request to the central may take. Longer than pclient's lookups (2 s): a registration
+   * carries this peer's whole file list, and nobody waits on a page for it.
+   */
+  CENTRAL_TIMEOUT_MS: optional(z.coerce.number().int().min(100).max(120_000)),
   CAPACITY_BYTES: z.string().default('10GiB').transform((raw, ctx) => {
     const bytes = parseByteSize(raw)
     if (bytes == null || bytes <= 0) {
@@ -78,6 +85,8 @@ export interface PeerConfig {
   /** Unset: GRPC_HOST:bound-port (see advertiseAddressFor). */
   advertiseAddress: string | undefined
   centralUrl: string
+  /** Per request to the central. */
+  centralTimeoutMs: number
   capacityBytes: number
   /** Unset: no cap. */
   sendBytesPerSecond: number | undefined
@@ -109,6 +118,7 @@ export function loadConfig (env: NodeJS.ProcessEnv = process.env): PeerConfig {
     grpcPort: e.GRPC_PORT,
     advertiseAddress: e.ADVERTISE_ADDRESS,
     centralUrl: e.CENTRAL_URL,
+    centralTimeoutMs: e.CENTRAL_TIMEOUT_MS ?? DEFAULT_CENTRAL_TIMEOUT_MS,
     capacityBytes: e.CAPACITY_BYTES,
     sendBytesPerSecond: e.SEND_BYTES_PER_SECOND,
     copyBytesPerSecond: e.COPY_BYTES_PER_SECOND,

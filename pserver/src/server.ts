@@ -20,7 +20,7 @@ async function main (config: PeerConfig): Promise<void> {
     const store = createDiskFileStore({ dataDir: config.dataDir, capacityBytes: config.capacityBytes, seedDir: config.seedDir, logger })
     await store.start()
     const keys = deriveClusterKeys(config.clusterSecret)
-    const central = createCentralClient({ baseUrl: config.centralUrl, timeoutMs: 5_000, signer: { id: peerId, key: keys.peerRequests } })
+    const central = createCentralClient({ baseUrl: config.centralUrl, timeoutMs: config.centralTimeoutMs, signer: { id: peerId, key: keys.peerRequests } })
     const tickets = createTicketGate({ peerId, ticketKey: keys.transferTickets })
     const peer = createPeerServer({
       store,

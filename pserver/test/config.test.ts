@@ -42,6 +42,7 @@ describe('loadConfig', () => {
       grpcPort: 50051,
       advertiseAddress: undefined,
       centralUrl: 'http://127.0.0.1:8000',
+      centralTimeoutMs: 5000,
       capacityBytes: 10 * 2 ** 30,
       logLevel: 'info',
       clusterSecret: SECRET
@@ -52,7 +53,7 @@ describe('loadConfig', () => {
     const config = loadConfig({
       PEER_ID: 'peer-a', DATA_DIR: '/tmp/a', SEED_DIR: '/tmp/seed', GRPC_HOST: '0.0.0.0', GRPC_PORT: '0',
       ADVERTISE_ADDRESS: 'peer-a.example:50051', CENTRAL_URL: 'http://central:8000', CAPACITY_BYTES: '500MiB', LOG_LEVEL: 'debug',
-      SEND_BYTES_PER_SECOND: '20MiB', COPY_BYTES_PER_SECOND: '5MiB'
+      SEND_BYTES_PER_SECOND: '20MiB', COPY_BYTES_PER_SECOND: '5MiB', CENTRAL_TIMEOUT_MS: '3000'
     })
     expect(config).toEqual({
       peerId: 'peer-a',
@@ -62,6 +63,7 @@ describe('loadConfig', () => {
       grpcPort: 0,
       advertiseAddress: 'peer-a.example:50051',
       centralUrl: 'http://central:8000',
+      centralTimeoutMs: 3000,
       capacityBytes: 500 * 2 ** 20,
       sendBytesPerSecond: 20 * 2 ** 20,
       copyBytesPerSecond: 5 * 2 ** 20,

@@ -1,8 +1,10 @@
 // The network as the page shows it: the central directory's status and every live peer with its
-// address, how full it is, how many files it holds and when it was last heard from.
-import type { CentralClient, HealthResponse, PeerView } from '@p2p/proto'
+// address, how full it is, how many files it holds and when it was last heard from. When the central
+// does not answer, the peers it last listed, with a notice.
+import type { HealthResponse, PeerView } from '@p2p/proto'
 import { formatBytes } from '../byte-size.js'
-import { toHttpError } from '../error-mapping.js'
+import { leastCurrent, readForPage } from './last-known.js'
+import type { CentralSnapshots, CentralUnreachable } from './last-known.js'
 import { timeAgo } from './time-ago.js'
 
 export interface PagePeer {
@@ -26,28 +28,29 @@ export interface PagePeer {
 }
 
 export interface NetworkModel {
-  /** null when the central could not be asked; then `centralError` says why. */
+  /** The central's status; null when it never answered. */
   central: HealthResponse | null
-  centralError: string | null
+  /** Set when the central does not answer now: `central` and `peers` are then its last answers. */
+  unreachable: CentralUnreachable | null
   peers: PagePeer[]
 }
 
 export interface NetworkComponents {
-  central: Pick<CentralClient, 'listPeers' | 'health'>
+  /** The central's reads, with the last answers to fall back on (central-reads.ts). */
+  snapshots: CentralSnapshots
   /** This client's PEER_NAME, to mark its own peer in the list. */
   selfPeer: string | null
 }
 
 export async function buildNetworkModel (components: NetworkComponents, now: number): Promise<NetworkModel> {
-  try {
-    const [health, peers] = await Promise.all([components.central.health(), components.central.listPeers()])
-    return {
-      central: health,
-      centralError: null,
-      peers: peers.map((peer) => toPagePeer(peer, components.selfPeer, now)).sort((a, b) => a.peerId.localeCompare(b.peerId, 'en', { numeric: true }))
-    }
-  } catch (err) {
-    return { central: null, centralError: toHttpError(err).message, peers: [] }
+  const [health, peers] = await Promise.all([
+    readForPage(components.snapshots, 'health', now),
+    readForPage(components.snapshots, 'listPeers', now)
+  ])
+  return {
+    central: health.value,
+    unreachable: leastCurrent(health, peers),
+    peers: (peers.value ?? []).map((peer) => toPagePeer(peer, components.selfPeer, now)).sort((a, b) => a.peerId.localeCompare(b.peerId, 'en', { numeric: true }))
   }
 }
 

@@ -1,11 +1,12 @@
 // What the page shows, gathered from the central: the file list (filtered and sorted as asked), the
 // network's peers, and the notice a redirect or an error carried. Each part is also rendered alone
-// (routes/page-fragments.ts), so the page's script can refresh it without reloading the page.
-import type { CentralClient } from '@p2p/proto'
+// (routes/page-fragments.ts), so the page's script can refresh it without reloading the page. When the
+// central does not answer, each part shows what it last knew, with a notice (last-known.ts).
 import { formatBytes } from '../byte-size.js'
-import { toHttpError } from '../error-mapping.js'
 import { buildFileList, toFileListQuery } from './file-list.js'
 import type { FileList, FileListQuery, FileListQueryInput } from './file-list.js'
+import { readForPage } from './last-known.js'
+import type { CentralSnapshots, CentralUnreachable } from './last-known.js'
 import { buildNetworkModel } from './network-model.js'
 import type { NetworkModel } from './network-model.js'
 
@@ -19,9 +20,10 @@ export interface PageNotice {
 export interface FilesModel {
   /** The filter and order asked for (the filter box and its hidden fields keep them). */
   query: FileListQuery
-  /** null when the central could not be asked: the page says so instead of showing an empty list. */
-  list: FileList | null
-  centralError: string | null
+  /** From the central's answer, or its last one when it does not answer (empty when it never did). */
+  list: FileList
+  /** Set when the central does not answer now: the page says so, and since when the list is. */
+  unreachable: CentralUnreachable | null
 }
 
 export interface PageModel {
@@ -35,27 +37,25 @@ export interface PageModel {
 }
 
 export interface PageComponents {
-  central: Pick<CentralClient, 'listFiles' | 'listPeers' | 'health'>
+  /** The central's reads, with the last answers to fall back on (central-reads.ts). */
+  snapshots: CentralSnapshots
   peerName: string | null
   maxUploadBytes: number
   /** The clock relative times are computed against; Date.now by default. */
   now?: () => number
 }
 
-export async function buildFilesModel (components: Pick<PageComponents, 'central' | 'peerName' | 'now'>, list: Partial<FileListQueryInput> = {}): Promise<FilesModel> {
+export async function buildFilesModel (components: Pick<PageComponents, 'snapshots' | 'peerName' | 'now'>, list: Partial<FileListQueryInput> = {}): Promise<FilesModel> {
   const query = toFileListQuery(list)
-  try {
-    const views = await components.central.listFiles()
-    return { query, list: buildFileList(views, query, components.peerName, (components.now ?? Date.now)()), centralError: null }
-  } catch (err) {
-    return { query, list: null, centralError: toHttpError(err).message }
-  }
+  const now = (components.now ?? Date.now)()
+  const files = await readForPage(components.snapshots, 'listFiles', now)
+  return { query, list: buildFileList(files.value ?? [], query, components.peerName, now), unreachable: files.unreachable }
 }
 
 export async function buildPageModel (components: PageComponents, notice: PageNotice = {}): Promise<PageModel> {
   const [files, network] = await Promise.all([
     buildFilesModel(components, notice.list),
-    buildNetworkModel({ central: components.central, selfPeer: components.peerName }, (components.now ?? Date.now)())
+    buildNetworkModel({ snapshots: components.snapshots, selfPeer: components.peerName }, (components.now ?? Date.now)())
   ])
   return {
     peerName: components.peerName,

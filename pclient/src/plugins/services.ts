@@ -7,6 +7,7 @@ import type { FastifyInstance } from 'fastify'
 import fp from 'fastify-plugin'
 import type { ClientConfig } from '../config.js'
 import { shareCentralReads } from '../central-reads.js'
+import type { SharedCentralReads } from '../central-reads.js'
 import { ShuttingDownError } from '../errors.js'
 import { createDownloadTracker } from '../transfers/download-tracker.js'
 import type { DownloadTracker } from '../transfers/download-tracker.js'
@@ -20,6 +21,8 @@ declare module 'fastify' {
     central: CentralClient
     /** Forgets the shared reads, so the next page shows a change this peer just made. */
     invalidateCentralReads: () => void
+    /** A list read for the page: the central's answer, or its last one when it does not answer in time. */
+    centralSnapshot: SharedCentralReads['snapshot']
     connectPeer: ConnectPeer
     settings: ClientSettings
     /** Downloads in progress and recently finished, with their sources. */
@@ -42,6 +45,7 @@ export const servicesPlugin = fp(async (app: FastifyInstance, options: ServicesP
   const reads = shareCentralReads(options.central)
   app.decorate('central', reads.central)
   app.decorate('invalidateCentralReads', reads.invalidate)
+  app.decorate('centralSnapshot', reads.snapshot)
   app.decorate('connectPeer', options.connectPeer)
   app.decorate('settings', options.settings)
   app.decorate('downloads', createDownloadTracker())

@@ -50,8 +50,8 @@ export const viewsPlugin = fp(async (app: FastifyInstance) => {
       .send(html)
   })
   app.decorateReply('sendPage', async function (this: FastifyReply, statusCode: number, notice: PageNotice = {}) {
-    const { central, settings } = this.server
-    const model = await buildPageModel({ central, peerName: settings.peerName, maxUploadBytes: settings.maxUploadBytes }, notice)
+    const { centralSnapshot, settings } = this.server
+    const model = await buildPageModel({ snapshots: centralSnapshot, peerName: settings.peerName, maxUploadBytes: settings.maxUploadBytes }, notice)
     return await this.code(statusCode).sendView('index.njk', model)
   })
 }, { name: 'pclient-views', fastify: '5.x', dependencies: ['pclient-services'] })
