@@ -96,8 +96,10 @@ async function rawGet (baseUrl: string, rawPath: string): Promise<{ status: numb
 
 describe('file names that are paths', () => {
   it.each([
-    ['../x'], ['../../etc/passwd'], ['..%2Fx'], ['/etc/passwd'], ['a\\b'], ['..\\x'], ['C:\\Windows\\x'],
-    ['a\u0000b'], ['x'.repeat(256)], ['\uff0e\uff0e'], ['\uff0e\uff0e\uff0fx'], ['\u2025'], ['dir/name.txt']
+    ['../x'], ['../../etc/passwd'], ['/etc/passwd'], ['a\\b'], ['..\\x'], ['C:\\Windows\\x'],
+    ['a\u0000b'], ['x'.repeat(256)], ['\uff0e\uff0e'], ['\uff0e\uff0e\uff0fx'], ['\u2025'], ['dir/name.txt'],
+    // Invisible format characters: 'rtl\u202Etxt.exe' would show as 'rtlexe.txt'.
+    ['rtl\u202Etxt.exe'], ['zero\u200Bwidth.txt'], ['\u2066isolated.txt\u2069']
   ])('refuses the multipart filename %j with 400 PCLIENT_BAD_NAME', async (filename) => {
     const response = await rawMultipartUpload(network.peers[0]!.url, filename)
     expect(response.status).toBe(400)

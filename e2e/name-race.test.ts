@@ -2,7 +2,7 @@
 // through one page, over three peers with equal free space (so every placement would pick another
 // peer), give exactly one upload the name and 409 to the others before any byte reaches a peer; only
 // the winner's bytes are ever stored or listed under the name, and killing a holder never switches
-// the name to other bytes.
+// the name to other bytes. Names with dots inside are names like any other.
 import { mkdtemp, readdir, rm } from 'node:fs/promises'
 import os from 'node:os'
 import path from 'node:path'
@@ -74,5 +74,15 @@ describe('concurrent uploads of one name', () => {
     const download = await downloadThroughPage(page, NAME)
     expect(download.response.status).toBe(200)
     expect(download.sha256).toBe(winner)
+  })
+})
+
+describe('names with dots inside', () => {
+  it.each(['release..notes.txt', '...txt', '..%2Fx'])('are names, not paths: %j is stored and served back', async (name) => {
+    const file = await makeRandomFile(scratch, 'dots.bin', 1000)
+    const page = network.peers[1]!.url
+    const response = await uploadThroughPage(page, file.path, name)
+    expect(response.status).toBe(201)
+    expect((await downloadThroughPage(page, name)).sha256).toBe(file.sha256)
   })
 })
