@@ -89,7 +89,17 @@ describe('replication', () => {
     expect(report.lost).toEqual([{ name, size: 6 * MiB + 321, sha256: source.sha256, addedAt: expect.any(String) }])
     expect(await getJson(`${network.central.url}/health`)).toMatchObject({ lost: 1 })
 
-    const response = await fetch(`${network.peers[0]!.url}/download/${encodeURIComponent(name)}`, { signal: AbortSignal.timeout(10_000) })
+    // Every page still lists the file, marked lost, with no download link (the 1 MiB peer never held it).
+    const page = network.peers[0]!.url
+    const listed = (await getJson<{ files: FileView[] }>(`${page}/list_files/`)).files.find((file) => file.name === name)
+    expect(listed).toMatchObject({ name, sha256: source.sha256, holders: [], replicas: 0, status: 'lost' })
+    const html = await (await fetch(`${page}/`, { signal: AbortSignal.timeout(10_000) })).text()
+    const row = new RegExp(`<tr data-name="${name}"[\\s\\S]*?</tr>`).exec(html)?.[0]
+    expect(row).toContain('unavailable')
+    expect(row).toContain('no live copy')
+    expect(row).not.toContain('href="/download/')
+
+    const response = await fetch(`${page}/download/${encodeURIComponent(name)}`, { signal: AbortSignal.timeout(10_000) })
     expect(response.status).toBe(404)
     expect(await response.json()).toMatchObject({ error: 'PCLIENT_FILE_LOST', message: expect.stringContaining(name) })
   })

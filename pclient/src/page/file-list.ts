@@ -50,6 +50,8 @@ export interface PageFile {
   holders: Array<{ peerId: string, isSelf: boolean }>
   /** Set when the file has fewer live copies than the network keeps: a short label and what it means. */
   warning: { label: string, detail: string } | null
+  /** False for a lost file: no live peer holds it, so the page offers no download link. */
+  downloadable: boolean
 }
 
 export interface SortLink {
@@ -123,7 +125,8 @@ export function toPageFile (file: FileView, selfPeer: string | null, now: number
     added: timeAgo(file.addedAt, now),
     copies: file.holders.length,
     holders: file.holders.map((holder) => ({ peerId: holder.peerId, isSelf: holder.peerId === selfPeer })),
-    warning: REPLICA_WARNINGS[file.status] ?? null
+    warning: REPLICA_WARNINGS[file.status] ?? null,
+    downloadable: file.status !== 'lost'
   }
 }
 

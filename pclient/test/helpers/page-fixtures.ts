@@ -7,7 +7,7 @@ export function file (name: string, size: number, holders: string[], addedAt = '
     name, size, sha256: SHA, addedAt,
     holders: holders.map((peerId, i) => ({ peerId, grpcAddress: `127.0.0.1:${5000 + i}`, freeBytes: 0, activeTransfers: 0 })),
     replicas: holders.length,
-    status: holders.length >= 2 ? 'ok' : 'under-replicated'
+    status: holders.length >= 2 ? 'ok' : holders.length === 0 ? 'lost' : 'under-replicated'
   }
 }
 

@@ -66,6 +66,12 @@ describe('the file list', () => {
       holders: [{ peerId: 'peer-1', isSelf: false }, { peerId: 'peer-2', isSelf: true }]
     })
     expect(view?.warning?.label).toBe('few copies')
+    expect(view?.downloadable).toBe(true)
+  })
+
+  it('marks a lost file, which no live peer holds, as not downloadable', () => {
+    const [view] = buildFileList([file('gone.bin', 10, '2026-03-10T11:55:00.000Z', [], 'lost')], toFileListQuery(), null, NOW).files
+    expect(view).toMatchObject({ copies: 0, downloadable: false, warning: { label: 'unavailable' } })
   })
 
   it('reads the query from a URL, falling back instead of failing on odd values', () => {

@@ -47,6 +47,18 @@ describe('GET /', () => {
     expect(response.body).toContain('2 files')
   })
 
+  it('marks a lost file unavailable and offers no download link for it', async () => {
+    app = await buildTestApp({ central: { listFiles: async () => [file('gone.bin', 10, []), file('kept.bin', 10, ['peer-a'])] } })
+    const response = await app.inject({ method: 'GET', url: '/' })
+    expect(response.statusCode).toBe(200)
+    expect(response.body).toContain('href="/download/kept.bin"')
+    expect(response.body).not.toContain('href="/download/gone.bin"')
+    const row = /<tr data-name="gone.bin"[\s\S]*?<\/tr>/.exec(response.body)?.[0]
+    expect(row).toContain('unavailable')
+    expect(row).toContain('no live copy')
+    expect(row).toContain('aria-disabled="true"')
+  })
+
   it('escapes file names and messages', async () => {
     app = await buildTestApp({ central: { listFiles: async () => [file('<img src=x onerror=alert(1)>.txt', 1, ['peer-a'])] } })
     const response = await app.inject({ method: 'GET', url: `/?uploaded=${encodeURIComponent('<svg onload=alert(1)>')}&peer=peer-a` })

@@ -24,7 +24,7 @@ describe('GET /api/upload-check', () => {
       maxUploadBytes: 1000,
       central: { listPeers: async () => [peer('p1', 100, 50)], locate: async (name) => ({ ...file(name, 1, ['p1']), ticket: 't' }) }
     })
-    expect((await check(app, 'notes..txt', 1)).body.error).toBe('PCLIENT_BAD_NAME')
+    expect((await check(app, '../x', 1)).body.error).toBe('PCLIENT_BAD_NAME')
     expect((await check(app, 'a.txt', 1001)).body.error).toBe('PCLIENT_TOO_LARGE')
     expect(await check(app, 'a.txt', 51)).toMatchObject({ statusCode: 507, body: { error: 'PCLIENT_NO_ROOM' } })
     expect(await check(app, 'a.txt', 50)).toMatchObject({ statusCode: 409, body: { error: 'PCLIENT_FILE_EXISTS' } })
