@@ -3,18 +3,28 @@
 // whenever the central forgot this peer, and leaves on shutdown. Central outages are logged, never fatal.
 // Each heartbeat reports the copies under way and hands the copies the central orders to the replicator.
 import { CentralErrorCode, CentralRequestError, MAX_UPLOADS_REPORTED } from '@p2p/proto'
-import type { CentralClient } from '@p2p/proto'
-import type { Replicator } from './replicator.js'
+import type { CentralClient, ReplicationOrder } from '@p2p/proto'
 import type { Logger } from 'pino'
-import type { FileStore, StoredFile } from './store/file-store.js'
-import type { Transfers } from './transfers.js'
+import type { ActiveTransfers } from '../grpc/active-transfers.js'
+import type { FileStore, StoredFile } from '../store/file-store.js'
+
+/**
+ * Who makes the copies the central orders (the replicator). Declared here, by the side that hands the
+ * orders over, so the announcer never imports the replicator (which announces through the announcer).
+ */
+export interface CopyOrders {
+  /** Starts the orders not already under way; returns at once. */
+  accept: (orders: readonly ReplicationOrder[]) => void
+  /** Names of the copies under way, for the next heartbeat. */
+  inProgress: () => string[]
+}
 
 export interface AnnouncerComponents {
   central: Pick<CentralClient, 'register' | 'heartbeat' | 'announceFile' | 'leave'>
   store: Pick<FileStore, 'capacityBytes' | 'list' | 'freeBytes' | 'uploadsInProgress'>
-  transfers: Pick<Transfers, 'count'>
+  transfers: Pick<ActiveTransfers, 'count'>
   /** Who makes the copies the central orders; without one, orders are ignored (and never reported). */
-  copies?: Pick<Replicator, 'accept' | 'inProgress'>
+  copies?: CopyOrders
   peerId: string
   logger: Pick<Logger, 'info' | 'warn'>
   /** First delay between registration attempts; doubles up to maxRetryMs. */

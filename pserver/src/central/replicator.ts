@@ -9,12 +9,12 @@ import type { Readable } from 'node:stream'
 import type { ClientReadableStream } from '@grpc/grpc-js'
 import type { Logger } from 'pino'
 import type { FileChunk__Output, PeerFilesClient, ReplicaSource, ReplicationOrder } from '@p2p/proto'
-import type { Announcer } from './announcer.js'
-import { PeerError } from './errors.js'
-import type { FileStore, StoredFile, UploadSession } from './store/file-store.js'
-import type { Transfers } from './transfers.js'
-import { UNLIMITED_SEND_RATE } from './send-rate.js'
-import type { SendRate } from './send-rate.js'
+import { PeerError } from '../errors.js'
+import type { ActiveTransfers } from '../grpc/active-transfers.js'
+import { UNLIMITED_SEND_RATE } from '../grpc/send-rate.js'
+import type { SendRate } from '../grpc/send-rate.js'
+import type { FileStore, StoredFile, UploadSession } from '../store/file-store.js'
+import type { Announcer, CopyOrders } from './announcer.js'
 
 /** A source that sends nothing for this long is given up for the next one. */
 export const DEFAULT_COPY_IDLE_TIMEOUT_MS = 30_000
@@ -31,7 +31,7 @@ export type ConnectSource = (address: string, options: { ticket: string }) => Pe
 export interface ReplicatorComponents {
   store: Pick<FileStore, 'get' | 'findBySha256' | 'openRead' | 'beginUpload' | 'remove'>
   announcer: Pick<Announcer, 'announce'>
-  transfers: Pick<Transfers, 'begin'>
+  transfers: Pick<ActiveTransfers, 'begin'>
   connect: ConnectSource
   peerId: string
   logger: Pick<Logger, 'info' | 'warn' | 'error'>
@@ -46,11 +46,7 @@ interface CopyCancel {
   stop?: () => void
 }
 
-export interface Replicator {
-  /** Starts the orders not already under way; returns at once. */
-  accept: (orders: readonly ReplicationOrder[]) => void
-  /** Names of the copies under way, for the next heartbeat. */
-  inProgress: () => string[]
+export interface Replicator extends CopyOrders {
   /** Resolves when every copy under way has ended (for tests and shutdown). */
   idle: () => Promise<void>
   /** Refuses orders from now on (shutdown); copies under way are cancelled through the transfers. */
