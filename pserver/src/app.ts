@@ -8,8 +8,9 @@ import type { CentralClient, PeerFilesHandlers } from '@p2p/proto'
 import type { TicketGate } from './auth/ticket-gate.js'
 import { createAnnouncer } from './central/announcer.js'
 import type { Announcer, AnnouncerComponents } from './central/announcer.js'
+import type { ConnectSource } from './central/copy-source.js'
 import { createReplicator } from './central/replicator.js'
-import type { ConnectSource, Replicator } from './central/replicator.js'
+import type { Replicator } from './central/replicator.js'
 import { formatHostPort } from './config.js'
 import { createActiveTransfers } from './grpc/active-transfers.js'
 import type { ActiveTransfers } from './grpc/active-transfers.js'
@@ -58,7 +59,8 @@ export function createPeerServer (components: PeerServerComponents): PeerServer 
   const transfers = createActiveTransfers()
   const replicator = createReplicator({
     store,
-    // The announcer is created just below; copies only finish after it exists.
+    // The announcer hands this replicator its orders, and the replicator announces its copies through
+    // the announcer, created just below; copies only finish after it exists.
     announcer: { announce: async (file) => await announcer.announce(file) },
     transfers,
     connect: components.connectSource ?? createPeerFilesClient,
