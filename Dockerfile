@@ -17,6 +17,7 @@ COPY central-server/package.json central-server/
 COPY pserver/package.json pserver/
 COPY pclient/package.json pclient/
 COPY proxy/package.json proxy/
+COPY test-support/package.json test-support/
 COPY deploy/healthcheck.mjs deploy/
 
 FROM base AS central-server

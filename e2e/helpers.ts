@@ -99,5 +99,5 @@ export function tmpDirOf (dataDir: string): string {
 }
 
 /** The on-disk path of the bytes a peer stores under `name` (through its name index), or null. */
-export { storedPathOf } from '../pserver/src/store/layout.js'
+export { storedPathOf } from '@p2p/pserver/stored-path'
 

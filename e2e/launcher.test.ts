@@ -16,7 +16,7 @@ import type { FileView, PeerView } from '@p2p/proto'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import type { NetworkState } from '../scripts/lib/network-state.js'
 import { REPO_ROOT } from '../scripts/lib/service-process.js'
-import type { DownloadView } from '../pclient/src/transfers/download-tracker.js'
+import type { DownloadView } from '@p2p/pclient/download-view'
 import { eventually, getJson, makeRandomFile, uploadThroughPage } from './helpers.js'
 
 const MiB = 1024 * 1024

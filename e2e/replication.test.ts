@@ -15,7 +15,7 @@ import type { FileView, ReplicationReport } from '@p2p/proto'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { eventually, getJson, makeRandomFile, sha256OfFile, startTestNetwork, storedPathOf, uploadThroughPage } from './helpers.js'
 import type { TestNetwork } from './helpers.js'
-import type { DownloadView } from '../pclient/src/transfers/download-tracker.js'
+import type { DownloadView } from '@p2p/pclient/download-view'
 
 const MiB = 1024 * 1024
 const HEARTBEAT_MS = 400

@@ -5,21 +5,22 @@ import * as grpc from '@grpc/grpc-js'
 import type { Logger } from 'pino'
 import { createPeerFilesClient, grpcServerOptions, loadFileSharingProto } from '@p2p/proto'
 import type { CentralClient, PeerFilesHandlers } from '@p2p/proto'
-import { createAnnouncer } from './announcer.js'
 import type { TicketGate } from './auth/ticket-gate.js'
-import type { Announcer, AnnouncerComponents } from './announcer.js'
+import { createAnnouncer } from './central/announcer.js'
+import type { Announcer, AnnouncerComponents } from './central/announcer.js'
+import type { ConnectSource } from './central/copy-source.js'
+import { createReplicator } from './central/replicator.js'
+import type { Replicator } from './central/replicator.js'
 import { formatHostPort } from './config.js'
-import { enlargeServerReceiveWindow } from './flow-control.js'
+import { createActiveTransfers } from './grpc/active-transfers.js'
+import type { ActiveTransfers } from './grpc/active-transfers.js'
+import { enlargeServerReceiveWindow } from './grpc/flow-control.js'
+import { createSendRate, UNLIMITED_SEND_RATE } from './grpc/send-rate.js'
 import { createDownloadHandler } from './handlers/download.js'
 import { createGetFileInfoHandler } from './handlers/get-file-info.js'
 import { createStatHandler } from './handlers/stat.js'
 import { createUploadHandler } from './handlers/upload.js'
-import { createReplicator } from './replicator.js'
-import type { ConnectSource, Replicator } from './replicator.js'
-import { createSendRate, UNLIMITED_SEND_RATE } from './send-rate.js'
 import type { FileStore } from './store/file-store.js'
-import { createTransfers } from './transfers.js'
-import type { Transfers } from './transfers.js'
 
 /** How long a shutdown lets cancelled calls send their status before closing connections. */
 const SHUTDOWN_GRACE_MS = 1_000
@@ -48,17 +49,18 @@ export interface PeerServer {
   readonly grpcServer: grpc.Server
   readonly announcer: Announcer
   readonly replicator: Replicator
-  readonly transfers: Pick<Transfers, 'count'>
+  readonly transfers: Pick<ActiveTransfers, 'count'>
   /** Stops accepting calls, cancels transfers (removing their temporary files), then leaves the central. */
   close: () => Promise<void>
 }
 
 export function createPeerServer (components: PeerServerComponents): PeerServer {
   const { store, central, peerId, tickets, logger } = components
-  const transfers = createTransfers()
+  const transfers = createActiveTransfers()
   const replicator = createReplicator({
     store,
-    // The announcer is created just below; copies only finish after it exists.
+    // The announcer hands this replicator its orders, and the replicator announces its copies through
+    // the announcer, created just below; copies only finish after it exists.
     announcer: { announce: async (file) => await announcer.announce(file) },
     transfers,
     connect: components.connectSource ?? createPeerFilesClient,

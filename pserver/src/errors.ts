@@ -57,3 +57,8 @@ export function toGrpcError (err: unknown): ServiceError {
 export function isUnexpectedError (err: unknown): boolean {
   return !(err instanceof PeerError)
 }
+
+/** The text of any thrown value, for a log line's `reason` (logs stay on this machine; never sent). */
+export function reasonOf (err: unknown): string {
+  return err instanceof Error ? err.message : String(err)
+}

@@ -7,7 +7,7 @@ import { bindServer, createPeerServer } from './app.js'
 import { ConfigError, advertiseAddressFor, formatHostPort, loadConfig } from './config.js'
 import type { PeerConfig } from './config.js'
 import { createLogger } from './logger.js'
-import { loadOrCreatePeerId } from './peer-id.js'
+import { loadOrCreatePeerId } from './central/peer-id.js'
 import { createDiskFileStore } from './store/disk-file-store.js'
 
 /** The whole shutdown (transfers, connections, leaving the central) must fit in this. */

@@ -9,14 +9,14 @@ import type { DownloadRequest__Output, FileChunk } from '@p2p/proto'
 import { PeerError, isUnexpectedError, toGrpcError } from '../errors.js'
 import type { FileStore, StoredFile } from '../store/file-store.js'
 import { findFile } from './find-file.js'
-import type { Transfers } from '../transfers.js'
+import type { ActiveTransfers } from '../grpc/active-transfers.js'
 import type { TicketGate } from '../auth/ticket-gate.js'
-import { UNLIMITED_SEND_RATE } from '../send-rate.js'
-import type { SendRate } from '../send-rate.js'
+import { UNLIMITED_SEND_RATE } from '../grpc/send-rate.js'
+import type { SendRate } from '../grpc/send-rate.js'
 
 export interface DownloadComponents {
   store: Pick<FileStore, 'get' | 'findBySha256' | 'openRead'>
-  transfers: Pick<Transfers, 'begin'>
+  transfers: Pick<ActiveTransfers, 'begin'>
   tickets: TicketGate
   logger: Pick<Logger, 'error' | 'debug'>
   /** Shared by every download of this peer; default: no cap. */

@@ -4,11 +4,11 @@ import type { Logger } from 'pino'
 import type { StatRequest__Output, StatResponse } from '@p2p/proto'
 import { toGrpcError } from '../errors.js'
 import type { FileStore } from '../store/file-store.js'
-import type { Transfers } from '../transfers.js'
+import type { ActiveTransfers } from '../grpc/active-transfers.js'
 
 export interface StatComponents {
   store: Pick<FileStore, 'capacityBytes' | 'freeBytes' | 'count'>
-  transfers: Pick<Transfers, 'count'>
+  transfers: Pick<ActiveTransfers, 'count'>
   peerId: string
   logger: Pick<Logger, 'error'>
 }

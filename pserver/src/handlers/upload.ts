@@ -9,10 +9,10 @@ import type { Logger } from 'pino'
 import { z } from 'zod'
 import { byteCountSchema, fileNameSchema, sha256Schema } from '@p2p/proto'
 import type { UploadEnd__Output, UploadHeader__Output, UploadRequest__Output, UploadResponse } from '@p2p/proto'
-import type { Announcer } from '../announcer.js'
+import type { Announcer } from '../central/announcer.js'
 import { PeerError, isUnexpectedError, toGrpcError } from '../errors.js'
 import type { FileStore, UploadEnd, UploadRequestHeader, UploadSession } from '../store/file-store.js'
-import type { Transfers } from '../transfers.js'
+import type { ActiveTransfers } from '../grpc/active-transfers.js'
 import type { TicketGate } from '../auth/ticket-gate.js'
 
 /** An upload that sends nothing for this long is given up, so it cannot hold its reservation forever. */
@@ -20,7 +20,7 @@ export const DEFAULT_UPLOAD_IDLE_TIMEOUT_MS = 60_000
 
 export interface UploadComponents {
   store: Pick<FileStore, 'beginUpload' | 'remove'>
-  transfers: Pick<Transfers, 'begin'>
+  transfers: Pick<ActiveTransfers, 'begin'>
   announcer: Pick<Announcer, 'announce'>
   peerId: string
   tickets: TicketGate

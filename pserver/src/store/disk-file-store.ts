@@ -1,23 +1,21 @@
 // The FileStore on a local disk, content-addressed (see layout.ts): each distinct content is stored
 // once as blobs/<sha256> with its piece hashes beside it, and names.json maps names to contents, so
 // the same bytes uploaded under a second name take no second copy and free space counts unique bytes.
+// What is stored is kept by the catalog (catalog.ts); what a start finds on disk is brought back by
+// recovery.ts; this file serves reads and admits uploads.
 import { once } from 'node:events'
 import { createReadStream } from 'node:fs'
-import fs from 'node:fs/promises'
 import type { Readable } from 'node:stream'
 import type { Logger } from 'pino'
 import { PeerError } from '../errors.js'
-import { readBlobMeta, writeBlobMeta } from './blob-meta.js'
-import type { BlobMeta } from './blob-meta.js'
-import { scanBlobs } from './blob-scan.js'
+import { readBlobMeta } from './blob-meta.js'
+import { createCatalog } from './catalog.js'
 import { splitPieces } from './content-digest.js'
-import { diskFreeBytes, emptyDir, fsyncDir, removeIfPresent, storableNameProblem } from './disk-io.js'
-import type { FileStore, StoredFile, UploadRequestHeader, UploadSession } from './file-store.js'
+import { diskFreeBytes, storableNameProblem } from './disk-io.js'
+import type { FileStore, UploadRequestHeader, UploadSession } from './file-store.js'
 import { createHashPool } from './hash-worker.js'
 import { storeLayout } from './layout.js'
-import { importLegacyFiles } from './legacy-import.js'
-import { loadNameIndex, saveNameIndex } from './name-index.js'
-import { copySeedFiles } from './seed.js'
+import { recoverStore } from './recovery.js'
 import { openUploadSession } from './upload-session.js'
 import type { OpenFile } from './upload-session.js'
 
@@ -38,148 +36,36 @@ export interface DiskFileStoreOptions {
   openFile?: OpenFile
 }
 
-interface Blob {
-  size: number
-  /** Every name that refers to this content. */
-  names: Set<string>
-}
-
-/** How placed content arrives: a finished upload's temporary file is renamed, an imported file hard-linked. */
-type Source = { path: string, how: 'rename' | 'link' } | null
-
 export function createDiskFileStore (options: DiskFileStoreOptions): FileStore {
   const { capacityBytes, logger } = options
   const layout = storeLayout(options.dataDir)
-  const names = new Map<string, string>()
-  const blobs = new Map<string, Blob>()
+  const catalog = createCatalog(layout)
   const uploading = new Set<string>()
   const sessions = new Set<UploadSession>()
   const hashes = createHashPool()
-  let storedBytes = 0
   let reservedBytes = 0
   let closed = false
-  // Placing content and saving the index happen one at a time, so the index is never written from a stale view.
-  let placing: Promise<unknown> = Promise.resolve()
-
-  function serialized<T> (task: () => Promise<T>): Promise<T> {
-    const run = placing.then(task, task)
-    placing = run.catch(() => {})
-    return run
-  }
-
-  function addBlob (sha256: string, size: number): Blob {
-    const blob = { size, names: new Set<string>() }
-    blobs.set(sha256, blob)
-    storedBytes += size
-    return blob
-  }
-
-  function fileOf (name: string, sha256: string): StoredFile {
-    return { name, size: blobs.get(sha256)?.size ?? 0, sha256 }
-  }
 
   // Synchronous on purpose: callers compute it right after their last await, then reserve.
   function freeGiven (diskFree: number): number {
-    return Math.max(0, Math.min(capacityBytes - storedBytes - reservedBytes, diskFree))
-  }
-
-  /** Stores `meta`'s content (from `source` unless already stored) and names it `name`, durably. */
-  async function place (name: string, meta: BlobMeta, source: Source): Promise<StoredFile> {
-    return await serialized(async () => {
-      if (names.has(name)) throw new PeerError('PEER_FILE_EXISTS', `a file named "${name}" is already stored`)
-      let blob = blobs.get(meta.sha256)
-      const isNew = blob == null
-      if (blob == null) {
-        if (source == null) throw new Error(`content ${meta.sha256} was only verified but is not stored`)
-        // The metadata is durable before the blob appears, so a blob on disk always has its digest.
-        await writeBlobMeta(layout, meta)
-        const target = layout.blobPath(meta.sha256)
-        if (source.how === 'rename') await fs.rename(source.path, target)
-        else await fs.link(source.path, target)
-        await fsyncDir(layout.blobsDir)
-        blob = addBlob(meta.sha256, meta.size)
-      } else if (source?.how === 'rename') {
-        await removeIfPresent(source.path) // the same bytes are stored already
-      }
-      names.set(name, meta.sha256)
-      blob.names.add(name)
-      try {
-        await saveNameIndex(layout, names)
-      } catch (err) {
-        names.delete(name)
-        blob.names.delete(name)
-        if (isNew) await forgetBlob(meta.sha256)
-        throw err
-      }
-      return fileOf(name, meta.sha256)
-    })
-  }
-
-  async function forgetBlob (sha256: string): Promise<void> {
-    const blob = blobs.get(sha256)
-    if (blob == null) return
-    blobs.delete(sha256)
-    storedBytes -= blob.size
-    await removeIfPresent(layout.blobPath(sha256)).catch(() => false)
-    await removeIfPresent(layout.metaPath(sha256)).catch(() => false)
-  }
-
-  async function loadExisting (): Promise<void> {
-    const indexExists = await fs.access(layout.indexFile).then(() => true, () => false)
-    const blobCount = (await fs.readdir(layout.blobsDir)).length
-    if (!indexExists && blobCount > 0) {
-      // Every content would look unnamed and be removed: an operator must decide, not this start.
-      throw new Error(`${layout.indexFile} is missing but ${layout.blobsDir} is not empty; restore the index from a backup, or remove ${layout.blobsDir} to start empty`)
-    }
-    const loaded = await loadNameIndex(layout)
-    for (const { name, reason } of loaded.refused) logger.warn({ file: name, reason }, 'dropping an invalid entry of the name index')
-    const scan = await scanBlobs(layout, { referenced: new Set(loaded.names.values()), logger })
-    const dropped: string[] = []
-    for (const [sha256, size] of scan.blobs) addBlob(sha256, size)
-    for (const [name, sha256] of loaded.names) {
-      const blob = blobs.get(sha256)
-      if (blob == null) {
-        dropped.push(name)
-        continue
-      }
-      names.set(name, sha256)
-      blob.names.add(name)
-    }
-    if (dropped.length > 0) logger.warn({ files: dropped }, 'no longer serving files whose content is missing or damaged')
-    if (!indexExists || dropped.length > 0 || loaded.refused.length > 0) await saveNameIndex(layout, names)
-    logger.info({ trusted: scan.trusted, rehashed: scan.rehashed, removed: scan.removed }, 'checked stored contents')
+    return Math.max(0, Math.min(capacityBytes - catalog.storedBytes() - reservedBytes, diskFree))
   }
 
   const store: FileStore = {
     capacityBytes,
 
     async start () {
-      await fs.mkdir(layout.blobsDir, { recursive: true })
-      await fs.mkdir(layout.tmpDir, { recursive: true })
-      const leftovers = await emptyDir(layout.tmpDir)
-      if (leftovers > 0) logger.info({ leftovers }, 'removed unfinished uploads from a previous run')
-      await loadExisting()
-      await importLegacyFiles(layout, {
-        nameRefersTo: (name) => names.get(name) ?? null,
-        place: async (name, meta, source) => { await place(name, meta, { path: source, how: 'link' }) }
-      }, logger)
-      if (options.seedDir != null) await copySeedFiles(options.seedDir, store, logger)
-      logger.info({ files: names.size, contents: blobs.size, bytes: storedBytes }, 'storage ready')
+      await recoverStore({ layout, catalog, store, seedDir: options.seedDir, logger })
+      logger.info({ files: catalog.nameCount(), contents: catalog.contentCount(), bytes: catalog.storedBytes() }, 'storage ready')
     },
 
-    list: async () => [...names].map(([name, sha256]) => fileOf(name, sha256)),
-    count: async () => names.size,
-    get: async (name) => {
-      const sha256 = names.get(name)
-      return sha256 == null ? null : fileOf(name, sha256)
-    },
-    findBySha256: async (sha256) => {
-      const first = blobs.get(sha256)?.names.values().next()
-      return first == null || first.done === true ? null : fileOf(first.value, sha256)
-    },
+    list: async () => catalog.list(),
+    count: async () => catalog.nameCount(),
+    get: async (name) => catalog.get(name),
+    findBySha256: async (sha256) => catalog.findBySha256(sha256),
 
     async pieceHashes (sha256) {
-      if (!blobs.has(sha256)) return null
+      if (catalog.sizeOf(sha256) == null) return null
       const meta = await readBlobMeta(layout, sha256)
       // Written before the blob was placed and checked at start: missing now means someone removed it.
       if (meta == null) throw new Error(`the metadata of stored content ${sha256} is missing or unreadable`)
@@ -187,10 +73,10 @@ export function createDiskFileStore (options: DiskFileStoreOptions): FileStore {
     },
 
     async openRead (sha256, offset, length) {
-      const blob = blobs.get(sha256)
-      if (blob == null) throw new PeerError('PEER_NOT_FOUND', 'no such content here')
-      if (!(length > 0 && offset >= 0 && offset + length <= blob.size)) {
-        throw new PeerError('PEER_OUT_OF_RANGE', `bytes ${offset}+${length} are not inside the content (${blob.size} bytes)`)
+      const size = catalog.sizeOf(sha256)
+      if (size == null) throw new PeerError('PEER_NOT_FOUND', 'no such content here')
+      if (!(length > 0 && offset >= 0 && offset + length <= size)) {
+        throw new PeerError('PEER_OUT_OF_RANGE', `bytes ${offset}+${length} are not inside the content (${size} bytes)`)
       }
       const stream = createReadStream(layout.blobPath(sha256), { start: offset, end: offset + length - 1, highWaterMark: READ_BYTES })
       await once(stream, 'open')
@@ -205,11 +91,11 @@ export function createDiskFileStore (options: DiskFileStoreOptions): FileStore {
       const diskFree = await diskFreeBytes(layout.dataDir)
       // From here to the reservation nothing awaits, so two uploads cannot both take the last bytes.
       if (closed) throw new PeerError('PEER_CANCELLED', 'the peer is shutting down')
-      if (names.has(header.name) || uploading.has(header.name)) {
+      if (catalog.get(header.name) != null || uploading.has(header.name)) {
         throw new PeerError('PEER_FILE_EXISTS', `a file named "${header.name}" is already stored or being uploaded`)
       }
       // Content the sender proves (by its hash) to be stored already is only verified: no bytes to keep.
-      const known = header.sha256 != null && blobs.has(header.sha256)
+      const known = header.sha256 != null && catalog.sizeOf(header.sha256) != null
       const reserve = known ? 0 : header.size
       const free = freeGiven(diskFree)
       if (reserve > free) throw new PeerError('PEER_NO_ROOM', `${header.size} bytes do not fit: ${free} bytes free`)
@@ -221,7 +107,7 @@ export function createDiskFileStore (options: DiskFileStoreOptions): FileStore {
         hasher: hashes.hasher(),
         openFile: options.openFile,
         keepBytes: !known,
-        publish: async (meta, tmpPath) => await place(header.name, meta, tmpPath == null ? null : { path: tmpPath, how: 'rename' }),
+        publish: async (meta, tmpPath) => await catalog.place(header.name, meta, tmpPath == null ? null : { path: tmpPath, how: 'rename' }),
         release: () => {
           uploading.delete(header.name)
           reservedBytes -= reserve
@@ -235,18 +121,9 @@ export function createDiskFileStore (options: DiskFileStoreOptions): FileStore {
     uploadsInProgress: () => [...uploading],
 
     async remove (name, sha256) {
-      return await serialized(async () => {
-        if (names.get(name) !== sha256) return false
-        names.delete(name)
-        const blob = blobs.get(sha256)
-        blob?.names.delete(name)
-        // The index no longer names it before its bytes go, so a crash in between leaves an unnamed
-        // blob (removed at the next start), never a name without its content.
-        await saveNameIndex(layout, names)
-        if (blob != null && blob.names.size === 0) await forgetBlob(sha256)
-        logger.info({ file: name, sha256 }, 'file removed')
-        return true
-      })
+      const removed = await catalog.remove(name, sha256)
+      if (removed) logger.info({ file: name, sha256 }, 'file removed')
+      return removed
     },
 
     async close () {

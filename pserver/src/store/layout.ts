@@ -8,9 +8,7 @@
 //   files/                only read at start: files of the old one-file-per-name layout (or dropped
 //                         in by an operator) are imported into blobs/ and named in the index
 //   peer-id               this peer's persisted id
-import fs from 'node:fs/promises'
 import path from 'node:path'
-import { sha256Schema } from '@p2p/proto'
 
 export const BLOBS_DIR = 'blobs'
 export const TMP_DIR = 'tmp'
@@ -51,22 +49,4 @@ export function storeLayout (dataDir: string): StoreLayout {
     blobPath: (sha256) => path.join(blobsDir, checked(sha256)),
     metaPath: (sha256) => path.join(blobsDir, checked(sha256) + META_SUFFIX)
   }
-}
-
-/**
- * The on-disk path of the bytes stored under `name` in `dataDir`, or null when no such name is
- * stored. For tests and tools that look at a peer's disk from outside (the service never needs it).
- */
-export async function storedPathOf (dataDir: string, name: string): Promise<string | null> {
-  const layout = storeLayout(dataDir)
-  let text: string
-  try {
-    text = await fs.readFile(layout.indexFile, 'utf8')
-  } catch (err) {
-    if ((err as NodeJS.ErrnoException).code === 'ENOENT') return null
-    throw err
-  }
-  const files = (JSON.parse(text) as { files?: Record<string, unknown> }).files ?? {}
-  const sha256 = Object.hasOwn(files, name) ? files[name] : undefined
-  return typeof sha256 === 'string' && sha256Schema.safeParse(sha256).success ? layout.blobPath(sha256) : null
 }

@@ -11,7 +11,7 @@ import type { FileStore } from './file-store.js'
 /** Bytes per read of a seed file. */
 const SEED_READ_BYTES = 1024 * 1024
 
-export async function copySeedFiles (seedDir: string, store: FileStore, logger: Pick<Logger, 'info' | 'warn'>): Promise<void> {
+export async function copySeedFiles (seedDir: string, store: Pick<FileStore, 'get' | 'beginUpload'>, logger: Pick<Logger, 'info' | 'warn'>): Promise<void> {
   let names: string[]
   try {
     names = await fs.readdir(seedDir)
@@ -39,7 +39,7 @@ export async function copySeedFiles (seedDir: string, store: FileStore, logger: 
   }
 }
 
-async function copyOne (source: string, name: string, size: number, store: FileStore): Promise<void> {
+async function copyOne (source: string, name: string, size: number, store: Pick<FileStore, 'beginUpload'>): Promise<void> {
   const session = await store.beginUpload({ name, size, sizeIsMaximum: false, sha256: null })
   try {
     let copied = 0

@@ -3,7 +3,7 @@ import fs from 'node:fs/promises'
 import { status } from '@grpc/grpc-js'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { PIECE_BYTES } from '@p2p/proto'
-import { storedPathOf } from '../../src/store/layout.js'
+import { storedPathOf } from '../../src/store/stored-path.js'
 import { errorCode, fileInfo, fileInfoError, sha256, startTestPeer, upload } from '../helpers.js'
 import type { TestPeer } from '../helpers.js'
 

@@ -5,7 +5,8 @@ import { PeerError } from '../../src/errors.js'
 import { createDiskFileStore } from '../../src/store/disk-file-store.js'
 import type { DiskFileStoreOptions } from '../../src/store/disk-file-store.js'
 import { pathInside } from '../../src/store/disk-io.js'
-import { storeLayout, storedPathOf } from '../../src/store/layout.js'
+import { storeLayout } from '../../src/store/layout.js'
+import { storedPathOf } from '../../src/store/stored-path.js'
 import { captureLogger, listDir, makeTempDir, readStored, sha256, silentLogger, storedContents } from '../helpers.js'
 
 let root: string

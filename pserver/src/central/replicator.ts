@@ -5,33 +5,24 @@
 // for the next one; when none delivers, the order is dropped and the central, no longer seeing it in
 // the heartbeats, gives it out again. Content already stored under another name is copied from the
 // local disk instead of the network.
-import type { Readable } from 'node:stream'
-import type { ClientReadableStream } from '@grpc/grpc-js'
 import type { Logger } from 'pino'
-import type { FileChunk__Output, PeerFilesClient, ReplicaSource, ReplicationOrder } from '@p2p/proto'
-import type { Announcer } from './announcer.js'
-import { PeerError } from './errors.js'
-import type { FileStore, StoredFile, UploadSession } from './store/file-store.js'
-import type { Transfers } from './transfers.js'
-import { UNLIMITED_SEND_RATE } from './send-rate.js'
-import type { SendRate } from './send-rate.js'
+import type { ReplicationOrder } from '@p2p/proto'
+import { PeerError, reasonOf } from '../errors.js'
+import type { ActiveTransfers } from '../grpc/active-transfers.js'
+import { UNLIMITED_SEND_RATE } from '../grpc/send-rate.js'
+import type { SendRate } from '../grpc/send-rate.js'
+import type { FileStore, StoredFile, UploadSession } from '../store/file-store.js'
+import type { Announcer, CopyOrders } from './announcer.js'
+import { localSource, peerSource } from './copy-source.js'
+import type { ConnectSource, CopySource } from './copy-source.js'
 
 /** A source that sends nothing for this long is given up for the next one. */
 export const DEFAULT_COPY_IDLE_TIMEOUT_MS = 30_000
-/**
- * The whole copy's deadline: this much, plus the time the file takes at COPY_MIN_BYTES_PER_SECOND.
- * Generous on purpose (copies may be paced, or share a capped source): the idle timeout is what
- * catches a stalled source; the deadline only bounds a source that trickles forever.
- */
-const COPY_DEADLINE_BASE_MS = 60_000
-const COPY_MIN_BYTES_PER_SECOND = 64 * 1024
-
-export type ConnectSource = (address: string, options: { ticket: string }) => PeerFilesClient
 
 export interface ReplicatorComponents {
   store: Pick<FileStore, 'get' | 'findBySha256' | 'openRead' | 'beginUpload' | 'remove'>
   announcer: Pick<Announcer, 'announce'>
-  transfers: Pick<Transfers, 'begin'>
+  transfers: Pick<ActiveTransfers, 'begin'>
   connect: ConnectSource
   peerId: string
   logger: Pick<Logger, 'info' | 'warn' | 'error'>
@@ -46,11 +37,7 @@ interface CopyCancel {
   stop?: () => void
 }
 
-export interface Replicator {
-  /** Starts the orders not already under way; returns at once. */
-  accept: (orders: readonly ReplicationOrder[]) => void
-  /** Names of the copies under way, for the next heartbeat. */
-  inProgress: () => string[]
+export interface Replicator extends CopyOrders {
   /** Resolves when every copy under way has ended (for tests and shutdown). */
   idle: () => Promise<void>
   /** Refuses orders from now on (shutdown); copies under way are cancelled through the transfers. */
@@ -85,42 +72,13 @@ export function createReplicator (components: ReplicatorComponents): Replicator 
     }
   }
 
-  async function fromPeer (order: ReplicationOrder, source: ReplicaSource, cancel: CopyCancel): Promise<StoredFile> {
-    const client = connect(source.grpcAddress, { ticket: order.ticket })
-    const deadline = Date.now() + COPY_DEADLINE_BASE_MS + (order.size / COPY_MIN_BYTES_PER_SECOND) * 1000
-    const call: ClientReadableStream<FileChunk__Output> = client.Download({ name: order.name, sha256: order.sha256, offset: 0, length: 0 }, { deadline })
-    // Failures reach the copy through the iterator below; this keeps one that comes before the
-    // iteration starts (or after it stopped) from being an unhandled 'error' event.
-    call.on('error', () => {})
-    let timer: NodeJS.Timeout | undefined
-    cancel.stop = () => { call.cancel() }
-    // The idle clock runs only while waiting for the source, not while this peer paces or writes.
-    async function * chunks (): AsyncGenerator<Buffer> {
-      const messages = (call as AsyncIterable<FileChunk__Output>)[Symbol.asyncIterator]()
-      while (true) {
-        timer = setTimeout(() => { call.cancel() }, idleTimeoutMs)
-        const { value, done } = await messages.next()
-        clearTimeout(timer)
-        if (done === true) return
-        yield value.data
-      }
-    }
+  /** Copies from `source` (a peer, or this peer's disk), and lets go of it however the copy ends. */
+  async function copyFrom (order: ReplicationOrder, source: CopySource, cancel: CopyCancel): Promise<StoredFile> {
+    cancel.stop = source.stop
     try {
-      return await writeCopy(order, chunks(), cancel)
+      return await writeCopy(order, source.chunks, cancel)
     } finally {
-      clearTimeout(timer)
-      call.cancel()
-      client.close()
-    }
-  }
-
-  async function fromLocalCopy (order: ReplicationOrder, stored: StoredFile, cancel: CopyCancel): Promise<StoredFile> {
-    const source: Readable | null = order.size > 0 ? await store.openRead(stored.sha256, 0, order.size) : null
-    cancel.stop = () => { source?.destroy() }
-    try {
-      return await writeCopy(order, source ?? emptySource(), cancel)
-    } finally {
-      source?.destroy()
+      source.close()
     }
   }
 
@@ -137,18 +95,18 @@ export function createReplicator (components: ReplicatorComponents): Replicator 
       }
       const local = await store.findBySha256(order.sha256)
       if (local != null) {
-        await finish(order, await fromLocalCopy(order, local, cancel), 'this peer')
+        await finish(order, await copyFrom(order, await localSource(store, order, local), cancel), 'this peer')
         return
       }
       for (const source of order.sources) {
         if (source.peerId === peerId) continue
         if (cancel.reason != null) return
         try {
-          await finish(order, await fromPeer(order, source, cancel), source.peerId)
+          await finish(order, await copyFrom(order, peerSource(order, source, connect, idleTimeoutMs), cancel), source.peerId)
           return
         } catch (err) {
           if (cancel.reason != null) return
-          logger.warn({ file: order.name, source: source.peerId, reason: describe(err) }, 'copy from this source failed; trying the next one')
+          logger.warn({ file: order.name, source: source.peerId, reason: reasonOf(err) }, 'copy from this source failed; trying the next one')
         }
       }
       logger.warn({ file: order.name }, 'no source delivered the copy; the central will order it again')
@@ -182,10 +140,4 @@ export function createReplicator (components: ReplicatorComponents): Replicator 
       await Promise.all(running.values())
     }
   }
-}
-
-async function * emptySource (): AsyncGenerator<Buffer> {}
-
-function describe (err: unknown): string {
-  return err instanceof Error ? err.message : String(err)
 }

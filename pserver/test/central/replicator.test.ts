@@ -5,10 +5,10 @@ import { Transform } from 'node:stream'
 import type { ReplicationOrder } from '@p2p/proto'
 import { afterEach, describe, expect, it } from 'vitest'
 import { createPeerFilesClient } from '@p2p/proto'
-import { createReplicator } from '../src/replicator.js'
-import { createTransfers } from '../src/transfers.js'
-import { listDir, readStored, sha256, silentLogger, startTestPeer, storedContents } from './helpers.js'
-import type { TestPeer } from './helpers.js'
+import { createReplicator } from '../../src/central/replicator.js'
+import { createActiveTransfers } from '../../src/grpc/active-transfers.js'
+import { listDir, readStored, sha256, silentLogger, startTestPeer, storedContents } from '../helpers.js'
+import type { TestPeer } from '../helpers.js'
 import path from 'node:path'
 
 const content = Buffer.alloc(3 * 1024 * 1024 + 17, 'replica ')
@@ -100,7 +100,7 @@ describe('replicator', () => {
     return createReplicator({
       store: target.store,
       announcer: { announce: async () => 'announced' as const },
-      transfers: createTransfers(),
+      transfers: createActiveTransfers(),
       connect: createPeerFilesClient,
       peerId: 'target',
       logger: silentLogger,

@@ -3,18 +3,30 @@
 // whenever the central forgot this peer, and leaves on shutdown. Central outages are logged, never fatal.
 // Each heartbeat reports the copies under way and hands the copies the central orders to the replicator.
 import { CentralErrorCode, CentralRequestError, MAX_UPLOADS_REPORTED } from '@p2p/proto'
-import type { CentralClient } from '@p2p/proto'
-import type { Replicator } from './replicator.js'
+import type { CentralClient, HeartbeatBody, RegisterPeerBody, ReplicationOrder } from '@p2p/proto'
 import type { Logger } from 'pino'
-import type { FileStore, StoredFile } from './store/file-store.js'
-import type { Transfers } from './transfers.js'
+import { reasonOf } from '../errors.js'
+import type { ActiveTransfers } from '../grpc/active-transfers.js'
+import type { FileStore, StoredFile } from '../store/file-store.js'
+import { createSleeper, runHeartbeats } from './heartbeat-loop.js'
+
+/**
+ * Who makes the copies the central orders (the replicator). Declared here, by the side that hands the
+ * orders over, so the announcer never imports the replicator (which announces through the announcer).
+ */
+export interface CopyOrders {
+  /** Starts the orders not already under way; returns at once. */
+  accept: (orders: readonly ReplicationOrder[]) => void
+  /** Names of the copies under way, for the next heartbeat. */
+  inProgress: () => string[]
+}
 
 export interface AnnouncerComponents {
   central: Pick<CentralClient, 'register' | 'heartbeat' | 'announceFile' | 'leave'>
   store: Pick<FileStore, 'capacityBytes' | 'list' | 'freeBytes' | 'uploadsInProgress'>
-  transfers: Pick<Transfers, 'count'>
+  transfers: Pick<ActiveTransfers, 'count'>
   /** Who makes the copies the central orders; without one, orders are ignored (and never reported). */
-  copies?: Pick<Replicator, 'accept' | 'inProgress'>
+  copies?: CopyOrders
   peerId: string
   logger: Pick<Logger, 'info' | 'warn'>
   /** First delay between registration attempts; doubles up to maxRetryMs. */
@@ -40,7 +52,7 @@ export interface Announcer {
 }
 
 export function createAnnouncer (components: AnnouncerComponents): Announcer {
-  const { central, store, transfers, peerId, logger, copies } = components
+  const { central, store, peerId, logger, copies } = components
   const retryMs = components.retryMs ?? 250
   const maxRetryMs = components.maxRetryMs ?? 5_000
   const leaveTimeoutMs = components.leaveTimeoutMs ?? 1_000
@@ -51,15 +63,7 @@ export function createAnnouncer (components: AnnouncerComponents): Announcer {
   let mustRegister = true
   let stopped = false
   let inFlight: Promise<unknown> = Promise.resolve()
-  let wake: (() => void) | null = null
-
-  async function sleep (ms: number): Promise<void> {
-    await new Promise<void>((resolve) => {
-      const timer = setTimeout(resolve, ms)
-      wake = () => { clearTimeout(timer); resolve() }
-    })
-    wake = null
-  }
+  const sleeper = createSleeper()
 
   // Every call to the central goes through here, so stop() can wait for the one in flight.
   async function track<T> (promise: Promise<T>): Promise<T> {
@@ -71,10 +75,7 @@ export function createAnnouncer (components: AnnouncerComponents): Announcer {
     registering = true
     mustRegister = false // an announce racing this request sets it again
     try {
-      const [files, freeBytes] = await Promise.all([store.list(), store.freeBytes()])
-      const lease = await track(central.register({
-        peerId, grpcAddress: address, capacityBytes: store.capacityBytes, freeBytes, activeTransfers: transfers.count(), files
-      }))
+      const lease = await track(central.register(await registrationOf(components, address)))
       registered = true
       return lease.heartbeatIntervalMs
     } catch (err) {
@@ -90,13 +91,7 @@ export function createAnnouncer (components: AnnouncerComponents): Announcer {
     try {
       if (!mustRegister) {
         try {
-          const freeBytes = await store.freeBytes()
-          const lease = await track(central.heartbeat(peerId, {
-            freeBytes,
-            activeTransfers: transfers.count(),
-            replicating: copies?.inProgress() ?? [],
-            uploading: store.uploadsInProgress().slice(0, MAX_UPLOADS_REPORTED)
-          }))
+          const lease = await track(central.heartbeat(peerId, await heartbeatOf(components)))
           if (!stopped) copies?.accept(lease.replicate)
           return lease.heartbeatIntervalMs
         } catch (err) {
@@ -109,27 +104,8 @@ export function createAnnouncer (components: AnnouncerComponents): Announcer {
       logger.info({ peerId }, 'registered again with the central')
       return next
     } catch (err) {
-      logger.warn({ reason: describe(err) }, 'heartbeat to the central failed; retrying at the next one')
+      logger.warn({ reason: reasonOf(err) }, 'heartbeat to the central failed; retrying at the next one')
       return intervalMs
-    }
-  }
-
-  async function run (address: string, onRegistered: () => void): Promise<void> {
-    let delay = retryMs
-    let intervalMs = 0
-    while (!stopped && intervalMs === 0) {
-      try {
-        intervalMs = await register(address)
-        onRegistered()
-      } catch (err) {
-        logger.warn({ reason: describe(err), retryInMs: delay }, 'registration with the central failed; retrying')
-        await sleep(delay)
-        delay = Math.min(delay * 2, maxRetryMs)
-      }
-    }
-    while (!stopped) {
-      await sleep(intervalMs)
-      if (!stopped) intervalMs = await tick(address, intervalMs)
     }
   }
 
@@ -138,8 +114,17 @@ export function createAnnouncer (components: AnnouncerComponents): Announcer {
       if (grpcAddress != null) throw new Error('the announcer is already started')
       grpcAddress = address
       return await new Promise<boolean>((resolve) => {
-        run(address, () => { resolve(true) }).then(() => { resolve(false) }, (err: unknown) => {
-          logger.warn({ reason: describe(err) }, 'the announcer stopped unexpectedly')
+        runHeartbeats({
+          register: async () => await register(address),
+          tick: async (intervalMs) => await tick(address, intervalMs),
+          onRegistered: () => { resolve(true) },
+          isStopped: () => stopped,
+          sleep: sleeper.sleep,
+          retryMs,
+          maxRetryMs,
+          logger
+        }).then(() => { resolve(false) }, (err: unknown) => {
+          logger.warn({ reason: reasonOf(err) }, 'the announcer stopped unexpectedly')
           resolve(false)
         })
       })
@@ -161,7 +146,7 @@ export function createAnnouncer (components: AnnouncerComponents): Announcer {
           return 'refused'
         }
         mustRegister = true
-        logger.warn({ file: file.name, reason: describe(err) }, 'could not announce a file; the next heartbeat registers again')
+        logger.warn({ file: file.name, reason: reasonOf(err) }, 'could not announce a file; the next heartbeat registers again')
         return 'deferred'
       }
     },
@@ -169,21 +154,34 @@ export function createAnnouncer (components: AnnouncerComponents): Announcer {
     async stop () {
       if (stopped) return
       stopped = true
-      wake?.()
+      sleeper.wake()
       if (!registered) return
       try {
         // A heartbeat landing after the leave would make the central call this peer unknown; wait for it first.
         await withTimeout(inFlight.then(async () => { await central.leave(peerId) }), leaveTimeoutMs)
         logger.info({ peerId }, 'left the central')
       } catch (err) {
-        logger.warn({ reason: describe(err) }, 'could not leave the central; it will expire this peer')
+        logger.warn({ reason: reasonOf(err) }, 'could not leave the central; it will expire this peer')
       }
     }
   }
 }
 
-function describe (err: unknown): string {
-  return err instanceof Error ? err.message : String(err)
+/** Everything this peer holds, for a registration (the central replaces what it knew of this peer). */
+async function registrationOf ({ store, transfers, peerId }: AnnouncerComponents, grpcAddress: string): Promise<RegisterPeerBody> {
+  const [files, freeBytes] = await Promise.all([store.list(), store.freeBytes()])
+  return { peerId, grpcAddress, capacityBytes: store.capacityBytes, freeBytes, activeTransfers: transfers.count(), files }
+}
+
+/** What changes between heartbeats: free space, transfers and copies under way, uploads whose names are claimed. */
+async function heartbeatOf ({ store, transfers, copies }: AnnouncerComponents): Promise<HeartbeatBody> {
+  const freeBytes = await store.freeBytes()
+  return {
+    freeBytes,
+    activeTransfers: transfers.count(),
+    replicating: copies?.inProgress() ?? [],
+    uploading: store.uploadsInProgress().slice(0, MAX_UPLOADS_REPORTED)
+  }
 }
 
 async function withTimeout<T> (promise: Promise<T>, ms: number): Promise<T> {

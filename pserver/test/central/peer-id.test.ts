@@ -2,8 +2,8 @@ import fs from 'node:fs/promises'
 import path from 'node:path'
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
 import { peerIdSchema } from '@p2p/proto'
-import { loadOrCreatePeerId } from '../src/peer-id.js'
-import { makeTempDir } from './helpers.js'
+import { loadOrCreatePeerId } from '../../src/central/peer-id.js'
+import { makeTempDir } from '../helpers.js'
 
 let dir: string
 beforeEach(async () => { dir = await makeTempDir() })

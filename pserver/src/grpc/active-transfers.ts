@@ -1,15 +1,16 @@
-// Counts the Download and Upload calls in progress (reported in Stat and heartbeats) and lets a
-// shutdown cancel them all, so uploads in progress remove their temporary files.
-import { PeerError } from './errors.js'
+// Counts the transfers in progress (Download and Upload calls served, copies fetched for the central;
+// reported as activeTransfers in Stat and heartbeats) and lets a shutdown cancel them all, so uploads
+// in progress remove their temporary files.
+import { PeerError } from '../errors.js'
 
-export interface Transfers {
+export interface ActiveTransfers {
   /** Registers a running transfer; call the returned function when it ends, however it ends. */
   begin: (cancel: (reason: PeerError) => void) => () => void
   count: () => number
   cancelAll: () => void
 }
 
-export function createTransfers (): Transfers {
+export function createActiveTransfers (): ActiveTransfers {
   const running = new Set<(reason: PeerError) => void>()
   return {
     begin (cancel) {

@@ -1,9 +1,9 @@
 import http2 from 'node:http2'
 import * as grpc from '@grpc/grpc-js'
 import { afterEach, describe, expect, it } from 'vitest'
-import { bindServer } from '../src/app.js'
-import { enlargeServerReceiveWindow } from '../src/flow-control.js'
-import { waitFor } from './helpers.js'
+import { bindServer } from '../../src/app.js'
+import { enlargeServerReceiveWindow } from '../../src/grpc/flow-control.js'
+import { waitFor } from '../helpers.js'
 
 const WINDOW = 8 * 1024 * 1024
 

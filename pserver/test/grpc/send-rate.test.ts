@@ -1,7 +1,7 @@
 // The send-rate cap on a simulated clock: bytes are granted no faster than the rate, in the order
 // they were asked for, so concurrent downloads share it.
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest'
-import { createSendRate } from '../src/send-rate.js'
+import { createSendRate } from '../../src/grpc/send-rate.js'
 
 beforeEach(() => { vi.useFakeTimers() })
 afterEach(() => { vi.useRealTimers() })

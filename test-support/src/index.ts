@@ -1,0 +1,5 @@
+// @p2p/test-support: helpers any workspace's tests may use. Starting a real pserver is a separate
+// entry (`@p2p/test-support/pserver`), so tests that need none do not load the peer's code.
+export { captureLogger, silentLogger } from './loggers.js'
+export { listDir, makeTempDir } from './temp-dir.js'
+export { waitFor } from './wait-for.js'
