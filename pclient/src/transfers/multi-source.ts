@@ -71,6 +71,7 @@ class MultiSourceDownload {
   #onStarted: { resolve: () => void, reject: (err: Error) => void } | null = null
   /** The reader asked for more than it has. */
   #wanted = false
+  /** The last piece waits for the whole file's SHA-256. */
   #checkingWhole = false
   #over = false
 
