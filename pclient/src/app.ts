@@ -12,13 +12,13 @@ import { errorHandlerPlugin, sendError } from './plugins/error-handler.js'
 import { servicesPlugin } from './plugins/services.js'
 import { viewsPlugin } from './plugins/views.js'
 import { apiPeersRoutes } from './routes/api-peers.js'
-import { downloadRoutes } from './routes/download.js'
-import { downloadsRoutes } from './routes/downloads.js'
-import { fileRoutes } from './routes/files.js'
+import { downloadProgressRoutes } from './routes/download-progress.js'
+import { fileDownloadRoutes } from './routes/file-download.js'
 import { healthRoutes } from './routes/health.js'
+import { listFilesRoutes } from './routes/list-files.js'
 import { pageFragmentRoutes } from './routes/page-fragments.js'
 import { pageRoutes } from './routes/page.js'
-import { staticRoutes } from './routes/static-files.js'
+import { staticFileRoutes } from './routes/static-files.js'
 import { uploadCheckRoutes } from './routes/upload-check.js'
 import { uploadRoutes } from './routes/upload.js'
 import type { ConnectPeer } from './transfers/peer-connector.js'
@@ -72,12 +72,12 @@ export function buildClientApp (options: ClientAppOptions): FastifyInstance {
   void app.register(pageRoutes)
   void app.register(pageFragmentRoutes)
   void app.register(apiPeersRoutes)
-  void app.register(staticRoutes)
+  void app.register(staticFileRoutes)
   void app.register(uploadCheckRoutes)
   void app.register(uploadRoutes)
-  void app.register(downloadRoutes)
-  void app.register(downloadsRoutes)
-  void app.register(fileRoutes)
+  void app.register(fileDownloadRoutes)
+  void app.register(downloadProgressRoutes)
+  void app.register(listFilesRoutes)
   void app.register(healthRoutes)
   return app
 }

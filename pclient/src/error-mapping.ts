@@ -1,11 +1,16 @@
-// The one mapping from what the central or a peer answered to the web client's own errors (and so to
-// an HTTP status): gRPC statuses and central error codes are translated here and nowhere else.
+// The one mapping from any error the web client meets to its own errors (and so to one HTTP error
+// shape): what the central answered (its error codes, or no answer), what a peer answered (gRPC
+// statuses), what Fastify and its multipart parser raise, and the client's own PCLIENT_ errors, kept as
+// they are. Routes, transfers and the error handler all map through toHttpError and nothing else
+// decides. (A request that fails its route's schema reaches only the error handler, which words it
+// from the schema's issues: plugins/error-handler.ts.)
 import { status } from '@grpc/grpc-js'
 import type { ServiceError } from '@grpc/grpc-js'
-import { CentralErrorCode, CentralRequestError, CentralUnreachableError as CentralUnreachable } from '@p2p/proto'
+import { CentralErrorCode, CentralRequestError, CentralUnreachableError as CentralClientUnreachableError } from '@p2p/proto'
 import {
-  BadRequestError, CancelledError, CentralFailedError, CentralUnreachableError, DataLossError, FileExistsError,
-  FileLostError, FileNotFoundError, InternalError, NoRoomError, PeerFailedError, PeerRefusedError, PeerUnreachableError, isClientError
+  BadRequestError, CancelledError, CentralFailedError, CentralUnreachableError, DataLossError, FileExistsError, FileLostError,
+  FileNotFoundError, InternalError, NoFileError, NoRoomError, PeerFailedError, PeerRefusedError, PeerUnreachableError,
+  UnsupportedMediaTypeError, UploadTooLargeError, ValidationError, isClientError
 } from './errors.js'
 import type { ClientError } from './errors.js'
 
@@ -22,13 +27,16 @@ export function peerErrorCode (err: ServiceError): string | null {
   return typeof value === 'string' ? value : null
 }
 
-/** Any failure of a transfer, as the PCLIENT_ error (code and HTTP status) the client answers with. */
+/**
+ * Any error as the PCLIENT_ error (code, HTTP status, message) the client answers with. Anything it
+ * does not know is 500 PCLIENT_INTERNAL, whose message says nothing of the cause (a path, a stack).
+ */
 export function toHttpError (err: unknown): ClientError {
   if (isClientError(err)) return err
   if (isGrpcServiceError(err)) return fromGrpcError(err)
-  if (err instanceof CentralUnreachable) return new CentralUnreachableError(err.message, { cause: err })
+  if (err instanceof CentralClientUnreachableError) return new CentralUnreachableError(err.message, { cause: err })
   if (err instanceof CentralRequestError) return fromCentralError(err)
-  return new InternalError({ cause: err })
+  return fromFastifyError(err) ?? new InternalError({ cause: err })
 }
 
 function fromGrpcError (err: ServiceError): ClientError {
@@ -69,4 +77,27 @@ function fromCentralError (err: CentralRequestError): ClientError {
   }
   if (err.statusCode === 400) return new BadRequestError(`the central refused the request: ${err.message}`, options)
   return new CentralFailedError(`${err.code}: ${err.message}`, options)
+}
+
+/** Fastify's own errors (FST_ codes) and any other error that carries a 4xx status; null for the rest. */
+function fromFastifyError (err: unknown): ClientError | null {
+  if (typeof err !== 'object' || err == null) return null
+  const code = 'code' in err && typeof err.code === 'string' ? err.code : null
+  const statusCode = 'statusCode' in err && typeof err.statusCode === 'number' ? err.statusCode : 500
+  const message = err instanceof Error ? err.message : String(err)
+  switch (code) {
+    case 'FST_ERR_CTP_INVALID_MEDIA_TYPE':
+      return new UnsupportedMediaTypeError('uploads must be multipart/form-data')
+    case 'FST_INVALID_MULTIPART_CONTENT_TYPE':
+      return new NoFileError()
+    case 'FST_REQ_FILE_TOO_LARGE':
+    case 'FST_ERR_CTP_BODY_TOO_LARGE':
+      return new UploadTooLargeError(message)
+    case 'FST_ERR_CTP_INVALID_JSON_BODY':
+    case 'FST_ERR_CTP_EMPTY_JSON_BODY':
+    case 'FST_ERR_BAD_URL':
+      return new ValidationError(message)
+  }
+  if (statusCode >= 400 && statusCode < 500) return new BadRequestError(message)
+  return null
 }

@@ -1,7 +1,9 @@
 // Every error the web client answers with: a stable PCLIENT_ code and an HTTP status each. Clients and
 // tests branch on the code, never on the message. The transfer modules throw these too, so a command
-// line client gets the same codes.
+// line client gets the same codes. What the central and the peers answer becomes one of these in
+// error-mapping.ts.
 import createError from '@fastify/error'
+import { fileNameProblem } from '@p2p/proto'
 
 /** The last argument of an error constructor may carry the error it was made from. */
 interface Cause { cause?: unknown }
@@ -21,6 +23,17 @@ export const EmptyFileNameError = createError<'PCLIENT_NO_FILE', 400>(
 
 export const BadNameError = createError<'PCLIENT_BAD_NAME', 400, [string, Cause?]>(
   'PCLIENT_BAD_NAME', 'bad file name: %s', 400)
+
+/**
+ * A file name from outside (a multipart filename, a URL, a CLI argument) NFC-normalised, when proto's
+ * file-name rule accepts it; else PCLIENT_BAD_NAME with the rule's reason. Names are never sanitised
+ * silently: a name that is not valid as given is an error.
+ */
+export function parseFileName (raw: string): string {
+  const problem = fileNameProblem(raw)
+  if (problem != null) throw new BadNameError(problem)
+  return raw.normalize('NFC')
+}
 
 export const FileNotFoundError = createError<'PCLIENT_FILE_NOT_FOUND', 404, [string, Cause?]>(
   'PCLIENT_FILE_NOT_FOUND', '%s', 404)

@@ -57,4 +57,22 @@ describe('toHttpError', () => {
     expect(toHttpError(new Error('ENOENT /secret/path'))).toMatchObject({ statusCode: 500, code: 'PCLIENT_INTERNAL' })
     expect(toHttpError(new Error('ENOENT /secret/path')).message).not.toContain('secret')
   })
+
+  it.each([
+    ['FST_ERR_CTP_INVALID_MEDIA_TYPE', 415, 415, 'PCLIENT_UNSUPPORTED_MEDIA_TYPE'],
+    ['FST_INVALID_MULTIPART_CONTENT_TYPE', 406, 400, 'PCLIENT_NO_FILE'],
+    ['FST_REQ_FILE_TOO_LARGE', 413, 413, 'PCLIENT_TOO_LARGE'],
+    ['FST_ERR_CTP_BODY_TOO_LARGE', 413, 413, 'PCLIENT_TOO_LARGE'],
+    ['FST_ERR_CTP_INVALID_JSON_BODY', 400, 400, 'PCLIENT_VALIDATION'],
+    ['FST_ERR_BAD_URL', 400, 400, 'PCLIENT_VALIDATION'],
+    ['FST_ERR_CTP_INVALID_CONTENT_LENGTH', 400, 400, 'PCLIENT_BAD_REQUEST']
+  ])("maps Fastify's %s (%i) to %i %s", (fastifyCode, fastifyStatus, statusCode, errorCode) => {
+    const mapped = toHttpError(Object.assign(new Error('from Fastify'), { code: fastifyCode, statusCode: fastifyStatus }))
+    expect(mapped).toMatchObject({ statusCode, code: errorCode })
+  })
+
+  it('maps any other error carrying a 4xx status to 400 PCLIENT_BAD_REQUEST, and a 5xx one to 500 PCLIENT_INTERNAL', () => {
+    expect(toHttpError(Object.assign(new Error('bad header'), { statusCode: 431 }))).toMatchObject({ statusCode: 400, code: 'PCLIENT_BAD_REQUEST' })
+    expect(toHttpError(Object.assign(new Error('oops'), { code: 'FST_ERR_SOMETHING', statusCode: 500 }))).toMatchObject({ statusCode: 500, code: 'PCLIENT_INTERNAL' })
+  })
 })

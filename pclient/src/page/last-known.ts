@@ -14,7 +14,7 @@ export const PAGE_CENTRAL_WAIT: SnapshotWait = { waitMs: 1000, waitAfterFailureM
 
 export type CentralSnapshots = SharedCentralReads['snapshot']
 
-export interface CentralUnreachable {
+export interface CentralUnreachableNotice {
   /** Why, in the words the JSON routes use. */
   reason: string
   /** When what the page shows was the central's answer (ISO), and how long ago; null when it never answered. */
@@ -25,7 +25,7 @@ export interface CentralUnreachable {
 export interface PageRead<T> {
   /** The central's answer now, or the last one it gave; null when it never answered. */
   value: T | null
-  unreachable: CentralUnreachable | null
+  unreachable: CentralUnreachableNotice | null
 }
 
 export async function readForPage<R extends CentralRead> (snapshots: CentralSnapshots, read: R, now: number): Promise<PageRead<CentralAnswer<R>>> {
@@ -43,7 +43,7 @@ export async function readForPage<R extends CentralRead> (snapshots: CentralSnap
 }
 
 /** Several reads shown together are as current as the least current one. */
-export function leastCurrent (...reads: Array<PageRead<unknown>>): CentralUnreachable | null {
+export function leastCurrent (...reads: Array<PageRead<unknown>>): CentralUnreachableNotice | null {
   const unreachable = reads.map((read) => read.unreachable).filter((entry) => entry != null)
   if (unreachable.length === 0) return null
   // The oldest answer is the one to admit to; one never given at all is older than any.

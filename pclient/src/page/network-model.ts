@@ -4,7 +4,7 @@
 import type { HealthResponse, PeerView } from '@p2p/proto'
 import { formatBytes } from '../byte-size.js'
 import { leastCurrent, readForPage } from './last-known.js'
-import type { CentralSnapshots, CentralUnreachable } from './last-known.js'
+import type { CentralSnapshots, CentralUnreachableNotice } from './last-known.js'
 import { timeAgo } from './time-ago.js'
 
 export interface PagePeer {
@@ -31,7 +31,7 @@ export interface NetworkModel {
   /** The central's status; null when it never answered. */
   central: HealthResponse | null
   /** Set when the central does not answer now: `central` and `peers` are then its last answers. */
-  unreachable: CentralUnreachable | null
+  unreachable: CentralUnreachableNotice | null
   peers: PagePeer[]
 }
 

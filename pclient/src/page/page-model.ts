@@ -6,7 +6,7 @@ import { formatBytes } from '../byte-size.js'
 import { buildFileList, toFileListQuery } from './file-list.js'
 import type { FileList, FileListQuery, FileListQueryInput } from './file-list.js'
 import { readForPage } from './last-known.js'
-import type { CentralSnapshots, CentralUnreachable } from './last-known.js'
+import type { CentralSnapshots, CentralUnreachableNotice } from './last-known.js'
 import { buildNetworkModel } from './network-model.js'
 import type { NetworkModel } from './network-model.js'
 
@@ -23,7 +23,7 @@ export interface FilesModel {
   /** From the central's answer, or its last one when it does not answer (empty when it never did). */
   list: FileList
   /** Set when the central does not answer now: the page says so, and since when the list is. */
-  unreachable: CentralUnreachable | null
+  unreachable: CentralUnreachableNotice | null
 }
 
 export interface PageModel {

@@ -1,5 +1,7 @@
 // The one place a failure becomes a response: JSON {statusCode, error: PCLIENT_ code, message} for
 // scripts, or, on page routes, the page re-rendered with the message and the same status for browsers.
+// Which PCLIENT_ error a failure is, error-mapping.ts decides; only a request that failed its route's
+// schema is worded here, from the schema's issues.
 import type { IncomingMessage } from 'node:http'
 import type { ErrorBody } from '@p2p/proto'
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify'
@@ -7,9 +9,9 @@ import fp from 'fastify-plugin'
 import { hasZodFastifySchemaValidationErrors } from 'fastify-type-provider-zod'
 import type { ZodFastifySchemaValidationError } from 'fastify-type-provider-zod'
 import { toHttpError } from '../error-mapping.js'
-import { BadNameError, BadRequestError, InternalError, NoFileError, RouteNotFoundError, UnsupportedMediaTypeError, UploadTooLargeError, ValidationError, isClientError } from '../errors.js'
+import { BadNameError, RouteNotFoundError, ValidationError } from '../errors.js'
 import type { ClientError } from '../errors.js'
-import { prefersHtml } from '../negotiate.js'
+import { prefersHtml } from '../http/negotiate.js'
 
 declare module 'fastify' {
   interface FastifyContextConfig {
@@ -32,7 +34,7 @@ export const errorHandlerPlugin = fp(async (app: FastifyInstance) => {
 }, { name: 'pclient-error-handler', fastify: '5.x' })
 
 export async function sendError (err: unknown, request: FastifyRequest, reply: FastifyReply): Promise<FastifyReply> {
-  const error = toClientError(err)
+  const error = hasZodFastifySchemaValidationErrors(err) ? fromValidationError(err) : toHttpError(err)
   if (error.code === 'PCLIENT_INTERNAL') request.log.error({ err }, 'request failed')
   else request.log.info({ code: error.code, reason: error.message }, 'request refused')
 
@@ -57,37 +59,14 @@ export async function sendError (err: unknown, request: FastifyRequest, reply: F
   return await reply.code(error.statusCode).send(body)
 }
 
-/** Any error as a PCLIENT_ error: ours as they are, validation and Fastify's own errors translated. */
-export function toClientError (err: unknown): ClientError {
-  if (hasZodFastifySchemaValidationErrors(err)) {
-    const context = err.validationContext ?? 'request'
-    // A bad file name in the URL is a bad name, whichever route it reached.
-    if (context === 'params' && err.validation.every((issue) => issue.instancePath === '/name')) {
-      return new BadNameError(err.validation.map((issue) => issue.message).join('; '))
-    }
-    return new ValidationError(describeIssues(context, err.validation))
+/** A request that failed its route's schema, as PCLIENT_VALIDATION (or PCLIENT_BAD_NAME) naming each issue. */
+function fromValidationError (err: { validation: ZodFastifySchemaValidationError[], validationContext?: string }): ClientError {
+  const context = err.validationContext ?? 'request'
+  // A bad file name in the URL is a bad name, whichever route it reached.
+  if (context === 'params' && err.validation.every((issue) => issue.instancePath === '/name')) {
+    return new BadNameError(err.validation.map((issue) => issue.message).join('; '))
   }
-  if (isClientError(err)) return err
-  const code = typeof err === 'object' && err != null && 'code' in err && typeof err.code === 'string' ? err.code : null
-  const statusCode = typeof err === 'object' && err != null && 'statusCode' in err && typeof err.statusCode === 'number' ? err.statusCode : 500
-  const message = err instanceof Error ? err.message : String(err)
-  switch (code) {
-    case 'FST_ERR_CTP_INVALID_MEDIA_TYPE':
-      return new UnsupportedMediaTypeError('uploads must be multipart/form-data')
-    case 'FST_INVALID_MULTIPART_CONTENT_TYPE':
-      return new NoFileError()
-    case 'FST_REQ_FILE_TOO_LARGE':
-    case 'FST_ERR_CTP_BODY_TOO_LARGE':
-      return new UploadTooLargeError(message)
-    case 'FST_ERR_CTP_INVALID_JSON_BODY':
-    case 'FST_ERR_CTP_EMPTY_JSON_BODY':
-    case 'FST_ERR_BAD_URL':
-      return new ValidationError(message)
-  }
-  if (code?.startsWith('FST_') === true && statusCode >= 400 && statusCode < 500) return new BadRequestError(message)
-  const mapped = toHttpError(err)
-  if (mapped instanceof InternalError && statusCode >= 400 && statusCode < 500) return new BadRequestError(message)
-  return mapped
+  return new ValidationError(describeIssues(context, err.validation))
 }
 
 /**

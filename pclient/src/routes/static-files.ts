@@ -6,7 +6,7 @@ import type { FastifyInstance } from 'fastify'
 
 const PUBLIC_DIR = fileURLToPath(new URL('../../public', import.meta.url))
 
-export async function staticRoutes (app: FastifyInstance): Promise<void> {
+export async function staticFileRoutes (app: FastifyInstance): Promise<void> {
   await app.register(fastifyStatic, {
     root: PUBLIC_DIR,
     prefix: '/static/',

@@ -7,8 +7,7 @@ import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod'
 import { z } from 'zod'
 import { formatBytes } from '../byte-size.js'
 import { toHttpError } from '../error-mapping.js'
-import { FileExistsError, NoRoomError, UploadTooLargeError } from '../errors.js'
-import { parseFileName } from '../file-name.js'
+import { FileExistsError, NoRoomError, UploadTooLargeError, parseFileName } from '../errors.js'
 
 const uploadCheckQuerySchema = z.object({
   // Any string: a bad name gets PCLIENT_BAD_NAME with its reason, as the upload would.

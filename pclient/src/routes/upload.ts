@@ -4,11 +4,11 @@ import { byteCountSchema, errorBodySchema, fileNameSchema, sha256Schema } from '
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod'
 import { z } from 'zod'
 import { formatBytes } from '../byte-size.js'
+import { toHttpError } from '../error-mapping.js'
 import { BadRequestError, EmptyFileNameError, LengthRequiredError, NoFileError, UploadTooLargeError, isClientError } from '../errors.js'
 import type { ClientError } from '../errors.js'
-import { toClientError } from '../plugins/error-handler.js'
-import { prefersHtml } from '../negotiate.js'
-import { assertSameOrigin } from '../same-origin.js'
+import { prefersHtml } from '../http/negotiate.js'
+import { assertSameOrigin } from '../http/same-origin.js'
 import { uploadFile } from '../transfers/upload.js'
 
 const uploadResponseSchema = z.object({
@@ -29,7 +29,7 @@ const MAX_FIELDS = 20
 /** Multipart failures as PCLIENT_ errors: Fastify's by their code, busboy's (no code) as a malformed body. */
 function asMultipartError (err: unknown): ClientError {
   if (isClientError(err)) return err
-  if (err instanceof Error && 'code' in err && typeof err.code === 'string' && err.code.startsWith('FST_')) return toClientError(err)
+  if (err instanceof Error && 'code' in err && typeof err.code === 'string' && err.code.startsWith('FST_')) return toHttpError(err)
   return new BadRequestError(`the multipart body is malformed: ${err instanceof Error ? err.message : String(err)}`, { cause: err })
 }
 

@@ -8,11 +8,10 @@
 import { addAbortSignal, pipeline, Transform } from 'node:stream'
 import type { Readable } from 'node:stream'
 import { PIECE_BYTES } from '@p2p/proto'
-import type { CentralClient, LocatedFile as FileView, Holder, PeerFilesClient } from '@p2p/proto'
-import { FileNotFoundError, RangeNotSatisfiableError } from '../errors.js'
+import type { CentralClient, Holder, LocatedFile, PeerFilesClient } from '@p2p/proto'
+import { FileNotFoundError, RangeNotSatisfiableError, parseFileName } from '../errors.js'
 import type { ClientError } from '../errors.js'
 import { toHttpError } from '../error-mapping.js'
-import { parseFileName } from '../file-name.js'
 import type { DownloadTracker, TrackedDownload } from './download-tracker.js'
 import { fetchPieceRange } from './fetch-pieces.js'
 import { openMultiSourceDownload } from './multi-source.js'
@@ -45,7 +44,7 @@ export interface DownloadOptions {
 
 export interface OpenedDownload {
   /** What the central says the file is: name, size, sha256, holders. */
-  file: FileView
+  file: LocatedFile
   /** The holder the bytes come from (the first of them, for a multi-source download). */
   holder: Holder
   /** Every holder the download may take pieces from. */
@@ -61,9 +60,9 @@ export interface OpenedDownload {
 }
 
 /** Asks the central where `rawName` is. Throws PCLIENT_BAD_NAME before asking, PCLIENT_FILE_NOT_FOUND, ... */
-export async function locateFile (components: Pick<DownloadComponents, 'central'>, rawName: string): Promise<FileView> {
+export async function locateFile (components: Pick<DownloadComponents, 'central'>, rawName: string): Promise<LocatedFile> {
   const name = parseFileName(rawName)
-  let file: FileView
+  let file: LocatedFile
   try {
     file = await components.central.locate(name)
   } catch (err) {
@@ -77,7 +76,7 @@ export async function locateFile (components: Pick<DownloadComponents, 'central'
  * Opens a verified byte stream of `file` (or of `options.range`): from several holders at once when
  * the range spans several pieces and several peers hold it, else from the first holder that delivers.
  */
-export async function openDownload (components: DownloadComponents, file: FileView, options: DownloadOptions = {}): Promise<OpenedDownload> {
+export async function openDownload (components: DownloadComponents, file: LocatedFile, options: DownloadOptions = {}): Promise<OpenedDownload> {
   const range = options.range ?? { start: 0, end: file.size }
   checkRange(range, file.size)
   const progress = components.tracker?.start({ name: file.name, size: range.end - range.start })
@@ -92,7 +91,7 @@ export async function openDownload (components: DownloadComponents, file: FileVi
 }
 
 async function openFromHolders (
-  components: DownloadComponents, file: FileView, range: ByteRange, signal: AbortSignal | undefined, progress: TrackedDownload | undefined
+  components: DownloadComponents, file: LocatedFile, range: ByteRange, signal: AbortSignal | undefined, progress: TrackedDownload | undefined
 ): Promise<Omit<OpenedDownload, 'body'> & { body: Readable }> {
   const multiSource = file.holders.length > 1 && pieceSpan(range) > 1
   let lastError: ClientError | null = null

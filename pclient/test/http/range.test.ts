@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import { clientHasContent, contentRange, decideRange, entityTag } from '../src/http-range.js'
+import { clientHasContent, contentRange, decideRange, entityTag } from '../../src/http/range.js'
 
 const ETAG = entityTag('a'.repeat(64))
 

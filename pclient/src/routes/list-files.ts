@@ -3,7 +3,7 @@ import { errorBodySchema, listFilesResponseSchema } from '@p2p/proto'
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod'
 import { toHttpError } from '../error-mapping.js'
 
-export const fileRoutes: FastifyPluginAsyncZod = async (app) => {
+export const listFilesRoutes: FastifyPluginAsyncZod = async (app) => {
   app.get('/list_files/', {
     schema: { response: { 200: listFilesResponseSchema, 502: errorBodySchema } }
   }, async () => {

@@ -4,7 +4,7 @@
 // range-parser's; this module only applies the policy. Several ranges are answered with the whole file
 // (200), which RFC 9110 allows and every client handles, rather than with multipart/byteranges.
 import parseRange from 'range-parser'
-import type { ByteRange } from './transfers/piece-plan.js'
+import type { ByteRange } from '../transfers/piece-plan.js'
 
 export type RangeDecision =
   | { kind: 'whole' }

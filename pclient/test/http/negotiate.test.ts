@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import { prefersHtml } from '../src/negotiate.js'
+import { prefersHtml } from '../../src/http/negotiate.js'
 
 describe('prefersHtml', () => {
   it('answers browsers with HTML', () => {

@@ -3,7 +3,7 @@
 // request forgery). Browsers say where a request comes from (Sec-Fetch-Site, Origin); tools such as
 // curl send neither and are let through, as they act for the user directly.
 import type { FastifyRequest } from 'fastify'
-import { CrossSiteError } from './errors.js'
+import { CrossSiteError } from '../errors.js'
 
 /** Sec-Fetch-Site values of a request the user made on this page or by hand. */
 const OWN_SITE = new Set(['same-origin', 'none'])

@@ -1,15 +1,15 @@
 // GET and HEAD /download/:name: a file, or one byte range of it (Range, If-Range), streamed from its
 // holders (several at once when it spans several pieces) and verified piece by piece. The bytes come from transfers/download.ts and the
-// Range policy from http-range.ts; this route only turns them into an HTTP response. HEAD answers from
+// Range policy from http/range.ts; this route only turns them into an HTTP response. HEAD answers from
 // the directory alone (headers only), without asking a peer.
 import { fileNameParamsSchema } from '@p2p/proto'
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod'
-import { contentDisposition } from '../content-disposition.js'
+import { contentDisposition } from '../http/content-disposition.js'
 import { RangeNotSatisfiableError } from '../errors.js'
-import { clientHasContent, contentRange, decideRange, entityTag } from '../http-range.js'
+import { clientHasContent, contentRange, decideRange, entityTag } from '../http/range.js'
 import { locateFile, openDownload } from '../transfers/download.js'
 
-export const downloadRoutes: FastifyPluginAsyncZod = async (app) => {
+export const fileDownloadRoutes: FastifyPluginAsyncZod = async (app) => {
   app.route({
     method: ['GET', 'HEAD'],
     url: '/download/:name',

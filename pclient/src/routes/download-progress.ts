@@ -23,11 +23,11 @@ const downloadSchema = z.object({
   sources: z.array(sourceSchema)
 })
 
-export const downloadsResponseSchema = z.object({ downloads: z.array(downloadSchema) })
+export const downloadProgressResponseSchema = z.object({ downloads: z.array(downloadSchema) })
 
-export const downloadsRoutes: FastifyPluginAsyncZod = async (app) => {
+export const downloadProgressRoutes: FastifyPluginAsyncZod = async (app) => {
   app.get('/api/downloads', {
-    schema: { response: { 200: downloadsResponseSchema } }
+    schema: { response: { 200: downloadProgressResponseSchema } }
   }, async (_request, reply) => {
     void reply.header('cache-control', 'no-store')
     return { downloads: app.downloads.list() }

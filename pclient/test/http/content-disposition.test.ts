@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import { asciiFallback, contentDisposition, encodeRfc5987 } from '../src/content-disposition.js'
+import { asciiFallback, contentDisposition, encodeRfc5987 } from '../../src/http/content-disposition.js'
 
 describe('contentDisposition', () => {
   it('keeps a plain ASCII name as is in both forms', () => {
