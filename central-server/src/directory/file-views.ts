@@ -76,6 +76,7 @@ export function lostFileView (entry: CatalogRecord): FileView {
   }
 }
 
+/** Entries keyed by their name. */
 export function byName<T extends { name: string }> (entries: readonly T[]): Map<string, T> {
   return new Map(entries.map((entry) => [entry.name, entry]))
 }
