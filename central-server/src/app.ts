@@ -6,7 +6,7 @@ import { serializerCompiler, validatorCompiler } from 'fastify-type-provider-zod
 import type { LoggerOptions as PinoLoggerOptions } from 'pino'
 import { DEFAULT_RATE_LIMIT_PER_MINUTE, DEFAULT_TRUSTED_PROXIES } from './config.js'
 import type { CentralConfig } from './config.js'
-import { BODY_LIMIT_BYTES, HEADERS_TIMEOUT_MS, MAX_HEADER_BYTES, MAX_PARAM_LENGTH, REQUEST_TIMEOUT_MS } from './limits.js'
+import { BODY_LIMIT_BYTES, HEADERS_TIMEOUT_MS, MAX_HEADER_BYTES, MAX_PARAM_LENGTH, REQUEST_TIMEOUT_MS } from './http/request-limits.js'
 import { clusterAuthPlugin } from './plugins/cluster-auth.js'
 import { directoryPlugin } from './plugins/directory.js'
 import { errorHandlerPlugin, sendError } from './plugins/error-handler.js'
@@ -18,7 +18,7 @@ import { healthRoutes } from './routes/health.js'
 import { peerRoutes } from './routes/peers.js'
 import { placementRoutes } from './routes/placements.js'
 import type { DirectoryStore } from './store/directory-store.js'
-import { createMemoryDirectoryStore } from './store/memory-directory-store.js'
+import { createMemoryDirectoryStore } from './store/memory/index.js'
 
 export type CentralLoggerOptions = FastifyLoggerOptions & PinoLoggerOptions
 
@@ -54,7 +54,7 @@ export function buildCentralApp (options: CentralAppOptions): FastifyInstance {
 
   const app = Fastify({
     logger: options.logger == null || options.logger === false ? false : withRedaction(options.logger),
-    // Registrations get a larger limit on their own route (limits.ts).
+    // Registrations get a larger limit on their own route (http/request-limits.ts).
     bodyLimit: BODY_LIMIT_BYTES,
     routerOptions: { maxParamLength: MAX_PARAM_LENGTH },
     http: { maxHeaderSize: MAX_HEADER_BYTES, headersTimeout: HEADERS_TIMEOUT_MS },

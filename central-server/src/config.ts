@@ -3,7 +3,7 @@
 import { isIP } from 'node:net'
 import { clusterSecretSchema, DEFAULT_TICKET_TTL_MS } from '@p2p/proto'
 import { z } from 'zod'
-import { DEFAULT_REPLICATION_FACTOR } from './directory/directory.js'
+import { DEFAULT_REPLICATION_FACTOR } from './directory/context.js'
 
 export const DEFAULT_RATE_LIMIT_PER_MINUTE = 600
 /** The proxy in front of the central runs on the same machine. */

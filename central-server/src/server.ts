@@ -5,8 +5,8 @@ import closeWithGrace from 'close-with-grace'
 import { buildCentralApp } from './app.js'
 import { loadConfig } from './config.js'
 import type { CentralConfig } from './config.js'
-import { startExpirySweeper } from './directory/expiry-sweeper.js'
-import type { ExpirySweeper } from './directory/expiry-sweeper.js'
+import { startExpirySweeper } from './directory/expiry.js'
+import type { ExpirySweeper } from './directory/expiry.js'
 
 async function main (): Promise<void> {
   let config: CentralConfig

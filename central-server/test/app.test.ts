@@ -6,7 +6,7 @@ import { CentralRequestError, createCentralClient, deriveClusterKeys, signReques
 import type { FastifyInstance } from 'fastify'
 import { afterEach, describe, expect, it } from 'vitest'
 import { buildCentralApp } from '../src/app.js'
-import { MAX_HEADER_BYTES } from '../src/limits.js'
+import { MAX_HEADER_BYTES } from '../src/http/request-limits.js'
 import { buildTestCentral, CLIENT_SIGNER, peerBody, sha, TEST_CLUSTER_SECRET, TEST_KEYS } from './helpers/central-app.js'
 
 let app: FastifyInstance | null = null

@@ -2,7 +2,7 @@
 // stands for in the catalog, with its holders least loaded first and how many copies that is against
 // the replication factor; and the catalog's files that no live peer holds, marked lost.
 import type { FileView, Holder } from '@p2p/proto'
-import { compareStrings } from '../compare-strings.js'
+import { compareStrings } from '../store/compare-strings.js'
 import type { CatalogRecord, HoldingRecord, PeerRecord } from '../store/directory-store.js'
 
 interface Content {
@@ -74,6 +74,11 @@ export function lostFileView (entry: CatalogRecord): FileView {
     replicas: 0,
     status: 'lost'
   }
+}
+
+/** Entries keyed by their name. */
+export function byName<T extends { name: string }> (entries: readonly T[]): Map<string, T> {
+  return new Map(entries.map((entry) => [entry.name, entry]))
 }
 
 function compareContents (a: Content, b: Content): number {

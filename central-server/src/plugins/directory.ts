@@ -1,8 +1,11 @@
-// Puts the directory on the instance (app.directory) for the route plugins, and closes its store with the app.
+// Puts the directory on the instance (app.directory) for the route plugins, built over one shared context
+// with the app's logger, and closes its store with the app.
 import type { FastifyInstance } from 'fastify'
 import fp from 'fastify-plugin'
-import { createDirectory } from '../directory/directory.js'
-import type { Directory, DirectoryComponents } from '../directory/directory.js'
+import { createDirectoryContext } from '../directory/context.js'
+import type { DirectoryContextOptions } from '../directory/context.js'
+import { createDirectory } from '../directory/index.js'
+import type { Directory } from '../directory/index.js'
 
 declare module 'fastify' {
   interface FastifyInstance {
@@ -10,9 +13,9 @@ declare module 'fastify' {
   }
 }
 
-export type DirectoryPluginOptions = Omit<DirectoryComponents, 'log'>
+export type DirectoryPluginOptions = Omit<DirectoryContextOptions, 'log'>
 
 export const directoryPlugin = fp(async (app: FastifyInstance, options: DirectoryPluginOptions) => {
-  app.decorate('directory', createDirectory({ ...options, log: app.log }))
+  app.decorate('directory', createDirectory(createDirectoryContext({ ...options, log: app.log })))
   app.addHook('onClose', async () => { await options.store.close() })
 }, { name: 'central-directory', fastify: '5.x' })

@@ -6,7 +6,7 @@ import {
 } from '@p2p/proto'
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod'
 import { z } from 'zod'
-import { REGISTRATION_BODY_LIMIT_BYTES } from '../limits.js'
+import { REGISTRATION_BODY_LIMIT_BYTES } from '../http/request-limits.js'
 import { clusterSecurity, peerErrorResponses } from '../plugins/cluster-auth.js'
 
 export const peerRoutes: FastifyPluginAsyncZod = async (app) => {

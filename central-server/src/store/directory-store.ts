@@ -79,24 +79,15 @@ export interface PeerStatus {
 }
 
 /**
- * Liveness filters: `seenAfter` keeps the peers whose lastSeenAt is strictly greater (the live ones);
- * `notSeenAfter` keeps those whose lastSeenAt is at most the cutoff (the expired ones).
+ * Membership and expiry: a peer's record, replaced whole by a registration, renewed by heartbeats, removed
+ * by a leave or an expiry. Liveness filters: `seenAfter` keeps the peers whose lastSeenAt is strictly
+ * greater (the live ones); `notSeenAfter` keeps those whose lastSeenAt is at most the cutoff (the expired ones).
  */
-export interface DirectoryStore {
+export interface PeerStore {
   /** Replaces the peer's whole record and file set (and drops reservations for the names it now holds). */
   putPeer: (peer: PeerRecord, holdings: readonly Omit<HoldingRecord, 'peerId'>[]) => Promise<void>
   /** Updates a known peer's status; false (and no change) when the peer is unknown. */
   updatePeer: (peerId: string, status: PeerStatus) => Promise<boolean>
-  /**
-   * Adds one file to a known peer (replacing its file of the same name), updates its status, drops its
-   * reservation for that name and makes this content what the name stands for in the catalog (the same
-   * content keeps its addedAt). Atomically refused, changing nothing, when the name belongs to someone
-   * else: without an upload claim of its own, the peer may not announce a name that another peer is
-   * uploading, nor other content under a name whose catalog content a live peer holds. An announce
-   * under the peer's own claim wins: the claim was given when the name was free.
-   */
-  addHolding: (holding: HoldingRecord, status: Omit<PeerStatus, 'activeTransfers'>, liveness: Liveness) =>
-  Promise<'added' | 'unknown-peer' | NameTaken>
   /**
    * Removes the peer, its files and its reservations; false when there was nothing to remove. With
    * `notSeenAfter`, removes only if the peer is still unseen since that cutoff, so an expiry never
@@ -108,8 +99,34 @@ export interface DirectoryStore {
   listPeers: (filter?: { seenAfter?: number }) => Promise<PeerSummary[]>
   /** Ids of the peers not seen after the cutoff (the sweep's work list). */
   listPeerIdsNotSeenAfter: (cutoff: number) => Promise<string[]>
+}
+
+/** The catalog: which peer holds what under each name, and what each name stands for. */
+export interface HoldingStore {
+  /**
+   * Adds one file to a known peer (replacing its file of the same name), updates its status, drops its
+   * reservation for that name and makes this content what the name stands for in the catalog (the same
+   * content keeps its addedAt). Atomically refused, changing nothing, when the name belongs to someone
+   * else: without an upload claim of its own, the peer may not announce a name that another peer is
+   * uploading, nor other content under a name whose catalog content a live peer holds. An announce
+   * under the peer's own claim wins: the claim was given when the name was free.
+   */
+  addHolding: (holding: HoldingRecord, status: Omit<PeerStatus, 'activeTransfers'>, liveness: Liveness) =>
+  Promise<'added' | 'unknown-peer' | NameTaken>
   /** Files held by peers seen after `seenAfter`, optionally only those named `name`. */
   listHoldings: (filter: { seenAfter: number, name?: string }) => Promise<HoldingRecord[]>
+  /**
+   * Remembers what each name stands for, for names the catalog does not know yet (a registration);
+   * a known name keeps its content: a peer holding other bytes under it is not listed for it.
+   */
+  recordInCatalog: (entries: readonly CatalogRecord[]) => Promise<void>
+  /** Every catalog entry, sorted by name. */
+  listCatalog: () => Promise<CatalogRecord[]>
+  getCatalogEntry: (name: string) => Promise<CatalogRecord | null>
+}
+
+/** Room set aside on peers: the name claims of placed uploads, and copy orders. */
+export interface ReservationStore {
   /** Sets aside room on a peer; a later reservation for the same peer and name replaces the earlier one. */
   addReservation: (reservation: ReservationRecord) => Promise<void>
   /**
@@ -132,14 +149,14 @@ export interface DirectoryStore {
   listReservations: (at: number) => Promise<ReservationRecord[]>
   /** Drops the peer's reservation for `name`, if any. */
   removeReservation: (peerId: string, name: string) => Promise<void>
-  /**
-   * Remembers what each name stands for, for names the catalog does not know yet (a registration);
-   * a known name keeps its content: a peer holding other bytes under it is not listed for it.
-   */
-  recordInCatalog: (entries: readonly CatalogRecord[]) => Promise<void>
-  /** Every catalog entry, sorted by name. */
-  listCatalog: () => Promise<CatalogRecord[]>
-  getCatalogEntry: (name: string) => Promise<CatalogRecord | null>
+}
+
+/**
+ * Everything the directory keeps, in three groups that follow its operations (src/directory/). Each
+ * method is one atomic step (a Redis store makes each with one command or one Lua script), and every
+ * store passes the same contract suite (test/store/directory-store-contract.ts).
+ */
+export interface DirectoryStore extends PeerStore, HoldingStore, ReservationStore {
   /** Releases whatever the store holds (connections); the memory store has nothing to release. */
   close: () => Promise<void>
 }

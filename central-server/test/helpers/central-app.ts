@@ -6,7 +6,7 @@ import type { FastifyInstance, LightMyRequestResponse } from 'fastify'
 import { buildCentralApp } from '../../src/app.js'
 import type { CentralAppOptions } from '../../src/app.js'
 import type { DirectoryStore } from '../../src/store/directory-store.js'
-import { createMemoryDirectoryStore } from '../../src/store/memory-directory-store.js'
+import { createMemoryDirectoryStore } from '../../src/store/memory/index.js'
 
 export const HEARTBEAT_INTERVAL_MS = 1000
 export const EXPIRES_AFTER_MS = 3 * HEARTBEAT_INTERVAL_MS

@@ -3,7 +3,7 @@
 // routes need no signature.
 import { deriveClusterKeys, MAX_CLOCK_SKEW_MS, SIGNER_HEADER, TIMESTAMP_HEADER } from '@p2p/proto'
 import { afterEach, describe, expect, it } from 'vitest'
-import { REGISTRATION_BODY_LIMIT_BYTES } from '../../src/limits.js'
+import { REGISTRATION_BODY_LIMIT_BYTES } from '../../src/http/request-limits.js'
 import { buildTestCentral, CLIENT_SIGNER, peerBody, register, send, sha, snapshot, TEST_KEYS } from '../helpers/central-app.js'
 import type { DirectorySnapshot, SignedRequest, TestCentral } from '../helpers/central-app.js'
 

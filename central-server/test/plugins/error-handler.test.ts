@@ -1,9 +1,9 @@
 // Every failure answers {statusCode, error: CENTRAL_ code, message}, and a refused request changes nothing.
 import { afterEach, describe, expect, it } from 'vitest'
-import { BODY_LIMIT_BYTES, REGISTRATION_BODY_LIMIT_BYTES } from '../../src/limits.js'
+import { BODY_LIMIT_BYTES, REGISTRATION_BODY_LIMIT_BYTES } from '../../src/http/request-limits.js'
 import { toErrorBody } from '../../src/plugins/error-handler.js'
 import type { DirectoryStore } from '../../src/store/directory-store.js'
-import { createMemoryDirectoryStore } from '../../src/store/memory-directory-store.js'
+import { createMemoryDirectoryStore } from '../../src/store/memory/index.js'
 import { buildTestCentral, getJson, peerBody, register, send } from '../helpers/central-app.js'
 import type { TestCentral } from '../helpers/central-app.js'
 

@@ -1,0 +1,55 @@
+// The directory as the routes see it (app.directory): each method is one operation of the files beside
+// this one, bound to one shared context. Which file answers what:
+//   membership.ts   peers register, heartbeat, announce, leave; the peer list
+//   expiry.ts       when a silent peer expires, and the sweep that removes it
+//   catalog.ts      the file list (lost files too), locating a file, health and replication counts
+//   placement.ts    where an upload goes (by free space), and the claim on its name
+//   copy-orders.ts  which copies each peer is ordered to make
+import type { FileView, HealthResponse, PeerView, Placement, PlacementBody, ReplicationReport } from '@p2p/proto'
+import { health, listFiles, locate, replicationReport } from './catalog.js'
+import type { DirectoryContext } from './context.js'
+import { requestCopy } from './copy-orders.js'
+import { sweepExpiredPeers } from './expiry.js'
+import { announce, heartbeat, leave, listPeers, register } from './membership.js'
+import type { AnnounceFileInput, HeartbeatAnswer, HeartbeatInput, LeaseTerms, RegisterPeerInput } from './membership.js'
+import { place } from './placement.js'
+
+export interface Directory {
+  register: (input: RegisterPeerInput) => Promise<LeaseTerms>
+  /** Throws PeerUnknownError when the peer is unknown or expired: it must register again. */
+  heartbeat: (peerId: string, input: HeartbeatInput) => Promise<HeartbeatAnswer>
+  announce: (peerId: string, input: AnnounceFileInput) => Promise<void>
+  /** Idempotent: leaving twice, or after expiry, is not an error. */
+  leave: (peerId: string) => Promise<void>
+  listPeers: () => Promise<PeerView[]>
+  listFiles: () => Promise<FileView[]>
+  /** Throws FileLostError for a known file no live peer holds, FileNotFoundError for an unknown one. */
+  locate: (name: string) => Promise<FileView>
+  place: (input: PlacementBody) => Promise<Omit<Placement, 'ticket'>>
+  health: () => Promise<HealthResponse>
+  replication: () => Promise<ReplicationReport>
+  /**
+   * Orders a copy of `name` onto `peerId` (a peer keeping what its user downloaded), delivered with its
+   * next heartbeat; 'held' when it has the file already. Throws FileNotFound/FileLost, PeerUnknown, NoRoom.
+   */
+  requestCopy: (peerId: string, name: string) => Promise<'ordered' | 'held'>
+  /** Removes every expired peer; answers how many were removed. */
+  sweep: () => Promise<number>
+}
+
+export function createDirectory (context: DirectoryContext): Directory {
+  return {
+    register: async (input) => await register(context, input),
+    heartbeat: async (peerId, input) => await heartbeat(context, peerId, input),
+    announce: async (peerId, input) => { await announce(context, peerId, input) },
+    leave: async (peerId) => { await leave(context, peerId) },
+    listPeers: async () => await listPeers(context),
+    listFiles: async () => await listFiles(context),
+    locate: async (name) => await locate(context, name),
+    place: async (input) => await place(context, input),
+    health: async () => await health(context),
+    replication: async () => await replicationReport(context),
+    requestCopy: async (peerId, name) => await requestCopy(context, peerId, name),
+    sweep: async () => await sweepExpiredPeers(context)
+  }
+}

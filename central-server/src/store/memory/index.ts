@@ -1,0 +1,18 @@
+// The default DirectoryStore: plain Maps in this process, one file per group of the interface (peers,
+// holdings and the catalog, reservations) over one shared state. A JavaScript method runs to its end
+// before another starts, so each is atomic as the interface requires.
+import type { DirectoryStore } from '../directory-store.js'
+import { createMemoryHoldingStore } from './holdings.js'
+import { createMemoryPeerStore } from './peers.js'
+import { createMemoryReservationStore } from './reservations.js'
+import { createMemoryState } from './state.js'
+
+export function createMemoryDirectoryStore (): DirectoryStore {
+  const state = createMemoryState()
+  return {
+    ...createMemoryPeerStore(state),
+    ...createMemoryHoldingStore(state),
+    ...createMemoryReservationStore(state),
+    async close () {}
+  }
+}
