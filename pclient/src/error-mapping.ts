@@ -2,15 +2,12 @@
 // an HTTP status): gRPC statuses and central error codes are translated here and nowhere else.
 import { status } from '@grpc/grpc-js'
 import type { ServiceError } from '@grpc/grpc-js'
-import { CentralErrorCode, CentralRequestError, CentralUnreachableError as CentralUnreachable } from '@p2p/proto'
+import { CentralErrorCode, CentralRequestError, CentralUnreachableError as CentralUnreachable, ERROR_CODE_METADATA_KEY } from '@p2p/proto'
 import {
   BadRequestError, CancelledError, CentralFailedError, CentralUnreachableError, DataLossError, FileExistsError,
   FileLostError, FileNotFoundError, InternalError, NoRoomError, PeerFailedError, PeerRefusedError, PeerUnreachableError, isClientError
 } from './errors.js'
 import type { ClientError } from './errors.js'
-
-/** The metadata key a pserver puts its stable error code under. */
-export const PEER_ERROR_CODE_METADATA_KEY = 'p2p-error-code'
 
 export function isGrpcServiceError (err: unknown): err is ServiceError {
   return err instanceof Error && 'code' in err && typeof err.code === 'number' && 'details' in err && 'metadata' in err
@@ -18,7 +15,7 @@ export function isGrpcServiceError (err: unknown): err is ServiceError {
 
 /** The pserver's stable code (PEER_NO_ROOM, ...) carried by a gRPC error, or null. */
 export function peerErrorCode (err: ServiceError): string | null {
-  const value = err.metadata?.get(PEER_ERROR_CODE_METADATA_KEY)[0]
+  const value = err.metadata?.get(ERROR_CODE_METADATA_KEY)[0]
   return typeof value === 'string' ? value : null
 }
 

@@ -1,11 +1,11 @@
 // The one place a failure becomes a response: JSON {statusCode, error: PCLIENT_ code, message} for
 // scripts, or, on page routes, the page re-rendered with the message and the same status for browsers.
 import type { IncomingMessage } from 'node:http'
+import { describeIssues } from '@p2p/proto'
 import type { ErrorBody } from '@p2p/proto'
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify'
 import fp from 'fastify-plugin'
 import { hasZodFastifySchemaValidationErrors } from 'fastify-type-provider-zod'
-import type { ZodFastifySchemaValidationError } from 'fastify-type-provider-zod'
 import { toHttpError } from '../error-mapping.js'
 import { BadNameError, BadRequestError, InternalError, NoFileError, RouteNotFoundError, UnsupportedMediaTypeError, UploadTooLargeError, ValidationError, isClientError } from '../errors.js'
 import type { ClientError } from '../errors.js'
@@ -18,7 +18,6 @@ declare module 'fastify' {
   }
 }
 
-const MAX_ISSUES_IN_MESSAGE = 5
 /** How long the rest of a refused upload is still read after the answer (see lingerThenClose). */
 const LINGER_MS = 10_000
 /** Headers a download may have set before it failed; an error body must not carry them. */
@@ -103,17 +102,4 @@ function lingerThenClose (request: IncomingMessage): void {
   const stop = (): void => { clearTimeout(timer) }
   request.once('end', stop)
   request.once('close', stop)
-}
-
-/** "querystring.message: Too big: ...; ..." */
-function describeIssues (context: string, issues: readonly ZodFastifySchemaValidationError[]): string {
-  const described = issues.slice(0, MAX_ISSUES_IN_MESSAGE).map((issue) => `${context}${formatPath(issue.instancePath)}: ${issue.message}`)
-  const more = issues.length - described.length
-  return described.join('; ') + (more > 0 ? `; and ${more} more` : '')
-}
-
-function formatPath (instancePath: string): string {
-  return instancePath.split('/').filter((part) => part !== '')
-    .map((part) => (/^\d+$/.test(part) ? `[${part}]` : `.${part}`))
-    .join('')
 }
