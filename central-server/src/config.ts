@@ -1,18 +1,14 @@
 // The central's configuration, read from the environment once and validated; nothing else reads process.env.
 // The cluster secret is never part of an error message: only the variable's name and what is wrong with it.
 import { isIP } from 'node:net'
-import { clusterSecretSchema, DEFAULT_TICKET_TTL_MS } from '@p2p/proto'
+import { clusterSecretSchema, DEFAULT_TICKET_TTL_MS, logLevelSchema, parseEnv, unsetIfEmpty } from '@p2p/proto'
+import type { LogLevel } from '@p2p/proto'
 import { z } from 'zod'
 import { DEFAULT_REPLICATION_FACTOR } from './directory/context.js'
 
 export const DEFAULT_RATE_LIMIT_PER_MINUTE = 600
 /** The proxy in front of the central runs on the same machine. */
 export const DEFAULT_TRUSTED_PROXIES = '127.0.0.1,::1'
-
-const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const
-
-// An empty variable (PORT=) means "use the default", not zero.
-const unsetIfEmpty = (value: unknown): unknown => (value === '' ? undefined : value)
 
 function wholeNumber (min: number, max: number, fallback: number): z.ZodType<number> {
   const error = `must be a whole number from ${min} to ${max}`
@@ -41,7 +37,7 @@ const configSchema = z.object({
   PORT: wholeNumber(0, 65535, 9000),
   /** How often peers heartbeat; a peer that misses three intervals is expired. */
   HEARTBEAT_INTERVAL_MS: wholeNumber(10, 3_600_000, 5000),
-  LOG_LEVEL: z.preprocess(unsetIfEmpty, z.enum(LOG_LEVELS).default('info')),
+  LOG_LEVEL: z.preprocess(unsetIfEmpty, logLevelSchema),
   CLUSTER_SECRET: z.preprocess(unsetIfEmpty, z.string({
     error: 'required: the secret every member of the network shares (at least 32 characters, e.g. `openssl rand -hex 32`)'
   }).pipe(clusterSecretSchema)),
@@ -59,7 +55,7 @@ export interface CentralConfig {
   host: string
   port: number
   heartbeatIntervalMs: number
-  logLevel: typeof LOG_LEVELS[number]
+  logLevel: LogLevel
   /** Never log it, never put it in a message. */
   clusterSecret: string
   ticketTtlMs: number
@@ -71,21 +67,17 @@ export interface CentralConfig {
 
 /** Parses the environment once; throws one error whose message lists every bad variable. */
 export function loadConfig (env: NodeJS.ProcessEnv = process.env): CentralConfig {
-  const parsed = configSchema.safeParse(env)
-  if (!parsed.success) {
-    // Only the variable's name and the schema's fixed message: an issue's input (the secret) is never shown.
-    const lines = parsed.error.issues.map((issue) => `  ${issue.path.join('.')}: ${issue.message}`)
-    throw new Error(`invalid central-server configuration:\n${lines.join('\n')}`)
-  }
+  // Only the variable's name and the schema's fixed message: an issue's input (the secret) is never shown.
+  const e = parseEnv('central-server', configSchema, env)
   return {
-    host: parsed.data.HOST,
-    port: parsed.data.PORT,
-    heartbeatIntervalMs: parsed.data.HEARTBEAT_INTERVAL_MS,
-    logLevel: parsed.data.LOG_LEVEL,
-    clusterSecret: parsed.data.CLUSTER_SECRET,
-    ticketTtlMs: parsed.data.TICKET_TTL_MS,
-    rateLimitPerMinute: parsed.data.RATE_LIMIT_PER_MINUTE,
-    trustedProxies: parsed.data.TRUSTED_PROXIES,
-    replicationFactor: parsed.data.REPLICATION_FACTOR
+    host: e.HOST,
+    port: e.PORT,
+    heartbeatIntervalMs: e.HEARTBEAT_INTERVAL_MS,
+    logLevel: e.LOG_LEVEL,
+    clusterSecret: e.CLUSTER_SECRET,
+    ticketTtlMs: e.TICKET_TTL_MS,
+    rateLimitPerMinute: e.RATE_LIMIT_PER_MINUTE,
+    trustedProxies: e.TRUSTED_PROXIES,
+    replicationFactor: e.REPLICATION_FACTOR
   }
 }

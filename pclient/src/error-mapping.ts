@@ -6,7 +6,7 @@
 // from the schema's issues: plugins/error-handler.ts.)
 import { status } from '@grpc/grpc-js'
 import type { ServiceError } from '@grpc/grpc-js'
-import { CentralErrorCode, CentralRequestError, CentralUnreachableError as CentralClientUnreachableError } from '@p2p/proto'
+import { CentralErrorCode, CentralRequestError, CentralUnreachableError as CentralClientUnreachableError, ERROR_CODE_METADATA_KEY } from '@p2p/proto'
 import {
   BadRequestError, CancelledError, CentralFailedError, CentralUnreachableError, DataLossError, FileExistsError, FileLostError,
   FileNotFoundError, InternalError, NoFileError, NoRoomError, PeerFailedError, PeerRefusedError, PeerUnreachableError,
@@ -14,16 +14,13 @@ import {
 } from './errors.js'
 import type { ClientError } from './errors.js'
 
-/** The metadata key a pserver puts its stable error code under. */
-export const PEER_ERROR_CODE_METADATA_KEY = 'p2p-error-code'
-
 export function isGrpcServiceError (err: unknown): err is ServiceError {
   return err instanceof Error && 'code' in err && typeof err.code === 'number' && 'details' in err && 'metadata' in err
 }
 
 /** The pserver's stable code (PEER_NO_ROOM, ...) carried by a gRPC error, or null. */
 export function peerErrorCode (err: ServiceError): string | null {
-  const value = err.metadata?.get(PEER_ERROR_CODE_METADATA_KEY)[0]
+  const value = err.metadata?.get(ERROR_CODE_METADATA_KEY)[0]
   return typeof value === 'string' ? value : null
 }
 

@@ -1,9 +1,15 @@
-// The contracts every service shares.
-export * from './file-name.js'
-export * from './central-api.js'
-export * from './central-client.js'
-export * from './grpc-options.js'
-export * from './grpc-loader.js'
+// Everything the services share, from one import: '@p2p/proto'.
+//   contracts/       the .proto's loader and tuning, the central's REST schemas, file names, metadata keys
+//   auth/            cluster keys, signed requests, transfer tickets
+//   central-client/  the typed client of the central's REST API
+//   hashing/         the SHA-256 worker thread that hashes pieces and whole contents
+//   runtime/         running a service: config from the environment, listen and shut down, byte sizes,
+//                    validation messages
+export * from './contracts/file-name.js'
+export * from './contracts/central-api.js'
+export * from './contracts/grpc-options.js'
+export * from './contracts/grpc-loader.js'
+export * from './contracts/grpc-metadata.js'
 export type { PeerFilesClient, PeerFilesHandlers } from './generated/filesharing/v1/PeerFiles.js'
 export type { DownloadRequest, DownloadRequest__Output } from './generated/filesharing/v1/DownloadRequest.js'
 export type { FileChunk, FileChunk__Output } from './generated/filesharing/v1/FileChunk.js'
@@ -18,3 +24,14 @@ export type { FileInfo, FileInfo__Output } from './generated/filesharing/v1/File
 export * from './auth/cluster-keys.js'
 export * from './auth/request-signature.js'
 export * from './auth/transfer-tickets.js'
+export * from './central-client/central-client.js'
+export { createHashWorker, sharedHashWorker } from './hashing/hash-worker.js'
+export type { HashWorker, HashWorkerOptions } from './hashing/hash-worker.js'
+export type { HashJob, HashJobOptions, HashResult, PieceCutting } from './hashing/hash-job.js'
+export { hashFile } from './hashing/hash-file.js'
+export type { HashFileOptions } from './hashing/hash-file.js'
+export * from './runtime/byte-size.js'
+export * from './runtime/env-schemas.js'
+export * from './runtime/load-config.js'
+export * from './runtime/serve.js'
+export * from './runtime/validation-issues.js'

@@ -1,4 +1,5 @@
 // The proxy's configuration, read from the environment once and validated; nothing else reads process.env.
+import { logLevelSchema, parseEnv } from '@p2p/proto'
 import { z } from 'zod'
 
 const configSchema = z.object({
@@ -18,16 +19,11 @@ const configSchema = z.object({
   UPSTREAM_ANSWER_TIMEOUT_MS: z.coerce.number().int().positive().default(30_000),
   /** Slow clients must send their request headers within this time. */
   HEADERS_TIMEOUT_MS: z.coerce.number().int().positive().default(20_000),
-  LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info')
+  LOG_LEVEL: logLevelSchema
 })
 
 export type ProxyConfig = z.infer<typeof configSchema>
 
 export function loadConfig (env: NodeJS.ProcessEnv = process.env): ProxyConfig {
-  const parsed = configSchema.safeParse(env)
-  if (!parsed.success) {
-    const lines = parsed.error.issues.map((issue) => `  ${issue.path.join('.')}: ${issue.message}`)
-    throw new Error(`invalid proxy configuration:\n${lines.join('\n')}`)
-  }
-  return parsed.data
+  return parseEnv('proxy', configSchema, env)
 }

@@ -2,41 +2,17 @@
 // reported in one readable error.
 import path from 'node:path'
 import { z } from 'zod'
-import { grpcAddressSchema, peerIdSchema, clusterSecretSchema } from '@p2p/proto'
-
-const UNITS: Record<string, number> = {
-  b: 1,
-  kb: 1e3, mb: 1e6, gb: 1e9, tb: 1e12, pb: 1e15,
-  kib: 2 ** 10, mib: 2 ** 20, gib: 2 ** 30, tib: 2 ** 40, pib: 2 ** 50
-}
-
-/** Parses "1048576", "500MiB", "10 GiB", "1TB" or "1.5GB" into bytes; null when it is not a size. */
-export function parseByteSize (raw: string): number | null {
-  const match = /^(\d+(?:\.\d+)?)\s*([a-z]*)$/i.exec(raw.trim())
-  if (match == null) return null
-  const unit = (match[2] ?? '').toLowerCase()
-  const factor = unit === '' ? 1 : UNITS[unit]
-  if (factor == null) return null
-  const bytes = Math.floor(Number(match[1]) * factor)
-  return Number.isSafeInteger(bytes) ? bytes : null
-}
+import { byteSizeSchema, clusterSecretSchema, grpcAddressSchema, logLevelSchema, parseEnv, peerIdSchema, unsetIfEmpty } from '@p2p/proto'
+import type { ConfigProblem } from '@p2p/proto'
 
 const DEFAULT_CENTRAL_TIMEOUT_MS = 5_000
 
 const WILDCARD_HOSTS = new Set(['0.0.0.0', '::', '[::]'])
 
 /** Optional variables treat an empty string as unset (compose files often pass `VAR=`). */
-const optional = <T extends z.ZodType>(schema: T) =>
-  z.preprocess((value) => (value === '' ? undefined : value), schema.optional())
+const optional = <T extends z.ZodType>(schema: T) => z.preprocess(unsetIfEmpty, schema.optional())
 
-const bytesPerSecondSchema = z.string().transform((raw, ctx) => {
-  const bytes = parseByteSize(raw)
-  if (bytes == null || bytes <= 0) {
-    ctx.addIssue({ code: 'custom', message: `"${raw}" is not a positive number of bytes per second (plain bytes, or a unit: 20MiB)` })
-    return z.NEVER
-  }
-  return bytes
-})
+const bytesPerSecondSchema = byteSizeSchema({ what: 'number of bytes per second', examples: '20MiB' })
 
 const envSchema = z.object({
   PEER_ID: optional(peerIdSchema),
@@ -51,28 +27,21 @@ const envSchema = z.object({
    * carries this peer's whole file list, and nobody waits on a page for it.
    */
   CENTRAL_TIMEOUT_MS: optional(z.coerce.number().int().min(100).max(120_000)),
-  CAPACITY_BYTES: z.string().default('10GiB').transform((raw, ctx) => {
-    const bytes = parseByteSize(raw)
-    if (bytes == null || bytes <= 0) {
-      ctx.addIssue({ code: 'custom', message: `"${raw}" is not a positive size (plain bytes, or a unit: 500MiB, 10GiB, 1TB)` })
-      return z.NEVER
-    }
-    return bytes
-  }),
+  CAPACITY_BYTES: z.string().default('10GiB').pipe(byteSizeSchema()),
   /** Caps how fast this peer sends file bytes, all downloads together (e.g. '20MiB' a second); unset: no cap. */
   SEND_BYTES_PER_SECOND: optional(bytesPerSecondSchema),
   /** Caps how fast this peer fetches the copies the central orders, all together; unset: no cap. */
   COPY_BYTES_PER_SECOND: optional(bytesPerSecondSchema),
-  LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+  LOG_LEVEL: logLevelSchema,
   /** Proves membership to the central and verifies the central's tickets; never logged. */
   CLUSTER_SECRET: clusterSecretSchema
 })
 
 /** A wildcard bind address cannot be dialled from elsewhere, so the peer must be told what to announce. */
-function wildcardProblem (env: NodeJS.ProcessEnv): string | null {
+function wildcardProblems (env: NodeJS.ProcessEnv): ConfigProblem[] {
   const host = env.GRPC_HOST ?? ''
-  if (!WILDCARD_HOSTS.has(host) || (env.ADVERTISE_ADDRESS ?? '') !== '') return null
-  return `  ADVERTISE_ADDRESS: is required when GRPC_HOST is the wildcard ${host}: other machines cannot dial it`
+  if (!WILDCARD_HOSTS.has(host) || (env.ADVERTISE_ADDRESS ?? '') !== '') return []
+  return [{ variable: 'ADVERTISE_ADDRESS', message: `is required when GRPC_HOST is the wildcard ${host}: other machines cannot dial it` }]
 }
 
 export interface PeerConfig {
@@ -96,20 +65,8 @@ export interface PeerConfig {
   clusterSecret: string
 }
 
-export class ConfigError extends Error {
-  constructor (message: string) {
-    super(message)
-    this.name = 'ConfigError'
-  }
-}
-
 export function loadConfig (env: NodeJS.ProcessEnv = process.env): PeerConfig {
-  const parsed = envSchema.safeParse(env)
-  const lines = parsed.success ? [] : parsed.error.issues.map((issue) => `  ${issue.path.join('.') || '(environment)'}: ${issue.message}`)
-  const wildcard = wildcardProblem(env)
-  if (wildcard != null) lines.push(wildcard)
-  if (!parsed.success || lines.length > 0) throw new ConfigError(`invalid pserver configuration:\n${lines.join('\n')}`)
-  const e = parsed.data
+  const e = parseEnv('pserver', envSchema, env, wildcardProblems(env))
   return {
     peerId: e.PEER_ID,
     dataDir: path.resolve(e.DATA_DIR),

@@ -1,9 +1,8 @@
 // Every error the peer's file service answers with, and the one mapping from them to a gRPC status.
-// Clients branch on the `p2p-error-code` metadata, never on the details text.
+// Clients branch on the error code in the metadata (ERROR_CODE_METADATA_KEY), never on the details text.
 import { Metadata, status } from '@grpc/grpc-js'
 import type { ServiceError } from '@grpc/grpc-js'
-
-export const ERROR_CODE_METADATA_KEY = 'p2p-error-code'
+import { ERROR_CODE_METADATA_KEY } from '@p2p/proto'
 
 /** Stable error codes with the gRPC status each one is answered with. */
 export const PEER_ERROR_STATUS = {

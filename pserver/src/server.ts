@@ -1,10 +1,9 @@
 // Runs a pserver: loads config, prepares storage, listens for gRPC, registers with the central, and
 // shuts down gracefully on SIGINT/SIGTERM.
-import closeWithGrace from 'close-with-grace'
-import { createCentralClient, deriveClusterKeys } from '@p2p/proto'
+import { createCentralClient, deriveClusterKeys, loadConfigOrExit, serve } from '@p2p/proto'
 import { createTicketGate } from './auth/ticket-gate.js'
 import { bindServer, createPeerServer } from './app.js'
-import { ConfigError, advertiseAddressFor, formatHostPort, loadConfig } from './config.js'
+import { advertiseAddressFor, formatHostPort, loadConfig } from './config.js'
 import type { PeerConfig } from './config.js'
 import { createLogger } from './logger.js'
 import { loadOrCreatePeerId } from './central/peer-id.js'
@@ -31,13 +30,15 @@ async function main (config: PeerConfig): Promise<void> {
       ...(config.sendBytesPerSecond == null ? {} : { sendBytesPerSecond: config.sendBytesPerSecond }),
       ...(config.copyBytesPerSecond == null ? {} : { copyBytesPerSecond: config.copyBytesPerSecond })
     })
-    const port = await bindServer(peer.grpcServer, config.grpcHost, config.grpcPort)
-    logger.info({ address: formatHostPort(config.grpcHost, port) }, 'listening')
-
-    closeWithGrace({ delay: SHUTDOWN_DELAY_MS, logger: { error: (msg: unknown) => { logger.error(msg) } } }, async ({ signal, err }) => {
-      if (err != null) logger.error({ err }, 'shutting down after an error')
-      else logger.info({ signal }, 'shutting down')
-      await peer.close()
+    let port = config.grpcPort
+    await serve({
+      log: logger,
+      listen: async () => {
+        port = await bindServer(peer.grpcServer, config.grpcHost, config.grpcPort)
+        return { address: formatHostPort(config.grpcHost, port) }
+      },
+      close: async () => { await peer.close() },
+      shutdownDelayMs: SHUTDOWN_DELAY_MS
     })
 
     const grpcAddress = advertiseAddressFor(config, port)
@@ -49,12 +50,4 @@ async function main (config: PeerConfig): Promise<void> {
   }
 }
 
-let config: PeerConfig
-try {
-  config = loadConfig()
-} catch (err) {
-  if (!(err instanceof ConfigError)) throw err
-  process.stderr.write(`${err.message}\n`)
-  process.exit(1)
-}
-await main(config)
+await main(loadConfigOrExit(loadConfig))

@@ -1,30 +1,11 @@
 import path from 'node:path'
 import { describe, expect, it } from 'vitest'
-import { ConfigError, advertiseAddressFor, loadConfig as load, parseByteSize } from '../src/config.js'
+import { ConfigError } from '@p2p/proto'
+import { advertiseAddressFor, loadConfig as load } from '../src/config.js'
 
 const SECRET = 'k'.repeat(64)
 /** Every test but the one about the secret passes a valid one. */
 const loadConfig = (env: NodeJS.ProcessEnv): ReturnType<typeof load> => load({ CLUSTER_SECRET: SECRET, ...env })
-
-describe('parseByteSize', () => {
-  it.each([
-    ['0', 0],
-    ['1048576', 1048576],
-    ['500MiB', 500 * 2 ** 20],
-    ['10GiB', 10 * 2 ** 30],
-    ['10 GiB', 10 * 2 ** 30],
-    ['1TB', 1e12],
-    ['2kb', 2000],
-    ['1.5KiB', 1536],
-    ['512B', 512]
-  ])('reads %j as %d bytes', (raw, bytes) => {
-    expect(parseByteSize(raw)).toBe(bytes)
-  })
-
-  it.each(['', 'MiB', '-1', '10 XB', '1.2.3', '0x10', '10 GiB extra', '99999999999PiB'])('refuses %j', (raw) => {
-    expect(parseByteSize(raw)).toBeNull()
-  })
-})
 
 describe('loadConfig', () => {
   it('requires a cluster secret, and never echoes a bad one', () => {

@@ -1,6 +1,7 @@
 import { status } from '@grpc/grpc-js'
 import { describe, expect, it } from 'vitest'
-import { ERROR_CODE_METADATA_KEY, PEER_ERROR_STATUS, PeerError, toGrpcError } from '../src/errors.js'
+import { ERROR_CODE_METADATA_KEY } from '@p2p/proto'
+import { PEER_ERROR_STATUS, PeerError, toGrpcError } from '../src/errors.js'
 
 describe('toGrpcError', () => {
   it('answers a PeerError with its status, message and code', () => {

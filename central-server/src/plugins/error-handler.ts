@@ -1,16 +1,13 @@
 // The one mapping from anything that goes wrong to the JSON error body every client reads:
 // {statusCode, error: CENTRAL_ code, message}. Unknown routes get the same shape.
+import { describeIssues } from '@p2p/proto'
 import type { ErrorBody } from '@p2p/proto'
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify'
 import fp from 'fastify-plugin'
 import { hasZodFastifySchemaValidationErrors } from 'fastify-type-provider-zod'
-import type { ZodFastifySchemaValidationError } from 'fastify-type-provider-zod'
 import {
   BadRequestError, BodyTooLargeError, InternalError, RouteNotFoundError, UnsupportedMediaTypeError, ValidationError
 } from '../errors.js'
-
-/** A huge registration can fail on every entry; a few examples say enough. */
-const MAX_ISSUES_IN_MESSAGE = 5
 
 export const errorHandlerPlugin = fp(async (app: FastifyInstance) => {
   app.setErrorHandler(sendError)
@@ -60,17 +57,4 @@ export function toErrorBody (err: unknown): ErrorBody {
 
 function fromError (err: { statusCode: number, code: string, message: string }): ErrorBody {
   return { statusCode: err.statusCode, error: err.code, message: err.message }
-}
-
-/** "body.files[3].name: a file name must not contain path separators; ..." */
-function describeIssues (context: string, issues: readonly ZodFastifySchemaValidationError[]): string {
-  const described = issues.slice(0, MAX_ISSUES_IN_MESSAGE).map((issue) => `${context}${formatPath(issue.instancePath)}: ${issue.message}`)
-  const more = issues.length - described.length
-  return described.join('; ') + (more > 0 ? `; and ${more} more` : '')
-}
-
-function formatPath (instancePath: string): string {
-  return instancePath.split('/').filter((part) => part !== '')
-    .map((part) => (/^\d+$/.test(part) ? `[${part}]` : `.${part}`))
-    .join('')
 }

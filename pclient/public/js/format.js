@@ -1,18 +1,29 @@
 // Numbers for people, in the browser: byte counts, transfer rates and durations. (The server formats
 // what it renders itself; these are for values the script computes as bytes move.)
 
-const UNITS = ['B', 'KiB', 'MiB', 'GiB', 'TiB', 'PiB']
+const UNITS = ['B', 'KiB', 'MiB', 'GiB', 'TiB', 'PiB', 'EiB']
 
-/** 1536 -> '1.5 KiB', 300 * 2**20 -> '300 MiB' */
+/**
+ * 1536 -> '1.5 KiB', 300 * 2**20 -> '300 MiB'; not a size -> '0 B'. The same as the server's formatBytes
+ * (proto/src/runtime/byte-size.ts); pclient/test/browser-format.test.ts holds them to one table.
+ */
 export function formatBytes (bytes) {
-  if (!Number.isFinite(bytes) || bytes < 1024) return `${Math.max(0, Math.round(bytes || 0))} B`
+  if (!Number.isFinite(bytes) || bytes < 0) return '0 B'
   let value = bytes
   let unit = 0
   while (value >= 1024 && unit < UNITS.length - 1) {
     value /= 1024
     unit += 1
   }
-  return `${value < 100 ? value.toFixed(1) : value.toFixed(0)} ${UNITS[unit]}`
+  let text = unit === 0 ? String(Math.round(value)) : value.toFixed(1)
+  // One decimal below 100 of a unit, none from 100 on (99.96 KiB is "100 KiB", not "100.0 KiB").
+  if (unit > 0 && Number(text) >= 100) text = value.toFixed(0)
+  // 1023.97 KiB would print as "1024 KiB" (and 1023.6 B as "1024 B"): move up a unit instead.
+  if (Number(text) >= 1024 && unit < UNITS.length - 1) {
+    unit += 1
+    text = (value / 1024).toFixed(1)
+  }
+  return `${text} ${UNITS[unit]}`
 }
 
 /** 75 -> '1 min 15 s', 4000 -> '1 h 7 min' */

@@ -3,7 +3,7 @@
 // The server does the filtering and sorting, so the list works the same with or without JavaScript.
 import type { FileView } from '@p2p/proto'
 import { z } from 'zod'
-import { formatBytes } from '../byte-size.js'
+import { formatBytes } from '@p2p/proto'
 import { timeAgo } from './time-ago.js'
 
 export const SORT_KEYS = ['name', 'size', 'date'] as const

@@ -2,7 +2,7 @@
 // address, how full it is, how many files it holds and when it was last heard from. When the central
 // does not answer, the peers it last listed, with a notice.
 import type { HealthResponse, PeerView } from '@p2p/proto'
-import { formatBytes } from '../byte-size.js'
+import { formatBytes } from '@p2p/proto'
 import { leastCurrent, readForPage } from './last-known.js'
 import type { CentralSnapshots, CentralUnreachableNotice } from './last-known.js'
 import { timeAgo } from './time-ago.js'

@@ -2,7 +2,7 @@
 // network's peers, and the notice a redirect or an error carried. Each part is also rendered alone
 // (routes/page-fragments.ts), so the page's script can refresh it without reloading the page. When the
 // central does not answer, each part shows what it last knew, with a notice (last-known.ts).
-import { formatBytes } from '../byte-size.js'
+import { formatBytes } from '@p2p/proto'
 import { buildFileList, toFileListQuery } from './file-list.js'
 import type { FileList, FileListQuery, FileListQueryInput } from './file-list.js'
 import { readForPage } from './last-known.js'

@@ -3,6 +3,7 @@
 // Which PCLIENT_ error a failure is, error-mapping.ts decides; only a request that failed its route's
 // schema is worded here, from the schema's issues.
 import type { IncomingMessage } from 'node:http'
+import { describeIssues } from '@p2p/proto'
 import type { ErrorBody } from '@p2p/proto'
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify'
 import fp from 'fastify-plugin'
@@ -20,7 +21,6 @@ declare module 'fastify' {
   }
 }
 
-const MAX_ISSUES_IN_MESSAGE = 5
 /** How long the rest of a refused upload is still read after the answer (see lingerThenClose). */
 const LINGER_MS = 10_000
 /** Headers a download may have set before it failed; an error body must not carry them. */
@@ -82,17 +82,4 @@ function lingerThenClose (request: IncomingMessage): void {
   const stop = (): void => { clearTimeout(timer) }
   request.once('end', stop)
   request.once('close', stop)
-}
-
-/** "querystring.message: Too big: ...; ..." */
-function describeIssues (context: string, issues: readonly ZodFastifySchemaValidationError[]): string {
-  const described = issues.slice(0, MAX_ISSUES_IN_MESSAGE).map((issue) => `${context}${formatPath(issue.instancePath)}: ${issue.message}`)
-  const more = issues.length - described.length
-  return described.join('; ') + (more > 0 ? `; and ${more} more` : '')
-}
-
-function formatPath (instancePath: string): string {
-  return instancePath.split('/').filter((part) => part !== '')
-    .map((part) => (/^\d+$/.test(part) ? `[${part}]` : `.${part}`))
-    .join('')
 }

@@ -2,10 +2,9 @@
 // file, because a browser reads an upload's answer only once it has sent the whole body: a 2 GiB file
 // that fits nowhere would otherwise travel in full before its error shows (or be cut off and look
 // like a network failure). Advisory only: the upload itself is checked again, and space can change.
-import { CentralErrorCode, CentralRequestError } from '@p2p/proto'
+import { CentralErrorCode, CentralRequestError, formatBytes } from '@p2p/proto'
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod'
 import { z } from 'zod'
-import { formatBytes } from '../byte-size.js'
 import { toHttpError } from '../error-mapping.js'
 import { FileExistsError, NoRoomError, UploadTooLargeError, parseFileName } from '../errors.js'
 

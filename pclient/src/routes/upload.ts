@@ -1,9 +1,8 @@
 // POST /upload_file/: one multipart file (field `file`), streamed to the peer the central picks, never
 // buffered whole. The bytes go through transfers/upload.ts; this route checks the request's framing.
-import { byteCountSchema, errorBodySchema, fileNameSchema, sha256Schema } from '@p2p/proto'
+import { byteCountSchema, errorBodySchema, fileNameSchema, formatBytes, sha256Schema } from '@p2p/proto'
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod'
 import { z } from 'zod'
-import { formatBytes } from '../byte-size.js'
 import { toHttpError } from '../error-mapping.js'
 import { BadRequestError, EmptyFileNameError, LengthRequiredError, NoFileError, UploadTooLargeError, isClientError } from '../errors.js'
 import type { ClientError } from '../errors.js'

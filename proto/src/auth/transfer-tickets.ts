@@ -3,11 +3,8 @@
 // size. Tickets are JWTs (HS256) signed with a key derived from the cluster secret.
 import { SignJWT, errors as joseErrors, jwtVerify } from 'jose'
 import { z } from 'zod'
-import { byteCountSchema, peerIdSchema, sha256Schema } from '../central-api.js'
-import { fileNameSchema } from '../file-name.js'
-
-/** The gRPC metadata key a ticket travels in. */
-export const TICKET_METADATA_KEY = 'p2p-ticket'
+import { byteCountSchema, peerIdSchema, sha256Schema } from '../contracts/central-api.js'
+import { fileNameSchema } from '../contracts/file-name.js'
 
 export const DEFAULT_TICKET_TTL_MS = 5 * 60_000
 

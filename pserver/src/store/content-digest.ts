@@ -1,10 +1,7 @@
-// The digest of a file's content, computed in one pass over its bytes as they are written or read:
-// the SHA-256 of the whole content and the SHA-256 of each PIECE_BYTES piece (what GetFileInfo serves
-// so a downloader can verify every piece as it arrives).
-import { createHash } from 'node:crypto'
-import type { Hash } from 'node:crypto'
-import { createReadStream } from 'node:fs'
-import { PIECE_BYTES } from '@p2p/proto'
+// The digest of a file's content, computed in one pass over its bytes as they are written or read (on
+// the hashing thread of @p2p/proto): the SHA-256 of the whole content and the SHA-256 of each
+// PIECE_BYTES piece (what GetFileInfo serves so a downloader can verify every piece as it arrives).
+import { PIECE_BYTES, hashFile } from '@p2p/proto'
 
 export const PIECE_HASH_BYTES = 32
 
@@ -17,49 +14,10 @@ export interface ContentDigest {
   pieces: Buffer
 }
 
-export interface ContentHasher {
-  update: (chunk: Uint8Array) => void
-  /** Ends the hashing; call once. */
-  digest: () => ContentDigest
-}
-
-export function createContentHasher (pieceBytes = PIECE_BYTES): ContentHasher {
-  const whole = createHash('sha256')
-  const pieces: Buffer[] = []
-  let piece: Hash | null = null
-  let pieceFill = 0
-  let size = 0
-
-  return {
-    update (chunk) {
-      whole.update(chunk)
-      size += chunk.length
-      let at = 0
-      while (at < chunk.length) {
-        piece ??= createHash('sha256')
-        const take = Math.min(pieceBytes - pieceFill, chunk.length - at)
-        piece.update(at === 0 && take === chunk.length ? chunk : chunk.subarray(at, at + take))
-        pieceFill += take
-        at += take
-        if (pieceFill === pieceBytes) {
-          pieces.push(piece.digest())
-          piece = null
-          pieceFill = 0
-        }
-      }
-    },
-    digest () {
-      if (piece != null) pieces.push(piece.digest())
-      return { size, sha256: whole.digest('hex'), pieceBytes, pieces: Buffer.concat(pieces) }
-    }
-  }
-}
-
-/** The digest of a file on disk, read in `readBytes` pieces (never the whole file at once). */
+/** The digest of a file on disk, hashed on the shared hashing thread as it is read in `readBytes` pieces (never the whole file at once). */
 export async function digestFile (file: string, readBytes = 1024 * 1024): Promise<ContentDigest> {
-  const hasher = createContentHasher()
-  for await (const chunk of createReadStream(file, { highWaterMark: readBytes })) hasher.update(chunk as Buffer)
-  return hasher.digest()
+  const { size, sha256, pieces } = await hashFile(file, { pieceBytes: PIECE_BYTES, readBytes })
+  return { size, sha256, pieceBytes: PIECE_BYTES, pieces }
 }
 
 /** The piece hashes as separate 32-byte buffers (views, not copies), as FileInfo carries them. */

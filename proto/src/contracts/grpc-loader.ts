@@ -3,12 +3,12 @@
 import { fileURLToPath } from 'node:url'
 import * as grpc from '@grpc/grpc-js'
 import * as protoLoader from '@grpc/proto-loader'
-import type { ProtoGrpcType } from './generated/filesharing.js'
-import type { PeerFilesClient } from './generated/filesharing/v1/PeerFiles.js'
+import type { ProtoGrpcType } from '../generated/filesharing.js'
+import type { PeerFilesClient } from '../generated/filesharing/v1/PeerFiles.js'
 import { grpcChannelOptions } from './grpc-options.js'
-import { TICKET_METADATA_KEY } from './auth/transfer-tickets.js'
+import { TICKET_METADATA_KEY } from './grpc-metadata.js'
 
-const PROTO_PATH = fileURLToPath(new URL('../filesharing.proto', import.meta.url))
+const PROTO_PATH = fileURLToPath(new URL('../../filesharing.proto', import.meta.url))
 
 const LOADER_OPTIONS: protoLoader.Options = {
   keepCase: false,

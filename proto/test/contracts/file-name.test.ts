@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import { fileNameProblem, fileNameSchema, MAX_FILE_NAME_BYTES } from '../src/file-name.js'
+import { fileNameProblem, fileNameSchema, MAX_FILE_NAME_BYTES } from '../../src/contracts/file-name.js'
 
 describe('file names', () => {
   it.each([

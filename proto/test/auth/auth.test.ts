@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest'
-import { deriveClusterKeys } from '../src/auth/cluster-keys.js'
-import { signRequest, verifyRequestSignature, MAX_CLOCK_SKEW_MS } from '../src/auth/request-signature.js'
-import { issueTicket, verifyTicket, TicketError } from '../src/auth/transfer-tickets.js'
+import { deriveClusterKeys } from '../../src/auth/cluster-keys.js'
+import { signRequest, verifyRequestSignature, MAX_CLOCK_SKEW_MS } from '../../src/auth/request-signature.js'
+import { issueTicket, verifyTicket, TicketError } from '../../src/auth/transfer-tickets.js'
 
 const keys = deriveClusterKeys('a'.repeat(64))
 const otherKeys = deriveClusterKeys('b'.repeat(64))

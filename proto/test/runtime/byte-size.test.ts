@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import { formatBytes, parseByteSize } from '../src/byte-size.js'
+import { formatBytes, parseByteSize } from '../../src/runtime/byte-size.js'
 
 describe('formatBytes', () => {
   it('prints bytes below 1 KiB as whole bytes', () => {
@@ -18,6 +18,13 @@ describe('formatBytes', () => {
 
   it('moves up a unit instead of printing 1024 of one', () => {
     expect(formatBytes(2 ** 20 - 1)).toBe('1.0 MiB')
+    expect(formatBytes(1023.6)).toBe('1.0 KiB')
+  })
+
+  it('prints anything that is not a size as 0 B', () => {
+    expect(formatBytes(-1)).toBe('0 B')
+    expect(formatBytes(Number.NaN)).toBe('0 B')
+    expect(formatBytes(Number.POSITIVE_INFINITY)).toBe('0 B')
   })
 })
 
@@ -37,5 +44,29 @@ describe('parseByteSize', () => {
     expect(parseByteSize('-5')).toBeNull()
     expect(parseByteSize('0.5')).toBeNull()
     expect(parseByteSize('99999999PiB')).toBeNull()
+  })
+
+  // The pserver's cases, from when it had a parser of its own.
+  it.each([
+    ['0', 0],
+    ['1048576', 1048576],
+    ['500MiB', 500 * 2 ** 20],
+    ['10GiB', 10 * 2 ** 30],
+    ['10 GiB', 10 * 2 ** 30],
+    ['1TB', 1e12],
+    ['2kb', 2000],
+    ['1.5KiB', 1536],
+    ['512B', 512]
+  ])('reads %j as %d bytes', (raw, bytes) => {
+    expect(parseByteSize(raw)).toBe(bytes)
+  })
+
+  it.each(['', 'MiB', '-1', '10 XB', '1.2.3', '0x10', '10 GiB extra', '99999999999PiB'])('refuses %j', (raw) => {
+    expect(parseByteSize(raw)).toBeNull()
+  })
+
+  it('rounds a fraction of a unit down to whole bytes', () => {
+    expect(parseByteSize('1.1KiB')).toBe(1126)
+    expect(parseByteSize('2.3GiB')).toBe(Math.floor(2.3 * 2 ** 30))
   })
 })

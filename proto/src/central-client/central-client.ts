@@ -4,12 +4,12 @@ import type { z } from 'zod'
 import {
   errorBodySchema, healthResponseSchema, leaseSchema, listFilesResponseSchema, listPeersResponseSchema,
   copyRequestResponseSchema, locateResponseSchema, placementResponseSchema, replicationReportSchema
-} from './central-api.js'
-import { signRequest } from './auth/request-signature.js'
+} from '../contracts/central-api.js'
+import { signRequest } from '../auth/request-signature.js'
 import type {
   AnnounceFileBody, FileView, HealthResponse, HeartbeatBody, Lease, LocatedFile, PeerView, Placement, PlacementBody, RegisterPeerBody,
   ReplicationReport, CopyRequestResponse
-} from './central-api.js'
+} from '../contracts/central-api.js'
 
 /** The central answered with an error: `code` is its stable error code (see CentralErrorCode). */
 export class CentralRequestError extends Error {

@@ -1,0 +1,10 @@
+// The gRPC metadata keys the peers' file service and its callers agree on.
+
+/** The metadata key a transfer ticket from the central travels in, on every call to a peer. */
+export const TICKET_METADATA_KEY = 'p2p-ticket'
+
+/**
+ * The metadata key a pserver puts its stable error code under (PEER_NO_ROOM, ...): callers branch on
+ * it, never on the details text.
+ */
+export const ERROR_CODE_METADATA_KEY = 'p2p-error-code'

@@ -1,0 +1,75 @@
+// Running a service process: binding it, saying so in the one 'listening' log line that the launcher
+// and the tests wait for, and closing it gracefully on SIGTERM/SIGINT (or after an uncaught error).
+import type { AddressInfo, Server } from 'node:net'
+import closeWithGrace from 'close-with-grace'
+
+/** The part of a pino or Fastify logger a running service needs. */
+export interface ServiceLog {
+  info: (fields: object, message: string) => void
+  error: (fields: object, message: string) => void
+}
+
+export interface ServeOptions {
+  log: ServiceLog
+  /** Binds the service; resolves with where it listens, for the log line: { url } for HTTP, { address } for gRPC. */
+  listen: () => Promise<Record<string, unknown>>
+  /** Stops the service (finishing or cutting what runs) within shutdownDelayMs. */
+  close: () => Promise<void>
+  /** The whole shutdown must fit in this; the process exits anyway after it. */
+  shutdownDelayMs?: number
+}
+
+const DEFAULT_SHUTDOWN_DELAY_MS = 3000
+
+/** What serve() installed: the signal handlers, which a test removes again. */
+export interface ServiceSignals {
+  /** Removes the handlers serve() installed. */
+  uninstall: () => void
+}
+
+/** Closes on signals from the start (even while binding), then listens and logs 'listening'. */
+export async function serve (options: ServeOptions): Promise<ServiceSignals> {
+  const { log } = options
+  const signals = closeWithGrace({
+    delay: options.shutdownDelayMs ?? DEFAULT_SHUTDOWN_DELAY_MS,
+    logger: {
+      error: (what: unknown) => {
+        if (what instanceof Error) log.error({ err: what }, 'error while closing')
+        else log.error({}, String(what))
+      }
+    }
+  }, async ({ err, signal }) => {
+    if (err != null) log.error({ err }, 'closing after an error')
+    else log.info({ signal }, 'closing')
+    await options.close()
+  })
+  log.info(await options.listen(), 'listening')
+  return { uninstall: signals.uninstall }
+}
+
+/** An HTTP app that binds itself, such as a Fastify instance. */
+export interface HttpApp {
+  log: ServiceLog
+  server: Server
+  listen: (options: { host: string, port: number }) => Promise<unknown>
+  close: () => Promise<unknown>
+}
+
+/** serve() for an HTTP app: its 'listening' line gives the URL it answers at. */
+export async function serveHttpApp (app: HttpApp, address: { host: string, port: number }): Promise<ServiceSignals> {
+  return await serve({
+    log: app.log,
+    listen: async () => {
+      await app.listen({ host: address.host, port: address.port })
+      return { url: httpUrlOf(app.server) }
+    },
+    close: async () => { await app.close() }
+  })
+}
+
+/** http://host:port of a bound server, an IPv6 host in brackets. */
+export function httpUrlOf (server: Server): string {
+  const address = server.address() as AddressInfo
+  const host = address.family === 'IPv6' ? `[${address.address}]` : address.address
+  return `http://${host}:${address.port}`
+}
