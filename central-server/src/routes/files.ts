@@ -11,7 +11,7 @@ export const fileRoutes: FastifyPluginAsyncZod = async (app) => {
       summary: 'Every file held by a live peer, by name',
       response: { 200: listFilesResponseSchema, 429: errorBodySchema }
     }
-  }, async () => ({ files: await app.directory.listFiles() }))
+  }, async () => ({ files: await app.directory.listFiles(), next: null }))
 
   app.get('/files/:name', {
     config: { signed: 'member' },

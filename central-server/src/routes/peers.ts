@@ -91,5 +91,5 @@ export const peerRoutes: FastifyPluginAsyncZod = async (app) => {
       summary: 'Every live peer, by peer id',
       response: { 200: listPeersResponseSchema, 429: errorBodySchema }
     }
-  }, async () => ({ peers: await app.directory.listPeers() }))
+  }, async () => ({ peers: await app.directory.listPeers(), next: null }))
 }

@@ -12,7 +12,7 @@ export const apiPeersRoutes: FastifyPluginAsyncZod = async (app) => {
   }, async () => {
     try {
       const [central, peers] = await Promise.all([app.central.health(), app.central.listPeers()])
-      return { central, peers }
+      return { central, peers, next: null }
     } catch (err) {
       throw toHttpError(err)
     }

@@ -8,7 +8,7 @@ export const listFilesRoutes: FastifyPluginAsyncZod = async (app) => {
     schema: { response: { 200: listFilesResponseSchema, 502: errorBodySchema } }
   }, async () => {
     try {
-      return { files: await app.central.listFiles() }
+      return { files: await app.central.listFiles(), next: null }
     } catch (err) {
       throw toHttpError(err)
     }

@@ -44,7 +44,26 @@ export const replicationReportSchema = z.object({
   copiesInProgress: countSchema
 })
 
-export const listFilesResponseSchema = z.object({ files: z.array(fileViewSchema) })
+/** Most entries one page of a listing may carry; the default page is LIST_PAGE_DEFAULT. */
+export const LIST_PAGE_MAX = 1000
+export const LIST_PAGE_DEFAULT = 100
+
+/**
+ * A page of a listing: `limit` entries at most, after `cursor` (the `next` of the previous page,
+ * opaque to clients), by name. An answer costs the page, not the whole network.
+ */
+export const pageQuerySchema = z.object({
+  limit: z.coerce.number().int().min(1).max(LIST_PAGE_MAX).default(LIST_PAGE_DEFAULT),
+  cursor: z.string().min(1).max(1024).optional()
+})
+
+/** GET /files: a page of files by name; `q` keeps the names that contain every one of its words (any case). */
+export const listFilesQuerySchema = pageQuerySchema.extend({
+  q: z.string().max(200).optional()
+})
+
+/** `next`: the cursor of the following page, null on the last one. */
+export const listFilesResponseSchema = z.object({ files: z.array(fileViewSchema), next: z.string().nullable().default(null) })
 
 export const placementBodySchema = z.object({
   name: fileNameSchema,
@@ -86,7 +105,10 @@ export const healthResponseSchema = z.object({
   files: countSchema,
   replicationFactor: z.number().int().positive(),
   underReplicated: countSchema,
-  lost: countSchema
+  lost: countSchema,
+  /** Where this central keeps the directory, and which replica of the central answered. */
+  store: z.enum(['memory', 'redis']).optional(),
+  replica: z.string().optional()
 })
 
 export type ReplicaStatus = z.infer<typeof replicaStatusSchema>

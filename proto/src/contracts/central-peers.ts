@@ -73,7 +73,8 @@ export const peerViewSchema = z.object({
   lastSeenAt: isoDateSchema
 })
 
-export const listPeersResponseSchema = z.object({ peers: z.array(peerViewSchema) })
+/** GET /peers (query: pageQuerySchema): a page of live peers by peer id; `next` is null on the last page. */
+export const listPeersResponseSchema = z.object({ peers: z.array(peerViewSchema), next: z.string().nullable().default(null) })
 
 export type RegisterPeerBody = z.input<typeof registerPeerBodySchema>
 export type HeartbeatBody = z.input<typeof heartbeatBodySchema>

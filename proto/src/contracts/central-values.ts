@@ -50,6 +50,8 @@ export const CentralErrorCode = {
   /** A member tried to speak for another peer (403). */
   Forbidden: 'CENTRAL_FORBIDDEN',
   RateLimited: 'CENTRAL_RATE_LIMITED',
+  /** The directory's store (Redis) cannot be reached; the central answers 503 until it can again. */
+  StoreUnavailable: 'CENTRAL_STORE_UNAVAILABLE',
   RouteNotFound: 'CENTRAL_ROUTE_NOT_FOUND',
   Internal: 'CENTRAL_INTERNAL'
 } as const
