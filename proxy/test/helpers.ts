@@ -4,29 +4,32 @@ import http from 'node:http'
 import net from 'node:net'
 import type { AddressInfo } from 'node:net'
 import { once } from 'node:events'
-import { pino } from 'pino'
+import { silentLogger } from '@p2p/test-support'
 import { createProxyServer } from '../src/app.js'
 import type { ProxyComponents } from '../src/app.js'
 
 const servers: Array<http.Server | net.Server> = []
 
-export async function listen (server: http.Server | net.Server): Promise<number> {
+export async function listen (server: http.Server | net.Server, port = 0): Promise<number> {
   servers.push(server)
-  server.listen(0, '127.0.0.1')
+  server.listen(port, '127.0.0.1')
   await once(server, 'listening')
   return (server.address() as AddressInfo).port
 }
 
-export type ProxyOverrides = Partial<Pick<ProxyComponents, 'headersTimeoutMs' | 'connectTimeoutMs' | 'answerTimeoutMs'>>
+export type ProxyOverrides = Partial<Pick<ProxyComponents, 'headersTimeoutMs' | 'connectTimeoutMs' | 'answerTimeoutMs' | 'probeIntervalMs' | 'logger'>>
 
-export async function startProxy (upstreamPort: number, overrides: ProxyOverrides = {}): Promise<number> {
+/** A proxy in front of the upstreams listening on `upstreamPorts` (one or several). */
+export async function startProxy (upstreamPorts: number | number[], overrides: ProxyOverrides = {}): Promise<number> {
+  const ports = Array.isArray(upstreamPorts) ? upstreamPorts : [upstreamPorts]
   return await listen(createProxyServer({
-    upstreamUrl: `http://127.0.0.1:${upstreamPort}`,
+    upstreamUrls: ports.map((port) => `http://127.0.0.1:${port}`),
+    probeIntervalMs: 1_000,
     idleTimeoutMs: 30_000,
     headersTimeoutMs: 20_000,
     connectTimeoutMs: 5_000,
     answerTimeoutMs: 30_000,
-    logger: pino({ level: 'silent' }),
+    logger: silentLogger,
     ...overrides
   }))
 }
@@ -38,6 +41,13 @@ export async function closedPort (): Promise<number> {
   const { port } = server.address() as AddressInfo
   await new Promise((resolve) => server.close(resolve))
   return port
+}
+
+/** Closes `server` now, cutting its open connections, so its port refuses new ones. */
+export async function closeNow (server: http.Server): Promise<void> {
+  server.closeAllConnections()
+  await new Promise((resolve) => server.close(resolve))
+  servers.splice(servers.indexOf(server), 1)
 }
 
 export async function closeAll (): Promise<void> {
