@@ -3,20 +3,20 @@ import { logLevelSchema, parseEnv, unsetIfEmpty } from '@p2p/proto'
 import type { ConfigProblem } from '@p2p/proto'
 import { z } from 'zod'
 
-const httpUrl = (variable: string): z.ZodURL =>
-  z.url({ protocol: /^https?$/, error: `${variable} must be an http(s) URL, e.g. http://127.0.0.1:9001` })
+const httpUrl = (error: string): z.ZodURL => z.url({ protocol: /^https?$/, error })
 
 /** A comma-separated list, blanks around commas and empty entries ignored, each an http(s) URL once. */
 const upstreamListSchema = z.string()
   .transform((value) => value.split(',').map((entry) => entry.trim()).filter((entry) => entry !== ''))
-  .pipe(z.array(httpUrl('every entry of UPSTREAM_URLS')).min(1, { error: 'UPSTREAM_URLS must list at least one http(s) URL' }))
-  .refine((urls) => new Set(urls).size === urls.length, { error: 'UPSTREAM_URLS names the same URL twice' })
+  .pipe(z.array(httpUrl('each entry must be an http(s) URL, e.g. http://127.0.0.1:9000'))
+    .min(1, { error: 'must list at least one http(s) URL, e.g. http://127.0.0.1:9000,http://127.0.0.1:9010' }))
+  .refine((urls) => new Set(urls).size === urls.length, { error: 'names the same URL twice' })
 
 const configSchema = z.object({
   HOST: z.string().min(1).default('127.0.0.1'),
   PORT: z.coerce.number().int().min(0).max(65535).default(8080),
   /** The one service this machine exposes; requests can never choose another target. */
-  UPSTREAM_URL: z.preprocess(unsetIfEmpty, httpUrl('UPSTREAM_URL').optional()),
+  UPSTREAM_URL: z.preprocess(unsetIfEmpty, httpUrl('UPSTREAM_URL must be an http(s) URL, e.g. http://127.0.0.1:9001').optional()),
   /**
    * Instead of UPSTREAM_URL: several instances of the same service (the central's replicas), which
    * share the requests and stand in for one another. Requests can still never choose a target.

@@ -4,6 +4,8 @@
 // 503: a central whose Redis is away answers that, and its clients must see it); then it is back in
 // turn. A single upstream is never taken out of turn: with nothing to fail over to, every request
 // tries it, as a proxy with one upstream always has.
+import http from 'node:http'
+import https from 'node:https'
 import type { Logger } from 'pino'
 
 export interface UpstreamPool {
@@ -37,15 +39,17 @@ export function probeUrlOf (upstreamUrl: string): string {
   return url.toString()
 }
 
-/** True when `url` gives any HTTP answer within `timeoutMs`. */
+/** True when `url` gives any HTTP answer within `timeoutMs`; a connection of its own, closed after. */
 async function answers (url: string, timeoutMs: number): Promise<boolean> {
-  try {
-    const response = await fetch(url, { signal: AbortSignal.timeout(timeoutMs) })
-    await response.body?.cancel()
-    return true
-  } catch {
-    return false
-  }
+  const get = url.startsWith('https:') ? https.get : http.get
+  return await new Promise((resolve) => {
+    const request = get(url, { agent: false, signal: AbortSignal.timeout(timeoutMs) }, (response) => {
+      resolve(true)
+      response.on('error', () => {})
+      response.resume()
+    })
+    request.on('error', () => { resolve(false) })
+  })
 }
 
 export function createUpstreamPool (components: UpstreamPoolComponents): UpstreamPool {
