@@ -5,7 +5,7 @@
 // has not started to flow. Once an answer has begun, nothing is sent again.
 
 /** Methods a client may repeat without changing the outcome (RFC 9110, section 9.2.2). */
-const IDEMPOTENT_METHODS = new Set(['GET', 'HEAD', 'PUT', 'DELETE', 'OPTIONS', 'TRACE'])
+const IDEMPOTENT_METHODS = new Set(['GET', 'HEAD', 'PUT', 'DELETE', 'OPTIONS'])
 
 export interface FailedAttempt {
   method: string

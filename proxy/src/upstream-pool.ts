@@ -32,7 +32,7 @@ interface Upstream {
 }
 
 /** Where an upstream is asked whether it is back: its base URL's path, then /health. */
-export function probeUrlOf (upstreamUrl: string): string {
+function probeUrlOf (upstreamUrl: string): string {
   const url = new URL(upstreamUrl)
   url.pathname = `${url.pathname.replace(/\/+$/, '')}/health`
   url.search = ''
