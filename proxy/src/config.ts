@@ -1,12 +1,29 @@
 // The proxy's configuration, read from the environment once and validated; nothing else reads process.env.
-import { logLevelSchema, parseEnv } from '@p2p/proto'
+import { logLevelSchema, parseEnv, unsetIfEmpty } from '@p2p/proto'
+import type { ConfigProblem } from '@p2p/proto'
 import { z } from 'zod'
+
+const httpUrl = (error: string): z.ZodURL => z.url({ protocol: /^https?$/, error })
+
+/** A comma-separated list, blanks around commas and empty entries ignored, each an http(s) URL once. */
+const upstreamListSchema = z.string()
+  .transform((value) => value.split(',').map((entry) => entry.trim()).filter((entry) => entry !== ''))
+  .pipe(z.array(httpUrl('each entry must be an http(s) URL, e.g. http://127.0.0.1:9000'))
+    .min(1, { error: 'must list at least one http(s) URL, e.g. http://127.0.0.1:9000,http://127.0.0.1:9010' }))
+  .refine((urls) => new Set(urls).size === urls.length, { error: 'names the same URL twice' })
 
 const configSchema = z.object({
   HOST: z.string().min(1).default('127.0.0.1'),
   PORT: z.coerce.number().int().min(0).max(65535).default(8080),
   /** The one service this machine exposes; requests can never choose another target. */
-  UPSTREAM_URL: z.url({ protocol: /^https?$/, error: 'UPSTREAM_URL must be an http(s) URL, e.g. http://127.0.0.1:9001' }),
+  UPSTREAM_URL: z.preprocess(unsetIfEmpty, httpUrl('UPSTREAM_URL must be an http(s) URL, e.g. http://127.0.0.1:9001').optional()),
+  /**
+   * Instead of UPSTREAM_URL: several instances of the same service (the central's replicas), which
+   * share the requests and stand in for one another. Requests can still never choose a target.
+   */
+  UPSTREAM_URLS: z.preprocess(unsetIfEmpty, upstreamListSchema.optional()),
+  /** How often an upstream taken out of turn is asked `GET /health`, to bring it back once it answers. */
+  UPSTREAM_PROBE_INTERVAL_MS: z.coerce.number().int().positive().default(1_000),
   /** A connection that sends or receives nothing for this long is closed (large transfers keep it busy). */
   IDLE_TIMEOUT_MS: z.coerce.number().int().positive().default(120_000),
   /** The upstream must accept a new connection within this time (504 PROXY_UPSTREAM_TIMEOUT otherwise). */
@@ -22,8 +39,25 @@ const configSchema = z.object({
   LOG_LEVEL: logLevelSchema
 })
 
-export type ProxyConfig = z.infer<typeof configSchema>
+export type ProxyConfig = z.infer<typeof configSchema> & {
+  /** Every upstream, whichever variable named them: UPSTREAM_URL's one, or UPSTREAM_URLS's list. */
+  upstreamUrls: string[]
+}
+
+/** One variable or the other: both set would leave it unclear which the operator meant. */
+function upstreamProblems (env: NodeJS.ProcessEnv): ConfigProblem[] {
+  const single = (env.UPSTREAM_URL ?? '') !== ''
+  const list = (env.UPSTREAM_URLS ?? '') !== ''
+  if (single !== list) return []
+  return [{
+    variable: 'UPSTREAM_URL',
+    message: single
+      ? 'set UPSTREAM_URL or UPSTREAM_URLS, not both'
+      : 'required (or UPSTREAM_URLS): the service behind this proxy, e.g. http://127.0.0.1:9001'
+  }]
+}
 
 export function loadConfig (env: NodeJS.ProcessEnv = process.env): ProxyConfig {
-  return parseEnv('proxy', configSchema, env)
+  const config = parseEnv('proxy', configSchema, env, upstreamProblems(env))
+  return { ...config, upstreamUrls: config.UPSTREAM_URLS ?? (config.UPSTREAM_URL != null ? [config.UPSTREAM_URL] : []) }
 }

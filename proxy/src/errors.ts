@@ -1,6 +1,6 @@
 // The proxy's own errors, answered as JSON {statusCode, error, message} like every service's: the
-// upstream could not be reached or failed mid-request (502), or it took too long to accept the
-// connection or to start its answer (504).
+// upstream could not be reached or failed mid-request, or no upstream is in turn (502), or it took
+// too long to accept the connection or to start its answer (504).
 export const ProxyErrorCode = {
   UpstreamUnreachable: 'PROXY_UPSTREAM_UNREACHABLE',
   UpstreamTimeout: 'PROXY_UPSTREAM_TIMEOUT'
@@ -17,6 +17,15 @@ export class UpstreamTimeoutError extends Error {
       ? `the service behind this proxy did not accept a connection within ${timeoutMs} ms`
       : `the service behind this proxy did not answer within ${timeoutMs} ms`)
     this.name = 'UpstreamTimeoutError'
+  }
+}
+
+/** Every upstream has been taken out of turn (upstream-pool.ts): none is tried until one answers again. */
+export class NoUpstreamInTurnError extends Error {
+  readonly code = ProxyErrorCode.UpstreamUnreachable
+  constructor () {
+    super('no upstream is answering')
+    this.name = 'NoUpstreamInTurnError'
   }
 }
 

@@ -8,7 +8,8 @@ import { loadConfig } from './config.js'
 const config = loadConfigOrExit(loadConfig)
 const logger = pino({ level: config.LOG_LEVEL, base: { service: 'proxy' } })
 const server = createProxyServer({
-  upstreamUrl: config.UPSTREAM_URL,
+  upstreamUrls: config.upstreamUrls,
+  probeIntervalMs: config.UPSTREAM_PROBE_INTERVAL_MS,
   idleTimeoutMs: config.IDLE_TIMEOUT_MS,
   headersTimeoutMs: config.HEADERS_TIMEOUT_MS,
   connectTimeoutMs: config.UPSTREAM_CONNECT_TIMEOUT_MS,
@@ -23,7 +24,7 @@ await serve({
       server.once('error', reject)
       server.listen(config.PORT, config.HOST, resolve)
     })
-    return { url: httpUrlOf(server), upstream: config.UPSTREAM_URL }
+    return { url: httpUrlOf(server), upstreams: config.upstreamUrls }
   },
   close: async () => {
     // Let short requests finish; cut long transfers after a grace period so shutdown stays quick.

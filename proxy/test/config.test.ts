@@ -22,4 +22,23 @@ describe('proxy config', () => {
   it('requires an upstream', () => {
     expect(() => loadConfig({})).toThrow(/UPSTREAM_URL/)
   })
+
+  it('takes several upstreams from UPSTREAM_URLS, comma-separated, or the one of UPSTREAM_URL', () => {
+    expect(loadConfig({ UPSTREAM_URLS: 'http://10.0.0.1:9000, http://10.0.0.2:9000,,http://10.0.0.3:9000' }).upstreamUrls)
+      .toEqual(['http://10.0.0.1:9000', 'http://10.0.0.2:9000', 'http://10.0.0.3:9000'])
+    expect(loadConfig({ UPSTREAM_URL: 'http://127.0.0.1:9001' }).upstreamUrls).toEqual(['http://127.0.0.1:9001'])
+    expect(loadConfig({ UPSTREAM_URL: '', UPSTREAM_URLS: 'https://central:9000' }).upstreamUrls).toEqual(['https://central:9000'])
+    expect(loadConfig({ UPSTREAM_URL: 'http://127.0.0.1:9001' })).toMatchObject({ UPSTREAM_PROBE_INTERVAL_MS: 1_000 })
+  })
+
+  it('wants exactly one of UPSTREAM_URL and UPSTREAM_URLS', () => {
+    expect(() => loadConfig({ UPSTREAM_URL: 'http://a:1', UPSTREAM_URLS: 'http://b:1' })).toThrow(/UPSTREAM_URL: set UPSTREAM_URL or UPSTREAM_URLS, not both/)
+    expect(() => loadConfig({ UPSTREAM_URLS: '' })).toThrow(/UPSTREAM_URL: required \(or UPSTREAM_URLS\)/)
+  })
+
+  it('checks every entry of UPSTREAM_URLS', () => {
+    expect(() => loadConfig({ UPSTREAM_URLS: 'http://a:1,ftp://b' })).toThrow(/UPSTREAM_URLS\.1: each entry must be an http\(s\) URL/)
+    expect(() => loadConfig({ UPSTREAM_URLS: ' , ' })).toThrow(/UPSTREAM_URLS: must list at least one/)
+    expect(() => loadConfig({ UPSTREAM_URLS: 'http://a:1,http://a:1' })).toThrow(/UPSTREAM_URLS: names the same URL twice/)
+  })
 })

@@ -7,7 +7,7 @@ import net from 'node:net'
 import { once } from 'node:events'
 import { Worker } from 'node:worker_threads'
 import { afterEach, describe, expect, it } from 'vitest'
-import { closeAll, listen, startProxy } from './helpers.js'
+import { closeAll, listen, startProxy, startUpstream } from './helpers.js'
 
 const cleanups: Array<() => Promise<void> | void> = []
 afterEach(async () => {
@@ -142,5 +142,32 @@ describe('proxy, an upstream that is there but silent', () => {
     })
     expect(outcome.status).toBe(504)
     expect(JSON.parse(outcome.body)).toMatchObject({ error: 'PROXY_UPSTREAM_TIMEOUT' })
+  })
+})
+
+describe('proxy, a silent upstream among several', () => {
+  it('sends a request that one upstream did not accept in time to the next, and leaves that one out', async () => {
+    const [unaccepting, other] = [await startUnacceptingUpstream(), await startUpstream('a')]
+    const proxyPort = await startProxy([unaccepting, other.port], { connectTimeoutMs: 1000 })
+    for (let i = 0; i < 3; i++) {
+      const { response, body, ms } = await timedFetch(`http://127.0.0.1:${proxyPort}/item/${i}`)
+      expect(response.status).toBe(200)
+      expect(body).toMatchObject({ name: 'a' })
+      // Only the first request waited for the connection; the others went straight to the other.
+      if (i > 0) expect(ms).toBeLessThan(500)
+    }
+    expect(other.requests).toEqual(['GET /item/0', 'GET /item/1', 'GET /item/2'])
+  })
+
+  it('answers 504 when the upstream took the request and said nothing, without sending it again, and leaves that one out', async () => {
+    const [silent, other] = [await startSilentUpstream(), await startUpstream('a')]
+    const proxyPort = await startProxy([silent.port, other.port], { answerTimeoutMs: 300 })
+    const first = await timedFetch(`http://127.0.0.1:${proxyPort}/item/0`)
+    expect(first.response.status).toBe(504)
+    expect(first.body).toMatchObject({ error: 'PROXY_UPSTREAM_TIMEOUT' })
+    expect(other.requests).toEqual([])
+    const second = await timedFetch(`http://127.0.0.1:${proxyPort}/item/1`)
+    expect(second.response.status).toBe(200)
+    expect(other.requests).toEqual(['GET /item/1'])
   })
 })
