@@ -2,6 +2,7 @@
 // falls back to EVAL), the scripts and keys.ts name the same keys, a prefix keeps directories apart and
 // nothing is left behind, odd names and the largest byte counts come back exact, and two replicas (two
 // connections) placing uploads at once never promise a peer more than its free bytes.
+import { MAX_FILES_PER_PEER } from '@p2p/proto'
 import { describeWithRedis, silentLogger, startRedisServer } from '@p2p/test-support'
 import type { TestRedisServer } from '@p2p/test-support'
 import { createClient } from 'redis'
@@ -104,6 +105,22 @@ describeWithRedis('the Redis store beyond the contract', () => {
     await store.putPeer(peer('p2', { freeBytes: huge }), [])
     expect(await store.reserveUpload({ kind: 'upload', peerId: 'p2', name: 'big.bin', size: huge, placedAt: T0, started: false, expiresAt: T0 + 100 }, LIVE)).toBe('reserved')
     expect(await store.reserveUpload({ kind: 'upload', peerId: 'p2', name: 'one-more.bin', size: 1, placedAt: T0, started: false, expiresAt: T0 + 100 }, LIVE)).toBe('no-room')
+  })
+
+  it('registers the largest file list a peer may send, and re-registers a changed one', async () => {
+    const store = await open()
+    const files = (from: number): Array<{ name: string, size: number, sha256: string, announcedAt: number }> =>
+      Array.from({ length: MAX_FILES_PER_PEER }, (_, i) => ({ name: `file-${from + i}.bin`, size: i, sha256: SHA, announcedAt: T0 }))
+    await store.putPeer(peer('p1'), files(0))
+    await store.putPeer(peer('p2'), [{ name: 'file-0.bin', size: 0, sha256: SHA, announcedAt: T0 }])
+    // The same peer again, its list shifted by one: file-0.bin is gone from it, file-100000.bin is new.
+    await store.putPeer(peer('p1', { freeBytes: 5 }), files(1))
+    expect((await store.listPeers()).map((p) => [p.peerId, p.fileCount, p.freeBytes])).toEqual([['p1', MAX_FILES_PER_PEER, 5], ['p2', 1, 1000]])
+    expect((await store.listHoldings({ seenAfter: 0, name: 'file-0.bin' })).map((h) => h.peerId)).toEqual(['p2'])
+    expect((await store.listHoldings({ seenAfter: 0, name: 'file-1.bin' })).map((h) => h.peerId)).toEqual(['p1'])
+    expect(await store.listHoldings({ seenAfter: 0, name: `file-${MAX_FILES_PER_PEER}.bin` })).toEqual([
+      { peerId: 'p1', name: `file-${MAX_FILES_PER_PEER}.bin`, size: MAX_FILES_PER_PEER - 1, sha256: SHA, announcedAt: T0 }
+    ])
   })
 
   it('never reserves more than a peer\'s free bytes when two replicas place at once', async () => {

@@ -15,8 +15,11 @@ import { guardAll } from './unavailable.js'
 export { DEFAULT_KEY_PREFIX } from './keys.js'
 export type { StoreLog } from './connection.js'
 
-/** A store call Redis has not answered by then fails as unavailable (a hung or partitioned server). */
-export const DEFAULT_CALL_TIMEOUT_MS = 5000
+/**
+ * A store call Redis has not answered by then fails as unavailable (a hung or partitioned server). Well
+ * above what the slowest call takes: a registration of 100,000 files is one script of about a second.
+ */
+export const DEFAULT_CALL_TIMEOUT_MS = 10_000
 
 export interface RedisDirectoryStoreOptions {
   /** redis[s]://[[user]:password@]host[:port][/db] */

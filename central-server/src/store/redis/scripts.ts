@@ -23,7 +23,9 @@ function luaScript<Reply> (name: string) {
     SCRIPT: `${LUA_LIB}\n${readLua(name)}`,
     NUMBER_OF_KEYS: 0,
     parseCommand (parser: CommandParser, prefix: string, args: readonly RedisArgument[]) {
-      parser.push(prefix, ...args)
+      parser.push(prefix)
+      // One at a time: a registration carries up to 2 x 100,000 arguments, too many to spread into a call.
+      for (const arg of args) parser.push(arg)
     },
     transformReply: (reply: unknown) => reply as Reply
   })
