@@ -4,7 +4,7 @@ import Fastify from 'fastify'
 import type { FastifyInstance, FastifyLoggerOptions } from 'fastify'
 import { serializerCompiler, validatorCompiler } from 'fastify-type-provider-zod'
 import type { LoggerOptions as PinoLoggerOptions } from 'pino'
-import { DEFAULT_RATE_LIMIT_PER_MINUTE, DEFAULT_TRUSTED_PROXIES } from './config.js'
+import { DEFAULT_RATE_LIMIT_PER_MINUTE, DEFAULT_TRUSTED_PROXIES, defaultReplicaId } from './config.js'
 import type { CentralConfig } from './config.js'
 import { BODY_LIMIT_BYTES, HEADERS_TIMEOUT_MS, MAX_HEADER_BYTES, MAX_PARAM_LENGTH, REQUEST_TIMEOUT_MS } from './http/request-limits.js'
 import { clusterAuthPlugin } from './plugins/cluster-auth.js'
@@ -18,16 +18,20 @@ import { healthRoutes } from './routes/health.js'
 import { peerRoutes } from './routes/peers.js'
 import { placementRoutes } from './routes/placements.js'
 import type { DirectoryStore } from './store/directory-store.js'
-import { createMemoryDirectoryStore } from './store/memory/index.js'
+import { openDirectoryStore } from './store/open-store.js'
+import type { OpenedStore, StoreKind } from './store/open-store.js'
 
 export type CentralLoggerOptions = FastifyLoggerOptions & PinoLoggerOptions
 
 export interface CentralAppOptions {
-  config: Pick<CentralConfig, 'heartbeatIntervalMs'> & Partial<Pick<CentralConfig, 'ticketTtlMs' | 'rateLimitPerMinute' | 'trustedProxies' | 'replicationFactor'>>
+  config: Pick<CentralConfig, 'heartbeatIntervalMs'> &
+  Partial<Pick<CentralConfig, 'ticketTtlMs' | 'rateLimitPerMinute' | 'trustedProxies' | 'replicationFactor' | 'directoryStore' | 'replicaId'>>
   /** The secret every member of the network shares (at least 32 characters). */
   clusterSecret: string
-  /** Default: a fresh in-memory store. The app closes it when it closes. */
+  /** Default: the store config.directoryStore names (in memory when unset). The app closes it when it closes. */
   store?: DirectoryStore
+  /** What `store` is, for GET /health; default 'memory'. */
+  storeKind?: StoreKind
   /** Epoch milliseconds; tests move it instead of sleeping. Default: Date.now. */
   now?: () => number
   /** How long a placement holds room on its peer; default 60 s. */
@@ -42,8 +46,13 @@ export interface CentralAppOptions {
  */
 const REDACTED_LOG_PATHS = [
   `req.headers["${SIGNATURE_HEADER}"]`, `request.headers["${SIGNATURE_HEADER}"]`, `headers["${SIGNATURE_HEADER}"]`,
-  'clusterSecret', '*.clusterSecret', 'CLUSTER_SECRET', '*.CLUSTER_SECRET', 'ticket', '*.ticket'
+  'clusterSecret', '*.clusterSecret', 'CLUSTER_SECRET', '*.CLUSTER_SECRET', 'ticket', '*.ticket',
+  // A Redis URL may carry its password.
+  'directoryStore.url', '*.directoryStore.url', 'REDIS_URL', '*.REDIS_URL'
 ]
+
+/** How long a starting central waits for its store (Redis) before it serves anyway, answering 503 until it can. */
+const STORE_STARTUP_WAIT_MS = 5000
 
 export function buildCentralApp (options: CentralAppOptions): FastifyInstance {
   const secret = clusterSecretSchema.safeParse(options.clusterSecret)
@@ -67,6 +76,12 @@ export function buildCentralApp (options: CentralAppOptions): FastifyInstance {
     // Errors raised before routing (a malformed URL) get the same JSON body as every other error.
     frameworkErrors: (err, request, reply) => { void sendError(err, request, reply) }
   })
+  const opened: OpenedStore = options.store == null
+    ? openDirectoryStore(options.config.directoryStore ?? { kind: 'memory' }, app.log)
+    : { kind: options.storeKind ?? 'memory', store: options.store, waitUntilReady: async () => true }
+  app.addHook('onReady', async () => {
+    if (!await opened.waitUntilReady(STORE_STARTUP_WAIT_MS)) app.log.warn({ store: opened.kind }, 'the directory store is not reachable yet; serving 503 until it is')
+  })
   app.setValidatorCompiler(validatorCompiler)
   app.setSerializerCompiler(serializerCompiler)
 
@@ -78,7 +93,7 @@ export function buildCentralApp (options: CentralAppOptions): FastifyInstance {
   void app.register(openapiPlugin)
   void app.register(ticketsPlugin, { key: keys.transferTickets, ttlMs: options.config.ticketTtlMs ?? DEFAULT_TICKET_TTL_MS, now })
   void app.register(directoryPlugin, {
-    store: options.store ?? createMemoryDirectoryStore(),
+    store: opened.store,
     now,
     heartbeatIntervalMs: options.config.heartbeatIntervalMs,
     ...(options.config.replicationFactor == null ? {} : { replicationFactor: options.config.replicationFactor }),
@@ -87,7 +102,7 @@ export function buildCentralApp (options: CentralAppOptions): FastifyInstance {
   void app.register(peerRoutes)
   void app.register(fileRoutes)
   void app.register(placementRoutes)
-  void app.register(healthRoutes)
+  void app.register(healthRoutes, { store: opened.kind, replica: options.config.replicaId ?? defaultReplicaId() })
   return app
 }
 

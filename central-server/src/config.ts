@@ -1,6 +1,7 @@
 // The central's configuration, read from the environment once and validated; nothing else reads process.env.
 // The cluster secret is never part of an error message: only the variable's name and what is wrong with it.
 import { isIP } from 'node:net'
+import os from 'node:os'
 import { clusterSecretSchema, DEFAULT_TICKET_TTL_MS, logLevelSchema, parseEnv, unsetIfEmpty } from '@p2p/proto'
 import type { LogLevel } from '@p2p/proto'
 import { z } from 'zod'
@@ -32,6 +33,20 @@ const trustedProxiesSchema = z.preprocess(unsetIfEmpty, z.string().default(DEFAU
     error: "must be 'none' or a comma-separated list of IP addresses, CIDR ranges (10.0.0.0/8) or loopback/linklocal/uniquelocal"
   })
 
+/** Which replica of the central answered (GET /health), unless REPLICA_ID names it. */
+export function defaultReplicaId (): string {
+  return `${os.hostname()}-${process.pid}`
+}
+
+function isRedisUrl (value: string): boolean {
+  try {
+    const url = new URL(value)
+    return (url.protocol === 'redis:' || url.protocol === 'rediss:') && url.hostname !== ''
+  } catch {
+    return false
+  }
+}
+
 const configSchema = z.object({
   HOST: z.preprocess(unsetIfEmpty, z.string().min(1).default('127.0.0.1')),
   PORT: wholeNumber(0, 65535, 9000),
@@ -48,8 +63,19 @@ const configSchema = z.object({
   /** Proxies whose X-Forwarded-For / X-Forwarded-Proto headers are believed. */
   TRUSTED_PROXIES: trustedProxiesSchema,
   /** Live copies the central keeps of each file (fewer when fewer peers have room). */
-  REPLICATION_FACTOR: wholeNumber(1, 16, DEFAULT_REPLICATION_FACTOR)
+  REPLICATION_FACTOR: wholeNumber(1, 16, DEFAULT_REPLICATION_FACTOR),
+  /** Where the directory lives: this process's memory (one central), or Redis (several replicas share it). */
+  DIRECTORY_STORE: z.preprocess(unsetIfEmpty, z.enum(['memory', 'redis'], { error: "must be 'memory' or 'redis'" }).default('memory')),
+  REDIS_URL: z.preprocess(unsetIfEmpty, z.string().refine(isRedisUrl, {
+    error: 'must be a redis:// or rediss:// URL, e.g. redis://127.0.0.1:6379'
+  }).optional()),
+  REPLICA_ID: z.preprocess(unsetIfEmpty, z.string().max(200).regex(/^[\x21-\x7e]+$/, {
+    error: 'must be 1-200 printable characters without spaces'
+  }).default(defaultReplicaId))
 })
+
+/** Where the directory is kept; a Redis URL may carry a password, so it is never logged. */
+export type DirectoryStoreConfig = { kind: 'memory' } | { kind: 'redis', url: string }
 
 export interface CentralConfig {
   host: string
@@ -63,12 +89,18 @@ export interface CentralConfig {
   /** Addresses or ranges; empty: trust no proxy. */
   trustedProxies: string[]
   replicationFactor: number
+  directoryStore: DirectoryStoreConfig
+  /** Names this replica in GET /health. */
+  replicaId: string
 }
 
 /** Parses the environment once; throws one error whose message lists every bad variable. */
 export function loadConfig (env: NodeJS.ProcessEnv = process.env): CentralConfig {
   // Only the variable's name and the schema's fixed message: an issue's input (the secret) is never shown.
-  const e = parseEnv('central-server', configSchema, env)
+  const redisWithoutUrl = env.DIRECTORY_STORE === 'redis' && (env.REDIS_URL ?? '') === ''
+  const e = parseEnv('central-server', configSchema, env, redisWithoutUrl
+    ? [{ variable: 'REDIS_URL', message: 'required when DIRECTORY_STORE=redis, e.g. redis://127.0.0.1:6379' }]
+    : [])
   return {
     host: e.HOST,
     port: e.PORT,
@@ -78,6 +110,8 @@ export function loadConfig (env: NodeJS.ProcessEnv = process.env): CentralConfig
     ticketTtlMs: e.TICKET_TTL_MS,
     rateLimitPerMinute: e.RATE_LIMIT_PER_MINUTE,
     trustedProxies: e.TRUSTED_PROXIES,
-    replicationFactor: e.REPLICATION_FACTOR
+    replicationFactor: e.REPLICATION_FACTOR,
+    directoryStore: e.DIRECTORY_STORE === 'redis' && e.REDIS_URL != null ? { kind: 'redis', url: e.REDIS_URL } : { kind: 'memory' },
+    replicaId: e.REPLICA_ID
   }
 }

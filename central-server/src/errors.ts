@@ -39,6 +39,13 @@ export const UnsupportedMediaTypeError = createError<'CENTRAL_UNSUPPORTED_MEDIA_
 export const BadRequestError = createError<'CENTRAL_BAD_REQUEST', 400, [string]>(
   'CENTRAL_BAD_REQUEST', '%s', 400)
 
+/**
+ * The directory's store (Redis) cannot be reached or cannot serve right now: every route that needs it
+ * answers this at once, until the store's client has reconnected by itself. The cause is kept for logs.
+ */
+export const StoreUnavailableError = createError<'CENTRAL_STORE_UNAVAILABLE', 503, [{ cause: unknown }?]>(
+  'CENTRAL_STORE_UNAVAILABLE', 'the directory store cannot be reached right now; try again in a few seconds', 503)
+
 export const InternalError = createError<'CENTRAL_INTERNAL', 500>(
   'CENTRAL_INTERNAL', 'internal error in the central directory', 500)
 

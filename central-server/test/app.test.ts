@@ -55,7 +55,7 @@ describe('over HTTP with the shared client', () => {
     expect((await outsider.listFiles()).map((file) => file.name)).toEqual(['new #1?.txt', 'résumé (final).pdf'])
     await peer.leave('peer-1')
     // Both files left with their only holder: the central still knows of them, as lost.
-    expect(await outsider.health()).toEqual({ status: 'ok', peers: 0, files: 0, replicationFactor: 2, underReplicated: 0, lost: 2 })
+    expect(await outsider.health()).toEqual({ status: 'ok', peers: 0, files: 0, replicationFactor: 2, underReplicated: 0, lost: 2, store: 'memory', replica: expect.any(String) })
     expect((await outsider.replication()).lost.map((file) => file.name)).toEqual(['new #1?.txt', 'résumé (final).pdf'])
   })
 

@@ -1,4 +1,5 @@
 // loadConfig: defaults, environment values, and one error listing every bad variable (never the secret).
+import os from 'node:os'
 import { describe, expect, it } from 'vitest'
 import { loadConfig } from '../src/config.js'
 
@@ -15,7 +16,9 @@ describe('loadConfig', () => {
       ticketTtlMs: 300_000,
       rateLimitPerMinute: 600,
       trustedProxies: ['127.0.0.1', '::1'],
-      replicationFactor: 2
+      replicationFactor: 2,
+      directoryStore: { kind: 'memory' },
+      replicaId: `${os.hostname()}-${process.pid}`
     })
     expect(loadConfig({ CLUSTER_SECRET: SECRET, PORT: '', LOG_LEVEL: '', TRUSTED_PROXIES: '' }))
       .toMatchObject({ port: 9000, logLevel: 'info', trustedProxies: ['127.0.0.1', '::1'] })
@@ -31,7 +34,10 @@ describe('loadConfig', () => {
       TICKET_TTL_MS: '60000',
       RATE_LIMIT_PER_MINUTE: '5',
       TRUSTED_PROXIES: ' 10.0.0.0/8, 192.168.1.7 ,fd00::/8,loopback',
-      REPLICATION_FACTOR: '3'
+      REPLICATION_FACTOR: '3',
+      DIRECTORY_STORE: 'redis',
+      REDIS_URL: 'redis://:pw@redis.internal:6380/2',
+      REPLICA_ID: 'central-2'
     })).toEqual({
       host: '0.0.0.0',
       port: 0,
@@ -41,7 +47,9 @@ describe('loadConfig', () => {
       ticketTtlMs: 60_000,
       rateLimitPerMinute: 5,
       trustedProxies: ['10.0.0.0/8', '192.168.1.7', 'fd00::/8', 'loopback'],
-      replicationFactor: 3
+      replicationFactor: 3,
+      directoryStore: { kind: 'redis', url: 'redis://:pw@redis.internal:6380/2' },
+      replicaId: 'central-2'
     })
     expect(loadConfig({ CLUSTER_SECRET: SECRET, TRUSTED_PROXIES: 'none' }).trustedProxies).toEqual([])
   })
@@ -62,6 +70,20 @@ describe('loadConfig', () => {
     const message = failure({ CLUSTER_SECRET: short })
     expect(message).toMatch(/CLUSTER_SECRET: .*at least 32 characters/)
     expect(message).not.toContain(short)
+  })
+
+  it('needs REDIS_URL with DIRECTORY_STORE=redis, a redis URL, and never shows it', () => {
+    expect(failure({ CLUSTER_SECRET: SECRET, DIRECTORY_STORE: 'redis' })).toMatch(/REDIS_URL: required when DIRECTORY_STORE=redis/)
+    expect(failure({ CLUSTER_SECRET: SECRET, DIRECTORY_STORE: 'redis', REDIS_URL: '' })).toMatch(/REDIS_URL: required/)
+    const bad = failure({ CLUSTER_SECRET: SECRET, DIRECTORY_STORE: 'redis', REDIS_URL: 'http://user:s3cret@host:6379' })
+    expect(bad).toMatch(/REDIS_URL: must be a redis:\/\/ or rediss:\/\/ URL/)
+    expect(bad).not.toContain('s3cret')
+    expect(failure({ CLUSTER_SECRET: SECRET, DIRECTORY_STORE: 'disk' })).toMatch(/DIRECTORY_STORE: must be 'memory' or 'redis'/)
+    expect(failure({ CLUSTER_SECRET: SECRET, REPLICA_ID: 'two words' })).toMatch(/REPLICA_ID: /)
+    // A Redis URL the memory store does not use is no error (a launcher's environment may carry one).
+    expect(loadConfig({ CLUSTER_SECRET: SECRET, REDIS_URL: 'redis://127.0.0.1:6379' }).directoryStore).toEqual({ kind: 'memory' })
+    expect(loadConfig({ CLUSTER_SECRET: SECRET, DIRECTORY_STORE: 'redis', REDIS_URL: 'rediss://cache.example' }).directoryStore)
+      .toEqual({ kind: 'redis', url: 'rediss://cache.example' })
   })
 
   it('refuses malformed proxy lists', () => {

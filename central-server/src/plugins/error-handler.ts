@@ -48,7 +48,8 @@ export function toErrorBody (err: unknown): ErrorBody {
     case 'FST_ERR_CTP_INVALID_MEDIA_TYPE':
       return fromError(new UnsupportedMediaTypeError())
   }
-  // Our own errors carry their code and status (507 NO_ROOM is a 5xx status but no fault of ours).
+  // Our own errors carry their code and status (507 NO_ROOM is a 5xx status but no fault of ours; 503
+  // STORE_UNAVAILABLE says the store's outage, which the store logs once, not the request's cause).
   if (code?.startsWith('CENTRAL_') === true && code !== 'CENTRAL_INTERNAL') return { statusCode, error: code, message }
   // Anything else a client caused (a malformed header, an aborted body) keeps Fastify's status.
   if (statusCode >= 400 && statusCode < 500) return { ...fromError(new BadRequestError(message)), statusCode }

@@ -1,5 +1,6 @@
 // Every failure answers {statusCode, error: CENTRAL_ code, message}, and a refused request changes nothing.
 import { afterEach, describe, expect, it } from 'vitest'
+import { StoreUnavailableError } from '../../src/errors.js'
 import { BODY_LIMIT_BYTES, REGISTRATION_BODY_LIMIT_BYTES } from '../../src/http/request-limits.js'
 import { toErrorBody } from '../../src/plugins/error-handler.js'
 import type { DirectoryStore } from '../../src/store/directory-store.js'
@@ -67,6 +68,12 @@ describe('toErrorBody', () => {
   it('keeps the status and code of the central\'s own errors, including 5xx ones', () => {
     expect(toErrorBody(Object.assign(new Error('full'), { code: 'CENTRAL_NO_ROOM', statusCode: 507 })))
       .toEqual({ statusCode: 507, error: 'CENTRAL_NO_ROOM', message: 'full' })
+  })
+
+  it('answers a store that cannot be reached with 503 CENTRAL_STORE_UNAVAILABLE, never its cause', () => {
+    const body = toErrorBody(new StoreUnavailableError({ cause: new Error('connect ECONNREFUSED secret-host:6379') }))
+    expect(body).toEqual({ statusCode: 503, error: 'CENTRAL_STORE_UNAVAILABLE', message: expect.any(String) })
+    expect(body.message).not.toContain('secret-host')
   })
 
   it('gives other client errors CENTRAL_BAD_REQUEST with their status, and anything else CENTRAL_INTERNAL', () => {
