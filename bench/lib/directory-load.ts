@@ -22,7 +22,10 @@ export interface RouteLoad {
 
 export interface LoadResult {
   route: string
+  /** Answers received while the load ran (requests still in flight at the end are not counted). */
+  answered: number
   requestsPerSecond: number
+  /** NaN when nothing was answered. */
   p50Ms: number
   p99Ms: number
   /** Answers other than 2xx, and connection errors: a run with any is not a clean measurement. */
@@ -78,11 +81,15 @@ export async function drive (baseUrl: string, key: Uint8Array, load: RouteLoad, 
       }
     }]
   })
+  // Counted from the answers rather than autocannon's per-second average, so a route slower than a
+  // second still shows its rate; a route that answered nothing has no latency to show.
+  const answered = result.requests.total
   return {
     route: load.route,
-    requestsPerSecond: result.requests.average,
-    p50Ms: result.latency.p50,
-    p99Ms: result.latency.p99,
+    answered,
+    requestsPerSecond: answered / result.duration,
+    p50Ms: answered > 0 ? result.latency.p50 : Number.NaN,
+    p99Ms: answered > 0 ? result.latency.p99 : Number.NaN,
     non2xx: result.non2xx,
     errors: result.errors
   }

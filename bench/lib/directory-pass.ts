@@ -1,14 +1,13 @@
 // One pass of the directory benchmark: a fresh central on the store under test (and, for redis, a fresh
 // redis-server), filled with one shape of fake directory, then each route driven in turn, with the
 // hello-world driven just before them so the ratios compare figures taken moments apart.
-import { setTimeout as sleep } from 'node:timers/promises'
 import { deriveClusterKeys } from '@p2p/proto'
 import type { DirectoryShape } from './directory-content.js'
 import { shapeCounts } from './directory-content.js'
 import { fillDirectory } from './directory-fill.js'
 import { directoryLoads, drive, helloWorldLoad } from './directory-load.js'
 import type { LoadOptions } from './directory-load.js'
-import { startCentral } from './directory-processes.js'
+import { startCentral, waitUntilIdle } from './directory-processes.js'
 import type { BenchProcess, CentralProcess, StoreName } from './directory-processes.js'
 import { startRedis } from './directory-redis.js'
 import type { BenchRedis } from './directory-redis.js'
@@ -47,6 +46,11 @@ async function startStore (store: StoreName, clusterSecret: string): Promise<{ c
   }
 }
 
+/** The next figure must not be taken while the central still works off the last load (or its start). */
+async function settle (central: CentralProcess, log: (line: string) => void): Promise<void> {
+  if (!await waitUntilIdle(central.pid)) log('  WARNING: the central is still busy after 5 minutes; measuring anyway')
+}
+
 async function rssOf (pid: number): Promise<number> {
   const rss = await rssMiB(pid)
   if (rss == null) throw new Error(`the central (pid ${pid}) is gone`)
@@ -59,11 +63,11 @@ export async function runPass (options: PassOptions): Promise<PassResult> {
   const key = deriveClusterKeys(options.clusterSecret).peerRequests
   const { central, redis } = await startStore(store, options.clusterSecret)
   try {
-    // Let start-up garbage settle before the empty figure is taken.
-    await sleep(1000)
+    await settle(central, log)
     const empty = { rss: await rssOf(central.pid), redis: await redis?.usedMemory() }
     const fill = await fillDirectory(central.url, key, shape, (done) => { log(`  registered ${done.toLocaleString('en-US')} of ${shape.peers.toLocaleString('en-US')} peers`) })
     log(`  fill: ${counts.holdings.toLocaleString('en-US')} holdings in ${fill.seconds.toFixed(1)} s`)
+    await settle(central, log)
     const filled = { rss: await rssOf(central.pid), redis: await redis?.usedMemory() }
     await checkFilled(central, shape, log)
 
@@ -72,9 +76,10 @@ export async function runPass (options: PassOptions): Promise<PassResult> {
     const routes = []
     for (const load of directoryLoads(shape)) {
       const result = await drive(central.url, key, load, options.load)
-      log(`  ${result.route}: ${Math.round(result.requestsPerSecond)} req/s, p50 ${result.p50Ms} ms, p99 ${result.p99Ms} ms` +
+      log(`  ${result.route}: ${result.answered} answered, ${result.requestsPerSecond.toFixed(1)} req/s, p50 ${result.p50Ms} ms, p99 ${result.p99Ms} ms` +
         (result.non2xx + result.errors > 0 ? `, ${result.non2xx} non-2xx, ${result.errors} errors` : ''))
       routes.push(result)
+      await settle(central, log)
     }
     const end = { rss: await rssOf(central.pid), redis: await redis?.usedMemory() }
 

@@ -1,6 +1,7 @@
 // The processes the directory benchmark measures: the real central-server (started as `npm start`
 // would, through tsx) with the store under test, and the hello-world yardstick.
 import { spawn } from 'node:child_process'
+import { readFile } from 'node:fs/promises'
 import type { ChildProcess } from 'node:child_process'
 import { once } from 'node:events'
 import net from 'node:net'
@@ -25,6 +26,8 @@ export interface CentralProcess extends BenchProcess {
 }
 
 const READY_TIMEOUT_MS = 30_000
+/** Long enough for a central to work through the requests queued when a route's load stopped. */
+const HEALTH_TIMEOUT_MS = 120_000
 
 /** A port nobody listens on now (the OS's pick); the central binds it a moment later. */
 export async function freePort (): Promise<number> {
@@ -84,7 +87,7 @@ export async function startCentral (options: CentralOptions): Promise<CentralPro
   createInterface({ input: child.stderr! }).on('line', keep)
   const url = `http://127.0.0.1:${port}`
   const health = async (): Promise<HealthResponse> => {
-    const response = await fetch(`${url}/health`, { signal: AbortSignal.timeout(10_000) })
+    const response = await fetch(`${url}/health`, { signal: AbortSignal.timeout(HEALTH_TIMEOUT_MS) })
     if (!response.ok) throw new Error(`GET /health answered ${response.status}: ${await response.text()}`)
     return healthResponseSchema.parse(await response.json())
   }
@@ -110,4 +113,31 @@ export async function startHelloWorld (): Promise<BenchProcess> {
   const child = spawn(process.execPath, tsxArgs('bench/lib/directory-hello.ts'), { cwd: REPO_ROOT, stdio: ['ignore', 'pipe', 'inherit'] })
   const [line] = await once(createInterface({ input: child.stdout! }), 'line') as [string]
   return { url: `http://127.0.0.1:${Number(line)}`, pid: child.pid!, stop: async () => { await stopChild(child) } }
+}
+
+/** CPU seconds a process has used so far (user + system), from /proc/<pid>/stat. */
+async function cpuSeconds (pid: number): Promise<number> {
+  const stat = await readFile(`/proc/${pid}/stat`, 'utf8')
+  // Fields after the command name (which may hold spaces), from field 3 on: utime and stime are 14 and 15.
+  const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ')
+  const USER_HZ = 100
+  return (Number(fields[11]) + Number(fields[12])) / USER_HZ
+}
+
+const IDLE_SHARE = 0.1
+const IDLE_SAMPLE_MS = 300
+
+/**
+ * Waits until the process uses under a tenth of a core, so a measurement does not start behind work
+ * left from the previous one: requests still queued when a load stops keep running after the central
+ * answers a probe (their handlers interleave with it), so only the CPU tells when they are done.
+ * Resolves false when it is still busy after `timeoutMs`.
+ */
+export async function waitUntilIdle (pid: number, timeoutMs = 300_000): Promise<boolean> {
+  for (const deadline = Date.now() + timeoutMs; Date.now() < deadline;) {
+    const before = await cpuSeconds(pid)
+    await sleep(IDLE_SAMPLE_MS)
+    if ((await cpuSeconds(pid)) - before < IDLE_SHARE * IDLE_SAMPLE_MS / 1000) return true
+  }
+  return false
 }

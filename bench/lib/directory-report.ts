@@ -29,11 +29,13 @@ export function machineLine (): string {
 }
 
 const count = (n: number): string => Math.round(n).toLocaleString('en-US')
-const ms = (n: number): string => n < 10 ? n.toFixed(1) : count(n)
+const ms = (n: number): string => Number.isNaN(n) ? '-' : n < 10 ? n.toFixed(1) : count(n)
+const rate = (n: number): string => n < 10 ? n.toFixed(1) : count(n)
+const ratio = (n: number): string => n < 0.01 ? '<0.01x' : `${n.toFixed(2)}x`
 const share = (n: number): string => `${Math.round(n * 100)}%`
 
 function routeCell (load: LoadResult): string {
-  const faults = [load.non2xx > 0 ? `${count(load.non2xx)} non-2xx` : '', load.errors > 0 ? `${count(load.errors)} errors` : ''].filter((text) => text !== '')
+  const faults = [load.answered === 0 ? 'none answered' : '', load.non2xx > 0 ? `${count(load.non2xx)} non-2xx` : '', load.errors > 0 ? `${count(load.errors)} errors` : ''].filter((text) => text !== '')
   return faults.length > 0 ? `${load.route} (${faults.join(', ')})` : load.route
 }
 
@@ -45,8 +47,8 @@ function passRows (pass: PassResult): string[][] {
     count(pass.bytesPerHolding)
   ]
   return [pass.hello, ...pass.routes].map((load, row) => [
-    pass.store, count(pass.holdings), share(pass.shortShare), routeCell(load), count(load.requestsPerSecond),
-    `${(load.requestsPerSecond / pass.hello.requestsPerSecond).toFixed(2)}x`, ms(load.p50Ms), ms(load.p99Ms),
+    pass.store, count(pass.holdings), share(pass.shortShare), routeCell(load), rate(load.requestsPerSecond),
+    ratio(load.requestsPerSecond / pass.hello.requestsPerSecond), ms(load.p50Ms), ms(load.p99Ms),
     ...(row === 0 ? memory : memory.map(() => ''))
   ])
 }
@@ -78,8 +80,8 @@ export function targetLines (passes: PassResult[]): string[] {
       const heartbeat = pass.routes.find((load) => load.route === 'heartbeat')
       const minRatio = store === 'memory' ? 0.5 : 0.25
       if (locate != null) {
-        const ratio = locate.requestsPerSecond / pass.hello.requestsPerSecond
-        lines.push(`${at}: locate ${ratio.toFixed(2)}x hello-world (target >= ${minRatio}x: ${verdict(ratio >= minRatio)}), ` +
+        const relative = locate.requestsPerSecond / pass.hello.requestsPerSecond
+        lines.push(`${at}: locate ${ratio(relative)} hello-world (target >= ${minRatio}x: ${verdict(relative >= minRatio)}), ` +
           `p99 ${ms(locate.p99Ms)} ms (target < 10 ms: ${verdict(locate.p99Ms < 10)})`)
       }
       if (heartbeat != null) lines.push(`${at}: heartbeat p99 ${ms(heartbeat.p99Ms)} ms (target < 10 ms: ${verdict(heartbeat.p99Ms < 10)})`)
@@ -99,7 +101,9 @@ function growthLines (passes: PassResult[], smallest: number, largest: number): 
     if (from == null || to == null) return []
     const growth = to.routes.map((load) => {
       const before = from.routes.find((candidate) => candidate.route === load.route)
-      return before == null ? '' : `${load.route} ${(load.p50Ms / Math.max(before.p50Ms, 0.001)).toFixed(1)}x`
+      if (before == null) return ''
+      const grew = load.p50Ms / Math.max(before.p50Ms, 0.001)
+      return `${load.route} ${Number.isNaN(grew) ? '- (nothing answered)' : `${grew.toFixed(1)}x`}`
     }).filter((text) => text !== '')
     return [`${to.store}, ${share(shortShare)} short: p50 from ${count(smallest)} to ${count(largest)} holdings: ${growth.join(', ')}`]
   })
