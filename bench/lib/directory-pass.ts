@@ -1,17 +1,17 @@
 // One pass of the directory benchmark: a fresh central on the store under test (and, for redis, a fresh
-// redis-server), filled with one shape of fake directory, then each route driven in turn, with the
-// hello-world driven just before them so the ratios compare figures taken moments apart.
+// redis-server), filled with one shape of fake directory, then each route driven in turn, each right
+// after a run of the hello-world so that its ratio compares figures taken moments apart.
 import { deriveClusterKeys } from '@p2p/proto'
 import type { DirectoryShape } from './directory-content.js'
 import { shapeCounts } from './directory-content.js'
 import { fillDirectory } from './directory-fill.js'
 import { directoryLoads, drive, helloWorldLoad } from './directory-load.js'
-import type { LoadOptions } from './directory-load.js'
+import type { LoadOptions, LoadResult } from './directory-load.js'
 import { startCentral, waitUntilIdle } from './directory-processes.js'
 import type { BenchProcess, CentralProcess, StoreName } from './directory-processes.js'
 import { startRedis } from './directory-redis.js'
 import type { BenchRedis } from './directory-redis.js'
-import type { PassResult } from './directory-report.js'
+import type { PassResult, RouteResult } from './directory-report.js'
 import { rssMiB } from './rss-sampler.js'
 
 const MiB = 2 ** 20
@@ -46,6 +46,11 @@ async function startStore (store: StoreName, clusterSecret: string): Promise<{ c
   }
 }
 
+/** The run with the median requests/s (the upper one of an even count). */
+function median (runs: LoadResult[]): LoadResult {
+  return [...runs].sort((a, b) => a.requestsPerSecond - b.requestsPerSecond)[Math.floor(runs.length / 2)]!
+}
+
 /** The next figure must not be taken while the central still works off the last load (or its start). */
 async function settle (central: CentralProcess, log: (line: string) => void): Promise<void> {
   if (!await waitUntilIdle(central.pid)) log('  WARNING: the central is still busy after 5 minutes; measuring anyway')
@@ -67,18 +72,22 @@ export async function runPass (options: PassOptions): Promise<PassResult> {
     const empty = { rss: await rssOf(central.pid), redis: await redis?.usedMemory() }
     const fill = await fillDirectory(central.url, key, shape, (done) => { log(`  registered ${done.toLocaleString('en-US')} of ${shape.peers.toLocaleString('en-US')} peers`) })
     log(`  fill: ${counts.holdings.toLocaleString('en-US')} holdings in ${fill.seconds.toFixed(1)} s`)
+    await checkFilled(central, shape, log)
     await settle(central, log)
     const filled = { rss: await rssOf(central.pid), redis: await redis?.usedMemory() }
-    await checkFilled(central, shape, log)
 
-    const hello = await drive(options.hello.url, key, helloWorldLoad(), options.load)
-    log(`  hello-world: ${Math.round(hello.requestsPerSecond)} req/s`)
-    const routes = []
+    // The hello-world is driven just before each route, and each ratio is taken against that run: on a
+    // shared machine the load of other processes changes from one minute to the next.
+    const routes: RouteResult[] = []
+    const hellos: LoadResult[] = []
     for (const load of directoryLoads(shape)) {
+      const hello = await drive(options.hello.url, key, helloWorldLoad(), options.load)
       const result = await drive(central.url, key, load, options.load)
       log(`  ${result.route}: ${result.answered} answered, ${result.requestsPerSecond.toFixed(1)} req/s, p50 ${result.p50Ms} ms, p99 ${result.p99Ms} ms` +
-        (result.non2xx + result.errors > 0 ? `, ${result.non2xx} non-2xx, ${result.errors} errors` : ''))
-      routes.push(result)
+        (result.non2xx + result.errors > 0 ? `, ${result.non2xx} non-2xx, ${result.errors} errors` : '') +
+        ` (hello-world just before: ${hello.requestsPerSecond.toFixed(0)} req/s)`)
+      hellos.push(hello)
+      routes.push({ ...result, helloRequestsPerSecond: hello.requestsPerSecond })
       await settle(central, log)
     }
     const end = { rss: await rssOf(central.pid), redis: await redis?.usedMemory() }
@@ -98,7 +107,7 @@ export async function runPass (options: PassOptions): Promise<PassResult> {
       centralRssMiB: { empty: empty.rss, filled: filled.rss, end: end.rss },
       redisMiB,
       bytesPerHolding: grownBytes / counts.holdings,
-      hello,
+      hello: median(hellos),
       routes
     }
   } finally {
