@@ -33,7 +33,7 @@ export const FAKE_PEER_CAPACITY_BYTES = 2 ** 40
 
 export function shapeCounts (shape: DirectoryShape): ShapeCounts {
   // With x solo and h paired files per peer, x + 2h = M and the short share is x / (x + h).
-  const pairedPerPeer = Math.round(shape.filesPerPeer * (1 - shape.shortShare) / (2 - shape.shortShare))
+  const pairedPerPeer = Math.min(Math.floor(shape.filesPerPeer / 2), Math.round(shape.filesPerPeer * (1 - shape.shortShare) / (2 - shape.shortShare)))
   const soloPerPeer = shape.filesPerPeer - 2 * pairedPerPeer
   return {
     holdings: shape.peers * shape.filesPerPeer,
