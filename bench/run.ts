@@ -9,7 +9,7 @@ import os from 'node:os'
 import path from 'node:path'
 import { createInterface } from 'node:readline'
 import { parseArgs } from 'node:util'
-import { createCentralClient, deriveClusterKeys } from '@p2p/proto'
+import { createCentralClient, deriveClusterKeys, parseByteSize } from '@p2p/proto'
 import { storedPathOf } from '@p2p/pserver/stored-path'
 import { EPHEMERAL_PORTS, startLocalNetwork } from '../scripts/lib/local-network.js'
 import { REPO_ROOT } from '../scripts/lib/service-process.js'
@@ -19,10 +19,9 @@ import { benchMultiSource } from './lib/multi-source.js'
 import { curl, grpcDownload, grpcUpload, receiveTcp } from './lib/transfers.js'
 
 function parseSize (text: string): number {
-  const match = /^(\d+(?:\.\d+)?)\s*(B|KiB|MiB|GiB)?$/i.exec(text.trim())
-  if (match == null) throw new Error(`a size must look like 256MiB or 1GiB, not ${text}`)
-  const unit = { b: 1, kib: 1024, mib: MiB, gib: 1024 * MiB }[(match[2] ?? 'B').toLowerCase()] ?? 1
-  return Math.round(Number(match[1]) * unit)
+  const size = parseByteSize(text)
+  if (size == null) throw new Error(`a size must look like 256MiB or 1GiB, not ${text}`)
+  return size
 }
 
 async function startBaselineSender (mode: 'tcp' | 'http', filePath: string): Promise<{ port: number, pid: number, stop: () => void }> {

@@ -7,7 +7,8 @@ export interface RssSampler {
   stop: () => Promise<Record<string, number>>
 }
 
-async function rssMiB (pid: number): Promise<number | undefined> {
+/** A process's resident memory now, in MiB; undefined once it has exited. */
+export async function rssMiB (pid: number): Promise<number | undefined> {
   try {
     const status = await readFile(`/proc/${pid}/status`, 'utf8')
     const match = /^VmRSS:\s+(\d+) kB$/m.exec(status)
