@@ -1,11 +1,9 @@
-// The bench's own redis-server: it starts on a free port, reports its memory, and stops clean.
-import { access } from 'node:fs/promises'
-import { describe, expect, it } from 'vitest'
-import { REDIS_SERVER, startRedis } from '../lib/directory-redis.js'
+// The directory benchmark's redis-server: it starts on a free port, reports its memory, and stops clean.
+import { describeWithRedis } from '@p2p/test-support'
+import { expect, it } from 'vitest'
+import { startRedis } from '../lib/directory-redis.js'
 
-const haveRedis = await access(REDIS_SERVER).then(() => true, () => false)
-
-describe.skipIf(!haveRedis)('the directory benchmark\'s redis-server', () => {
+describeWithRedis('the directory benchmark\'s redis-server', () => {
   it('starts, answers INFO memory, and stops', async () => {
     const redis = await startRedis()
     try {
