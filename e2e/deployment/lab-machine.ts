@@ -27,6 +27,8 @@ export interface LabMachine {
   start: () => Promise<void>
   /** `docker compose stop`: SIGTERM to every service, SIGKILL after the grace period. */
   stop: () => Promise<StopOutcome[]>
+  /** `docker compose start <name>` after it died: starts it again and waits until it is listening. */
+  startService: (name: string) => Promise<void>
   /** Runs each service's HEALTHCHECK as Docker would (its user, its environment); throws on a failure. */
   checkHealth: () => Promise<void>
 }
@@ -94,6 +96,13 @@ export async function prepareMachine (lab: Lab, host: LabHost, plan: MachinePlan
       }
     },
     stop: stopAll,
+    startService: async (name) => {
+      const service = plan.services.find((candidate) => candidate.name === name)
+      if (service == null) throw new Error(`${host.name}: no service ${name}`)
+      const current = running.get(name)
+      if (current != null && current.child.exitCode == null && current.child.signalCode == null) throw new Error(`${host.name}: ${name} is still running`)
+      await startOne(service)
+    },
     checkHealth: async () => {
       for (const service of plan.services) {
         if (service.healthcheck == null) continue
