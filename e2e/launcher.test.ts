@@ -5,7 +5,8 @@
 // holder, everything else keeps answering, and `restart` brings the pserver back (it registers
 // again). The same for the central. Ctrl-C stops it all and leaves no process behind. With
 // --centrals 3: a redis-server, three replicas over it and the central proxy, one replica SIGKILLed
-// without the pages noticing, and a clear error when redis-server is not installed.
+// without the pages noticing, Redis itself killed and restarted on request, and a clear error when
+// redis-server is not installed.
 import { createHash } from 'node:crypto'
 import { mkdtemp, readFile, readdir, rm } from 'node:fs/promises'
 import net from 'node:net'
@@ -259,6 +260,18 @@ describe('the launcher with --centrals 3', () => {
     await waitForOutput(launcher!, /central-2 is back \(pid \d+, http:\/\/127\.0\.0\.1:\d+\)\. The central proxy sends it requests again\./)
     const back = state.central.replicas.find((replica) => replica.id === 'central-2')!
     expect((await fetch(`${back.url}/health`)).status).toBe(200)
+  })
+
+  it('reports a dead redis-server and starts it again on request, on its port and data folder', async () => {
+    const redisPid = await pidOf(launcher!, 'redis-server')
+    process.kill(redisPid, 'SIGKILL')
+    await waitForOutput(launcher!, `redis-server (the central machine, pid ${redisPid}) died: killed by SIGKILL`)
+    expect(launcher!.output()).toContain('Every central answers 503 CENTRAL_STORE_UNAVAILABLE until Redis is back')
+    launcher!.send('restart redis-server')
+    await waitForOutput(launcher!, /redis-server is back \(pid \d+, redis:\/\/127\.0\.0\.1:\d+\)\. It reloaded its append-only file/)
+    expect(await pingRedis(state.central.redis!.url)).toBe('+PONG')
+    // The replicas reconnect by themselves (with issue 13's central: until then they never left memory).
+    await eventually('the central to answer again', async () => (await fetch(`${state.central.url}/health`)).status === 200 ? true : undefined, 20_000)
   })
 
   it('stops every service on SIGINT, redis-server included', async () => {
