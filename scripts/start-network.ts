@@ -47,7 +47,7 @@ function centralLines (central: LocalNetwork['central']): string[] {
 
 function centralsStarting (options: LauncherOptions): string {
   if (options.store === 'memory') return 'the central'
-  const redis = options.redisUrl != null ? `the Redis at ${redactedUrl(options.redisUrl)}` : 'a redis-server of their own'
+  const redis = options.redisUrl != null ? `the Redis at ${redactedUrl(options.redisUrl)}` : `a redis-server of ${options.centrals === 1 ? 'its' : 'their'} own`
   return `${options.centrals === 1 ? 'the central' : `${options.centrals} central replicas`} over ${redis}`
 }
 
