@@ -61,8 +61,15 @@ const REDIS_NOTES: SlotNotes = {
   whenBack: 'It reloaded its append-only file; the centrals reconnect by themselves.'
 }
 
-function replicaNotes (replicas: number): SlotNotes | undefined {
-  if (replicas === 1) return undefined
+function replicaNotes (replicas: number, store: DirectoryStoreName): SlotNotes | undefined {
+  // One central in memory: the launcher's default words (supervisor-report.ts).
+  if (store === 'memory') return undefined
+  if (replicas === 1) {
+    return {
+      whileDead: 'The central does not answer until it is back; the peers keep running and serving each other, and the directory waits in Redis.',
+      whenBack: ''
+    }
+  }
   return {
     whileDead: `The other ${replicas - 1} replica${replicas === 2 ? '' : 's'} answer in its place (the central proxy sends them its requests); ` +
       'the directory is in Redis, so nothing is lost.',
@@ -85,7 +92,7 @@ export async function startCentralMachine (options: CentralOptions, components: 
       PORT: String(options.replicaPort(replica)),
       ...(redis != null ? { DIRECTORY_STORE: 'redis', REDIS_URL: redis.url, REPLICA_ID: options.replicas === 1 ? 'central-1' : label } : {})
     }
-    return await components.run('central-server', label, CENTRAL_MACHINE, env, replicaNotes(options.replicas))
+    return await components.run('central-server', label, CENTRAL_MACHINE, env, replicaNotes(options.replicas, options.store))
   }))
   const first = slots[0]
   if (first == null) throw new Error('the central machine needs at least one central-server')
