@@ -1,8 +1,10 @@
-// The compose files and the Dockerfile, read as Docker reads them: both files pass
+// The compose files and the Dockerfile, read as Docker reads them: the three files (the central
+// machine with replicas over Redis, the single in-memory central, a peer machine) pass
 // `docker-compose config` with .env.example filled in, .env.example documents exactly their
 // variables, every variable a service is given is one its config reads (with a value it accepts),
-// only the ports that must be public are published and on the ports the services listen on, and
-// every image runs its service as multi-host.test.ts runs it.
+// the replicas share one Redis that keeps its data on a volume, only the ports that must be public
+// are published and on the ports the services listen on, and every image runs its service as
+// multi-host.test.ts runs it.
 import { randomBytes } from 'node:crypto'
 import { access, mkdtemp, readFile, rm } from 'node:fs/promises'
 import os from 'node:os'
@@ -11,7 +13,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { REPO_ROOT } from '../scripts/lib/service-process.js'
 import type { ServiceName } from '../scripts/lib/service-process.js'
 import {
-  CENTRAL_COMPOSE_FILE, ComposeConfigError, PEER_COMPOSE_FILE, composeAvailable, composeVariables, readComposeConfig, readEnvFile, writeEnvFile
+  CENTRAL_COMPOSE_FILE, CENTRAL_SINGLE_COMPOSE_FILE, ComposeConfigError, PEER_COMPOSE_FILE, composeAvailable, composeVariables, readComposeConfig, readEnvFile,
+  writeEnvFile
 } from './deployment/compose-config.js'
 import type { ComposeProject } from './deployment/compose-config.js'
 import { readDockerfile } from './deployment/dockerfile.js'
@@ -27,6 +30,13 @@ const OPERATOR_VALUES = {
   CLUSTER_SECRET: randomBytes(32).toString('hex'),
   CENTRAL_HOST: '10.0.1.10',
   PUBLIC_HOST: '10.0.1.21'
+}
+
+const COMPOSE_FILES = [CENTRAL_COMPOSE_FILE, CENTRAL_SINGLE_COMPOSE_FILE, PEER_COMPOSE_FILE]
+
+/** The proxy's upstreams, whichever of its two variables names them. */
+function upstreamsOf (env: Record<string, string>): URL[] {
+  return (env.UPSTREAM_URLS ?? env.UPSTREAM_URL ?? '').split(',').map((url) => new URL(url.trim()))
 }
 
 const missing = await composeAvailable() ? null : 'docker-compose is not installed (apt-get install docker-compose)'
@@ -50,7 +60,7 @@ describe.skipIf(skipWithoutRequirement('the compose file tests', missing))('the 
     example = await readEnvFile(ENV_EXAMPLE)
     stages = await readDockerfile()
     const env = await envFile('filled.env')
-    for (const file of [CENTRAL_COMPOSE_FILE, PEER_COMPOSE_FILE]) {
+    for (const file of COMPOSE_FILES) {
       const project = await readComposeConfig(file, env)
       machines.push({ file, project, plan: planMachine(project, stages, path.join(dir, 'volumes')) })
     }
@@ -70,20 +80,26 @@ describe.skipIf(skipWithoutRequirement('the compose file tests', missing))('the 
     if (found == null) throw new Error(`${file} has no ${workspace} service`)
     return found
   }
+  const servicesOf = (file: string, workspace: ServiceName): Array<MachinePlan['services'][number]> =>
+    machine(file).plan.services.filter((service) => service.workspace === workspace)
+  /** Each service as what it runs: its Dockerfile stage, or the name of its image. */
+  const runs = (file: string): Record<string, string> =>
+    Object.fromEntries(machine(file).project.services.map((service) => [service.name, service.buildTarget ?? service.image?.split(':')[0] ?? '?']))
 
-  it('pass docker-compose config with .env.example filled in: a central machine and a peer machine', () => {
-    expect(machine(CENTRAL_COMPOSE_FILE).project.services.map((service) => service.buildTarget).sort()).toEqual(['central-server', 'proxy'])
-    expect(machine(PEER_COMPOSE_FILE).project.services.map((service) => service.buildTarget).sort()).toEqual(['pclient', 'proxy', 'pserver'])
+  it('pass docker-compose config with .env.example filled in: the central machine (replicas or one), a peer machine', () => {
+    expect(runs(CENTRAL_COMPOSE_FILE)).toEqual({ redis: 'redis', 'central-1': 'central-server', 'central-2': 'central-server', proxy: 'proxy' })
+    expect(runs(CENTRAL_SINGLE_COMPOSE_FILE)).toEqual({ 'central-server': 'central-server', proxy: 'proxy' })
+    expect(runs(PEER_COMPOSE_FILE)).toEqual({ pserver: 'pserver', pclient: 'pclient', proxy: 'proxy' })
   })
 
   it('.env.example documents exactly the variables the compose files use', async () => {
-    const used = new Set([...await composeVariables(CENTRAL_COMPOSE_FILE), ...await composeVariables(PEER_COMPOSE_FILE)])
+    const used = new Set((await Promise.all(COMPOSE_FILES.map(composeVariables))).flat())
     expect(Object.keys(example).sort()).toEqual([...used].sort())
   })
 
   it('refuse to start without the secret, the central address or the peer address, naming the one missing', async () => {
     const required: Array<[string, string[]]> = [
-      ['CLUSTER_SECRET', [CENTRAL_COMPOSE_FILE, PEER_COMPOSE_FILE]],
+      ['CLUSTER_SECRET', COMPOSE_FILES],
       ['CENTRAL_HOST', [PEER_COMPOSE_FILE]],
       ['PUBLIC_HOST', [PEER_COMPOSE_FILE]]
     ]
@@ -100,6 +116,8 @@ describe.skipIf(skipWithoutRequirement('the compose file tests', missing))('the 
   it('give each service only variables its config reads, with values it accepts', async () => {
     for (const { plan } of machines) {
       for (const service of plan.services) {
+        // Redis runs its official image, configured by its command line.
+        if (service.workspace == null) continue
         const configFile = `${REPO_ROOT}${service.workspace}/src/config.ts`
         const source = await readFile(configFile, 'utf8')
         const fromDockerfile = new Set(Object.keys(stages.get(service.workspace)?.env ?? {}))
@@ -115,30 +133,72 @@ describe.skipIf(skipWithoutRequirement('the compose file tests', missing))('the 
   it('publish only the web pages and the peers\' gRPC, each on the port its service listens on', () => {
     // planMachine refuses a published port that is not the one the service listens on.
     const published = (file: string): Record<string, number[]> =>
-      Object.fromEntries(machine(file).plan.services.map((service) => [service.workspace, service.published]))
-    expect(published(CENTRAL_COMPOSE_FILE)).toEqual({ 'central-server': [], proxy: [80] })
+      Object.fromEntries(machine(file).plan.services.map((service) => [service.name, service.published]))
+    expect(published(CENTRAL_COMPOSE_FILE)).toEqual({ redis: [], 'central-1': [], 'central-2': [], proxy: [80] })
+    expect(published(CENTRAL_SINGLE_COMPOSE_FILE)).toEqual({ 'central-server': [], proxy: [80] })
     expect(published(PEER_COMPOSE_FILE)).toEqual({ pserver: [50051], pclient: [], proxy: [80] })
 
     // Other peers dial what the central hands out: this machine's address with the published port.
     const pserver = serviceOf(PEER_COMPOSE_FILE, 'pserver')
     expect(pserver.env.ADVERTISE_ADDRESS).toBe(`${OPERATOR_VALUES.PUBLIC_HOST}:${pserver.published[0]}`)
-    // Peers reach the central where the central machine publishes it.
-    const centralPort = serviceOf(CENTRAL_COMPOSE_FILE, 'proxy').published[0]
-    for (const workspace of ['pserver', 'pclient'] as const) {
-      const url = new URL(serviceOf(PEER_COMPOSE_FILE, workspace).env.CENTRAL_URL ?? '')
-      expect(url.hostname).toBe(OPERATOR_VALUES.CENTRAL_HOST)
-      expect(Number(url.port === '' ? 80 : url.port)).toBe(centralPort)
+    // Peers reach the central where the central machine publishes it, whichever form it takes.
+    for (const central of [CENTRAL_COMPOSE_FILE, CENTRAL_SINGLE_COMPOSE_FILE]) {
+      const centralPort = serviceOf(central, 'proxy').published[0]
+      for (const workspace of ['pserver', 'pclient'] as const) {
+        const url = new URL(serviceOf(PEER_COMPOSE_FILE, workspace).env.CENTRAL_URL ?? '')
+        expect(url.hostname).toBe(OPERATOR_VALUES.CENTRAL_HOST)
+        expect(Number(url.port === '' ? 80 : url.port)).toBe(centralPort)
+      }
     }
   })
 
-  it('put a proxy in front of each machine\'s web service, which believes it and nothing outside the machine', () => {
-    for (const [file, upstream] of [[CENTRAL_COMPOSE_FILE, 'central-server'], [PEER_COMPOSE_FILE, 'pclient']] as const) {
-      const target = serviceOf(file, upstream)
-      const url = new URL(serviceOf(file, 'proxy').env.UPSTREAM_URL ?? '')
-      expect(url.hostname).toBe(target.name)
-      expect(Number(url.port)).toBe(target.listen.port)
-      expect(target.env.TRUSTED_PROXIES).toBe(machine(file).project.subnet)
+  it('put a proxy in front of each machine\'s web service (every replica of the central), which believes it and nothing outside the machine', () => {
+    for (const [file, upstream] of [[CENTRAL_COMPOSE_FILE, 'central-server'], [CENTRAL_SINGLE_COMPOSE_FILE, 'central-server'], [PEER_COMPOSE_FILE, 'pclient']] as const) {
+      const proxyEnv = serviceOf(file, 'proxy').env
+      // The proxy takes one of the two, never both.
+      expect([proxyEnv.UPSTREAM_URL, proxyEnv.UPSTREAM_URLS].filter((value) => value != null), path.basename(file)).toHaveLength(1)
+      const targets = servicesOf(file, upstream)
+      const upstreams = upstreamsOf(proxyEnv)
+      expect(upstreams.map((url) => url.hostname).sort()).toEqual(targets.map((target) => target.name).sort())
+      for (const target of targets) {
+        expect(upstreams.find((url) => url.hostname === target.name)?.port).toBe(String(target.listen.port))
+        expect(target.env.TRUSTED_PROXIES).toBe(machine(file).project.subnet)
+      }
     }
+  })
+
+  it('run the central replicas over one Redis, which keeps the directory in an append-only file on a named volume', () => {
+    const { project, plan } = machine(CENTRAL_COMPOSE_FILE)
+    const redis = plan.services.find((service) => service.image != null)
+    expect(redis?.image).toMatch(/^redis:7/)
+    const command = project.services.find((service) => service.name === redis?.name)?.command ?? []
+    expect(command.join(' ')).toContain('--appendonly yes')
+    const dataDir = command[command.indexOf('--dir') + 1]
+    const volume = project.services.find((service) => service.name === redis?.name)?.volumes.find((entry) => entry.target === dataDir)
+    expect(volume).toMatchObject({ named: true, readOnly: false })
+    expect(redis?.healthcheck).toEqual(['redis-cli', 'ping'])
+
+    const replicas = servicesOf(CENTRAL_COMPOSE_FILE, 'central-server')
+    expect(replicas.length).toBeGreaterThanOrEqual(2)
+    for (const replica of replicas) {
+      expect(replica.env.DIRECTORY_STORE).toBe('redis')
+      const url = new URL(replica.env.REDIS_URL ?? '')
+      expect([url.protocol, url.hostname, Number(url.port)]).toEqual(['redis:', redis?.name, redis?.listen.port])
+      expect(replica.dependsOn).toContain(redis?.name)
+    }
+    const ids = replicas.map((replica) => replica.env.REPLICA_ID ?? '')
+    expect(new Set(ids).size, 'each replica its own REPLICA_ID').toBe(replicas.length)
+    expect(ids.every((id) => id !== '')).toBe(true)
+
+    // The single central keeps its directory in memory, with no Redis to run.
+    const single = serviceOf(CENTRAL_SINGLE_COMPOSE_FILE, 'central-server').env
+    expect([single.DIRECTORY_STORE ?? 'memory', single.REDIS_URL]).toEqual(['memory', undefined])
+  })
+
+  it('point the replicas at another Redis when REDIS_URL is set', async () => {
+    const project = await readComposeConfig(CENTRAL_COMPOSE_FILE, await envFile('external-redis.env', { REDIS_URL: 'rediss://:secret@redis.internal:6380' }))
+    const replicas = project.services.filter((service) => service.buildTarget === 'central-server')
+    expect(replicas.map((replica) => replica.environment.REDIS_URL)).toEqual(replicas.map(() => 'rediss://:secret@redis.internal:6380'))
   })
 
   it('keep a peer\'s data in a named volume and share files/ read-only as its seed files', () => {

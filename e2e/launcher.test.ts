@@ -3,93 +3,26 @@
 // local network stands for several machines, so one service dying must not stop the others: a holder's
 // pserver killed in the middle of a download is reported, the download completes from the other
 // holder, everything else keeps answering, and `restart` brings the pserver back (it registers
-// again). The same for the central. Ctrl-C stops it all and leaves no process behind.
-import { spawn } from 'node:child_process'
-import type { ChildProcessWithoutNullStreams } from 'node:child_process'
+// again). The same for the central. Ctrl-C stops it all and leaves no process behind. With
+// --centrals 3: a redis-server, three replicas over it and the central proxy, one replica SIGKILLed
+// without the pages noticing, Redis itself killed and restarted on request, and a clear error when
+// redis-server is not installed.
 import { createHash } from 'node:crypto'
-import { once } from 'node:events'
-import { mkdtemp, readFile, rm } from 'node:fs/promises'
+import { mkdtemp, readFile, readdir, rm } from 'node:fs/promises'
+import net from 'node:net'
 import os from 'node:os'
 import path from 'node:path'
 import { Readable } from 'node:stream'
 import type { FileView, PeerView } from '@p2p/proto'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import type { NetworkState } from '../scripts/lib/network-state.js'
-import { REPO_ROOT } from '../scripts/lib/service-process.js'
 import type { DownloadView } from '@p2p/pclient/download-view'
-import { eventually, getJson, makeRandomFile, uploadThroughPage } from './helpers.js'
+import { downloadThroughPage, eventually, getJson, makeRandomFile, uploadThroughPage } from './helpers.js'
+import { isAlive, pidOf, spawnLauncher, startLauncher, stopLeftovers, waitForOutput } from './launcher-driver.js'
+import type { Launcher } from './launcher-driver.js'
 
 const MiB = 1024 * 1024
 const SIZE = 96 * MiB + 4321
-const HEARTBEAT_MS = 500
-const LAUNCHER = path.join(REPO_ROOT, 'scripts', 'start-network.ts')
-
-interface Launcher {
-  child: ChildProcessWithoutNullStreams
-  /** Everything it printed so far, stdout and stderr interleaved as they arrived. */
-  output: () => string
-  state: () => Promise<NetworkState>
-  /** Every service pid any state file listed, so none can be left behind. */
-  pidsSeen: Set<number>
-  send: (command: string) => void
-  exited: Promise<[number | null, NodeJS.Signals | null]>
-}
-
-async function startLauncher (dataRoot: string, extraArgs: string[] = []): Promise<Launcher> {
-  const child = spawn(process.execPath, ['--import', 'tsx', LAUNCHER, '--ports', 'ephemeral', '--data', dataRoot, '--heartbeat-ms', String(HEARTBEAT_MS), ...extraArgs], {
-    cwd: REPO_ROOT,
-    stdio: ['pipe', 'pipe', 'pipe']
-  })
-  const exited = once(child, 'exit') as Promise<[number | null, NodeJS.Signals | null]>
-  let printed = ''
-  child.stdout.on('data', (chunk: Buffer) => { printed += chunk.toString() })
-  child.stderr.on('data', (chunk: Buffer) => { printed += chunk.toString() })
-  const pidsSeen = new Set<number>()
-  const state = async (): Promise<NetworkState> => {
-    const current = JSON.parse(await readFile(path.join(dataRoot, 'network.json'), 'utf8')) as NetworkState
-    for (const service of current.services) if (service.pid != null) pidsSeen.add(service.pid)
-    return current
-  }
-  const launcher: Launcher = { child, output: () => printed, state, pidsSeen, send: (command) => { child.stdin.write(command + '\n') }, exited }
-  await Promise.race([
-    eventually('the launcher to say the network is up', async () => printed.includes('The network is up') ? true : undefined, 40_000),
-    exited.then(([code]) => { throw new Error(`the launcher exited (${code}) while starting:\n${printed}`) })
-  ])
-  await state()
-  return launcher
-}
-
-/** After a failed test: stops the launcher (Ctrl-C, then SIGKILL) and whatever service it left behind. */
-async function stopLeftovers (launcher: Launcher | undefined): Promise<void> {
-  if (launcher == null || launcher.child.exitCode != null || launcher.child.signalCode != null) return
-  launcher.child.kill('SIGINT')
-  const stopped = await Promise.race([launcher.exited.then(() => true), new Promise<false>((resolve) => setTimeout(() => resolve(false), 15_000))])
-  if (stopped) return
-  launcher.child.kill('SIGKILL')
-  for (const pid of [...launcher.pidsSeen].filter(isAlive)) process.kill(pid, 'SIGKILL')
-}
-
-function isAlive (pid: number): boolean {
-  try {
-    process.kill(pid, 0)
-    return true
-  } catch {
-    return false
-  }
-}
-
-async function pidOf (launcher: Launcher, label: string): Promise<number> {
-  const service = (await launcher.state()).services.find((entry) => entry.label === label)
-  if (service?.pid == null) throw new Error(`${label} has no pid in the state file`)
-  return service.pid
-}
-
-async function waitForOutput (launcher: Launcher, text: string | RegExp, timeoutMs = 20_000): Promise<void> {
-  await eventually(`the launcher to print ${String(text)}`, async () => {
-    const printed = launcher.output()
-    return (typeof text === 'string' ? printed.includes(text) : text.test(printed)) ? true : undefined
-  }, timeoutMs)
-}
 
 const peerIds = async (centralUrl: string): Promise<string[]> =>
   (await getJson<{ peers: PeerView[] }>(`${centralUrl}/peers`)).peers.map((peer) => peer.peerId).sort()
@@ -235,5 +168,136 @@ describe('the launcher with --restart', () => {
     const [code] = await launcher!.exited
     expect(code).toBe(0)
     expect([...launcher!.pidsSeen].filter(isAlive)).toEqual([])
+  })
+})
+
+/** A process's environment, as the kernel shows it (Linux). */
+async function environmentOf (pid: number): Promise<Record<string, string>> {
+  const raw = await readFile(`/proc/${pid}/environ`, 'utf8')
+  return Object.fromEntries(raw.split('\0').filter((entry) => entry !== '').map((entry) => [entry.slice(0, entry.indexOf('=')), entry.slice(entry.indexOf('=') + 1)]))
+}
+
+/** Redis's answer to PING, over a plain socket. */
+async function pingRedis (url: string): Promise<string> {
+  const { hostname, port } = new URL(url)
+  const socket = net.connect({ host: hostname, port: Number(port) })
+  socket.setEncoding('utf8')
+  socket.write('PING\r\nQUIT\r\n')
+  let answer = ''
+  for await (const chunk of socket) answer += chunk as string
+  return answer.split('\r\n')[0] ?? ''
+}
+
+describe('the launcher with --centrals 3', () => {
+  let root: string
+  let launcher: Launcher | undefined
+  let state: NetworkState
+  const replicas = ['central-1', 'central-2', 'central-3']
+  // The launcher's own redis-server, whatever the test's environment says.
+  const { REDIS_URL: _ignored, ...env } = process.env
+
+  beforeAll(async () => {
+    root = await mkdtemp(path.join(os.tmpdir(), 'p2p-e2e-launcher-'))
+    launcher = await startLauncher(path.join(root, 'network'), ['--peers', '2', '--centrals', '3'], { env, upWithinMs: 80_000 })
+    state = await launcher.state()
+  }, 90_000)
+
+  afterAll(async () => {
+    await stopLeftovers(launcher)
+    await rm(root, { recursive: true, force: true })
+  })
+
+  it('starts a redis-server with its files under the data folder, three replicas over it and the central proxy', async () => {
+    const central = state.services.filter((service) => service.machine === 'central')
+    expect(central.map((service) => [service.label, service.state])).toEqual([
+      ['redis-server', 'running'], ...replicas.map((id) => [id, 'running']), ['central proxy', 'running']
+    ])
+    for (const service of central) expect(isAlive(service.pid!), service.label).toBe(true)
+    expect(state.central).toMatchObject({ store: 'redis', redis: { dataDir: path.join(root, 'network', 'redis') } })
+    expect(state.central.replicas.map((replica) => replica.id)).toEqual(replicas)
+    const redisUrl = state.central.redis!.url
+    expect(redisUrl).toMatch(/^redis:\/\/127\.0\.0\.1:\d+$/)
+    expect(await pingRedis(redisUrl)).toBe('+PONG')
+    expect(await readdir(path.join(root, 'network', 'redis'))).toContain('appendonlydir')
+
+    // Each replica is told to keep its directory in that Redis, under its own id; the proxy spreads over all three.
+    for (const id of replicas) {
+      expect(await environmentOf(await pidOf(launcher!, id))).toMatchObject({ DIRECTORY_STORE: 'redis', REDIS_URL: redisUrl, REPLICA_ID: id })
+    }
+    const proxyEnv = await environmentOf(await pidOf(launcher!, 'central proxy'))
+    expect(proxyEnv.UPSTREAM_URLS?.split(',')).toEqual(state.central.replicas.map((replica) => replica.url))
+    expect(proxyEnv.UPSTREAM_URL).toBeUndefined()
+
+    launcher!.send('status')
+    await waitForOutput(launcher!, /redis-server\s+running[\s\S]*central-3\s+running/)
+  })
+
+  // Needs issue 13's central (DIRECTORY_STORE=redis, /health's store and replica): passes after the merge.
+  it('has each replica say on GET /health that it keeps the directory in Redis, and which replica it is', async () => {
+    for (const replica of state.central.replicas) {
+      expect(await getJson<{ store?: string, replica?: string }>(`${replica.url}/health`)).toMatchObject({ store: 'redis', replica: replica.id })
+    }
+  })
+
+  // Needs issue 13's central proxy (UPSTREAM_URLS, failover) and centrals over Redis: passes after the merge.
+  it('keeps uploads and downloads through the peers\' pages working while a replica is SIGKILLed, and restarts it on request', async () => {
+    const victimPid = await pidOf(launcher!, 'central-2')
+    process.kill(victimPid, 'SIGKILL')
+    await waitForOutput(launcher!, `central-2 (the central machine, pid ${victimPid}) died: killed by SIGKILL`)
+    expect(launcher!.output()).toContain('The other 2 replicas answer in its place')
+
+    // Enough requests that the proxy would have sent some to the dead replica.
+    const [uploader, downloader] = state.peers as [NetworkState['peers'][number], NetworkState['peers'][number]]
+    for (let i = 1; i <= 4; i++) {
+      const source = await makeRandomFile(root, `replica-down-${i}.bin`, 2 * MiB + i)
+      expect((await uploadThroughPage(uploader.url, source.path, `replica-down-${i}.bin`)).status).toBe(201)
+      const got = await downloadThroughPage(downloader.url, `replica-down-${i}.bin`)
+      expect(got.response.status).toBe(200)
+      expect(got.sha256).toBe(source.sha256)
+    }
+
+    launcher!.send('restart central-2')
+    await waitForOutput(launcher!, /central-2 is back \(pid \d+, http:\/\/127\.0\.0\.1:\d+\)\. The central proxy sends it requests again\./)
+    const back = state.central.replicas.find((replica) => replica.id === 'central-2')!
+    expect((await fetch(`${back.url}/health`)).status).toBe(200)
+  })
+
+  it('reports a dead redis-server and starts it again on request, on its port and data folder', async () => {
+    const redisPid = await pidOf(launcher!, 'redis-server')
+    process.kill(redisPid, 'SIGKILL')
+    await waitForOutput(launcher!, `redis-server (the central machine, pid ${redisPid}) died: killed by SIGKILL`)
+    expect(launcher!.output()).toContain('Every central answers 503 CENTRAL_STORE_UNAVAILABLE until Redis is back')
+    launcher!.send('restart redis-server')
+    await waitForOutput(launcher!, /redis-server is back \(pid \d+, redis:\/\/127\.0\.0\.1:\d+\)\. It reloaded its append-only file/)
+    expect(await pingRedis(state.central.redis!.url)).toBe('+PONG')
+    // The replicas reconnect by themselves (with issue 13's central: until then they never left memory).
+    await eventually('the central to answer again', async () => (await fetch(`${state.central.url}/health`)).status === 200 ? true : undefined, 20_000)
+  })
+
+  it('stops every service on SIGINT, redis-server included', async () => {
+    const redisPid = await pidOf(launcher!, 'redis-server')
+    await launcher!.state()
+    launcher!.child.kill('SIGINT')
+    const [code] = await launcher!.exited
+    expect(code).toBe(0)
+    expect(isAlive(redisPid)).toBe(false)
+    expect([...launcher!.pidsSeen].filter(isAlive)).toEqual([])
+  })
+})
+
+describe('the launcher with --centrals 2 and no redis-server installed', () => {
+  it('says to install it or to set REDIS_URL, and leaves nothing running', async () => {
+    const root = await mkdtemp(path.join(os.tmpdir(), 'p2p-e2e-launcher-'))
+    try {
+      // A PATH where redis-server is not: the launcher and its services run from process.execPath.
+      const { REDIS_URL: _ignored, ...env } = process.env
+      const launcher = spawnLauncher(path.join(root, 'network'), ['--centrals', '2'], { ...env, PATH: root })
+      const [code] = await launcher.exited
+      expect(code).toBe(1)
+      expect(launcher.output()).toContain('apt-get install redis-server, or set REDIS_URL')
+      expect(await readdir(path.join(root, 'network', 'logs'))).toEqual([])
+    } finally {
+      await rm(root, { recursive: true, force: true })
+    }
   })
 })

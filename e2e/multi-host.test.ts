@@ -2,8 +2,9 @@
 // its own address on a private bridge, each running the services its compose file describes, as real
 // processes with the environment, ports, volumes, user and commands that `docker-compose config` and
 // the Dockerfile give them (see deployment/machine-plan.ts); each machine's proxy is on port 80 of its
-// own address. A fifth machine, the user's, drives everything over those addresses with curl.
-// Needs root and `ip netns`; outside CI it is skipped without them.
+// own address. The central machine is docker-compose-central.yml: Redis and two central replicas
+// behind its proxy. A fifth machine, the user's, drives everything over those addresses with curl.
+// Needs root, `ip netns` and redis-server (for the Redis service); outside CI it is skipped without them.
 import { randomBytes } from 'node:crypto'
 import { chmod, mkdtemp, rm } from 'node:fs/promises'
 import os from 'node:os'
@@ -21,6 +22,7 @@ import { exposeRepository } from './deployment/app-root.js'
 import type { AppRoot } from './deployment/app-root.js'
 import { planMachine } from './deployment/machine-plan.js'
 import { createLab, labUnsupportedReason } from './deployment/netns-lab.js'
+import { findRedisServer } from '../scripts/lib/redis-process.js'
 import type { Lab, LabHost } from './deployment/netns-lab.js'
 import { assertRequirement, skipWithoutRequirement } from './deployment/requirement.js'
 
@@ -40,6 +42,7 @@ async function missingRequirement (): Promise<string | null> {
   const lab = await labUnsupportedReason()
   if (lab != null) return lab
   if (!await composeAvailable()) return 'docker-compose is not installed (apt-get install docker-compose)'
+  if (await findRedisServer().then(() => false, () => true)) return 'redis-server is not installed (apt-get install redis-server)'
   return null
 }
 
@@ -77,6 +80,10 @@ describe.skipIf(skipWithoutRequirement('the multi-machine test', missing))('a ce
     await machine.start()
     return machine
   }
+
+  /** The central machine's central-server replicas, by compose service name. */
+  const replicasOf = (machine: LabMachine): string[] =>
+    machine.plan.services.filter((service) => service.workspace === 'central-server').map((service) => service.name)
 
   const centralFiles = async (): Promise<FileView[]> => (await user.getJson<{ files: FileView[] }>(`${pageOf(central)}/files`)).files
 
@@ -171,7 +178,24 @@ describe.skipIf(skipWithoutRequirement('the multi-machine test', missing))('a ce
       })
     }
     await sawRequestFrom(peer1, 'pclient', userHost.address)
-    await sawRequestFrom(central, 'central-server', peer2.host.address)
+    // Whichever replica the proxy chose.
+    await Promise.any(replicasOf(central).map(async (name) => await sawRequestFrom(central, name, peer2.host.address)))
+  })
+
+  it('keeps uploads and downloads going when one central replica is killed, and takes it back when it starts again', async () => {
+    const [, peer2, peer3] = peers as [LabMachine, LabMachine, LabMachine]
+    const [victim] = replicasOf(central)
+    await central.service(victim!).stop('SIGKILL')
+    const second = await makeRandomFile(root, 'replica-down.bin', 1024 * 1024 + 7)
+    // Several requests, so that the proxy has had its chance to send some to the dead replica.
+    for (const name of ['replica-down-1.bin', 'replica-down-2.bin']) {
+      const uploaded = await user.upload(pageOf(peer2), second.path, name)
+      expect(uploaded.status, `upload of ${name} with ${victim!} dead`).toBe(201)
+      await expectDownload(peer3, name, second.sha256)
+    }
+    expect((await user.getJson<{ status: string }>(`${pageOf(central)}/health`)).status).toBe('ok')
+    await central.startService(victim!)
+    await central.checkHealth()
   })
 
   it('keeps every file downloadable when every process of peer 1 is stopped', async () => {
@@ -188,7 +212,7 @@ describe.skipIf(skipWithoutRequirement('the multi-machine test', missing))('a ce
     await expectDownload(peer3, FILE_NAME, file.sha256)
   })
 
-  it('rebuilds the directory from the peers when the central machine restarts', async () => {
+  it('has the whole directory again when the central machine restarts (Redis\'s append-only file, the peers\' heartbeats)', async () => {
     const [, peer2, peer3] = peers as [LabMachine, LabMachine, LabMachine]
     const stopped = await central.stop()
     expect(stopped.filter((outcome) => !outcome.graceful), 'services that ignored SIGTERM').toEqual([])

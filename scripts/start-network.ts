@@ -1,5 +1,6 @@
-// `npm start [-- --peers N --restart ...]`: the whole network on this machine, no configuration needed.
-// Central on 127.0.0.1:8000, peer N's web page on 127.0.0.1:800N. Each service stands for a machine
+// `npm start [-- --peers N --centrals N --restart ...]`: the whole network on this machine, no
+// configuration needed. Central on 127.0.0.1:8000 (one in memory, or several replicas over Redis
+// behind it), peer N's web page on 127.0.0.1:800N. Each service stands for a machine
 // of a real network, so one dying is reported and the others keep running (scripts/lib/supervisor.ts);
 // Ctrl-C, SIGTERM or `stop` stops everything. `--help` lists the options.
 import path from 'node:path'
@@ -9,6 +10,7 @@ import { readCommands } from './lib/launcher-console.js'
 import { USAGE, UsageError, parseLauncherOptions } from './lib/launcher-options.js'
 import type { LauncherOptions } from './lib/launcher-options.js'
 import { STATE_FILE_NAME, createStateFile } from './lib/network-state.js'
+import { redactedUrl } from './lib/redis-process.js'
 import { REPO_ROOT } from './lib/service-process.js'
 import { createSupervisor } from './lib/supervisor.js'
 
@@ -33,11 +35,28 @@ function shown (where: string): string {
   return relative.startsWith('..') || path.isAbsolute(relative) ? where : relative
 }
 
+/** The central's replicas and their Redis, when there is more than the one central in memory. */
+function centralLines (central: LocalNetwork['central']): string[] {
+  if (central.redis == null) return []
+  const where = central.redis.dataDir != null ? `data ${shown(central.redis.dataDir)}, append-only` : 'REDIS_URL'
+  return [
+    ...central.replicas.map((slot) => `    ${slot.label.padEnd(16)}  ${slot.process.url ?? '?'}`),
+    `    ${'redis'.padEnd(16)}  ${redactedUrl(central.redis.url)}   (${where})`
+  ]
+}
+
+function centralsStarting (options: LauncherOptions): string {
+  if (options.store === 'memory') return 'the central'
+  const redis = options.redisUrl != null ? `the Redis at ${redactedUrl(options.redisUrl)}` : `a redis-server of ${options.centrals === 1 ? 'its' : 'their'} own`
+  return `${options.centrals === 1 ? 'the central' : `${options.centrals} central replicas`} over ${redis}`
+}
+
 function banner (network: LocalNetwork, options: LauncherOptions): string {
   return [
     '',
     'The network is up:',
     `  central directory   ${network.central.url}   (API docs: ${network.central.url}/docs)`,
+    ...centralLines(network.central),
     ...network.peers.map((peer) => `  ${peer.id} web page    ${peer.url}   (gRPC ${peer.grpcAddress}, data ${shown(peer.dataDir)})`),
     '',
     `Logs: ${shown(path.join(options.dataRoot, 'logs'))}/   Every service's pid and address: ${shown(path.join(options.dataRoot, STATE_FILE_NAME))}`,
@@ -50,7 +69,7 @@ function banner (network: LocalNetwork, options: LauncherOptions): string {
 
 async function main (): Promise<void> {
   const options = readOptions()
-  process.stdout.write(`starting a local network: the central and ${options.peers} peer${options.peers === 1 ? '' : 's'}...\n`)
+  process.stdout.write(`starting a local network: ${centralsStarting(options)} and ${options.peers} peer${options.peers === 1 ? '' : 's'}...\n`)
   // Ctrl-C while the services start stops those already started, rather than leaving them behind.
   const startup = new AbortController()
   const abortStartup = (): void => { startup.abort(new Error('stopped before the network was up')) }
@@ -58,6 +77,9 @@ async function main (): Promise<void> {
   process.on('SIGTERM', abortStartup)
   const network = await startLocalNetwork({
     peers: options.peers,
+    centrals: options.centrals,
+    store: options.store,
+    ...(options.redisUrl != null ? { redisUrl: options.redisUrl } : {}),
     dataRoot: options.dataRoot,
     ports: options.ports,
     signal: startup.signal,
@@ -76,7 +98,12 @@ async function main (): Promise<void> {
   })
   const writeState = (): void => stateFile.write({
     launcherPid: process.pid,
-    central: { url: network.central.url },
+    central: {
+      url: network.central.url,
+      store: network.central.store,
+      replicas: network.central.replicas.map((slot) => ({ id: slot.label, url: slot.process.url ?? '' })),
+      redis: network.central.redis == null ? null : { url: redactedUrl(network.central.redis.url), dataDir: network.central.redis.dataDir }
+    },
     peers: network.peers.map((peer) => ({ id: peer.id, url: peer.url, grpcAddress: peer.grpcAddress, dataDir: peer.dataDir })),
     services: supervisor.statuses(),
     updatedAt: new Date().toISOString()

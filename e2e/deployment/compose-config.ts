@@ -11,7 +11,10 @@ import { REPO_ROOT } from '../../scripts/lib/service-process.js'
 const execFileAsync = promisify(execFile)
 
 export const PEER_COMPOSE_FILE = `${REPO_ROOT}docker-compose.yml`
+/** The central machine: replicas over Redis. */
 export const CENTRAL_COMPOSE_FILE = `${REPO_ROOT}docker-compose-central.yml`
+/** The central machine in its simplest form: one central in memory. */
+export const CENTRAL_SINGLE_COMPOSE_FILE = `${REPO_ROOT}docker-compose-central-single.yml`
 
 export interface ComposePort {
   /** The port on the machine. */
@@ -32,12 +35,14 @@ export interface ComposeVolume {
 
 export interface ComposeService {
   name: string
-  /** The Dockerfile stage the image is built from. */
-  buildTarget: string
+  /** The Dockerfile stage the image is built from; null for a service that runs a published image (Redis). */
+  buildTarget: string | null
   image: string | null
   environment: Record<string, string>
   /** Replaces the image's CMD when set. */
   command: string[] | null
+  /** What Docker runs as the service's health check, when the compose file sets one (replacing the image's). */
+  healthcheck: string[] | null
   ports: ComposePort[]
   volumes: ComposeVolume[]
   dependsOn: string[]
@@ -120,21 +125,35 @@ function toProject (file: string, raw: unknown): ComposeProject {
 }
 
 function toService (name: string, raw: Record<string, unknown>): ComposeService {
-  const build = record(raw.build, `${name}.build`)
-  if (typeof build.target !== 'string') throw new Error(`${name}: build.target must name a Dockerfile stage`)
+  const build = raw.build == null ? null : record(raw.build, `${name}.build`)
+  if (build != null && typeof build.target !== 'string') throw new Error(`${name}: build.target must name a Dockerfile stage`)
+  if (build == null && typeof raw.image !== 'string') throw new Error(`${name}: neither built from the Dockerfile nor an image`)
   if (raw.entrypoint != null) throw new Error(`${name}: entrypoint is not supported by the deployment tests; change the Dockerfile's CMD instead`)
   if (raw.command != null && !Array.isArray(raw.command)) throw new Error(`${name}: write command as a list, as the Dockerfile's exec-form CMD`)
   return {
     name,
-    buildTarget: build.target,
+    buildTarget: typeof build?.target === 'string' ? build.target : null,
     image: typeof raw.image === 'string' ? raw.image : null,
     environment: Object.fromEntries(Object.entries(record(raw.environment ?? {}, `${name}.environment`)).map(([key, value]) => [key, String(value ?? '')])),
     command: Array.isArray(raw.command) ? raw.command.map(String) : null,
+    healthcheck: toHealthcheck(name, raw.healthcheck),
     ports: (Array.isArray(raw.ports) ? raw.ports : []).map((port) => toPort(name, port)),
     volumes: (Array.isArray(raw.volumes) ? raw.volumes : []).map((volume) => toVolume(name, volume)),
     dependsOn: Array.isArray(raw.depends_on) ? raw.depends_on.map(String) : Object.keys(record(raw.depends_on ?? {}, `${name}.depends_on`)),
     sysctls: Object.fromEntries(Object.entries(record(raw.sysctls ?? {}, `${name}.sysctls`)).map(([key, value]) => [key, String(value)]))
   }
+}
+
+/** A compose healthcheck's `test` as the command Docker runs: CMD runs its words, CMD-SHELL a shell. */
+function toHealthcheck (service: string, raw: unknown): string[] | null {
+  if (raw == null) return null
+  const test = record(raw, `${service}.healthcheck`).test
+  if (!Array.isArray(test)) throw new Error(`${service}: write healthcheck.test as a list ([CMD, ...] or [CMD-SHELL, command])`)
+  const [kind, ...words] = test.map(String)
+  if (kind === 'NONE') return null
+  if (kind === 'CMD') return words
+  if (kind === 'CMD-SHELL') return ['/bin/sh', '-c', words.join(' ')]
+  throw new Error(`${service}: healthcheck.test must start with CMD, CMD-SHELL or NONE`)
 }
 
 // `docker-compose config` (v1) prints ports in the long syntax.

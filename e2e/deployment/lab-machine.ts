@@ -1,6 +1,6 @@
 // One machine of the multi-machine test: the services its compose file runs, started as real
 // processes in the machine's network namespace from the machine's plan (see machine-plan.ts), with
-// the commands, environment and user of their Dockerfile stages.
+// the commands, environment and user of their Dockerfile stages (or of their image, for Redis).
 import { chown, mkdir } from 'node:fs/promises'
 import path from 'node:path'
 import { startService } from '../../scripts/lib/service-process.js'
@@ -27,6 +27,8 @@ export interface LabMachine {
   start: () => Promise<void>
   /** `docker compose stop`: SIGTERM to every service, SIGKILL after the grace period. */
   stop: () => Promise<StopOutcome[]>
+  /** `docker compose start <name>` after it died: starts it again and waits until it is listening. */
+  startService: (name: string) => Promise<void>
   /** Runs each service's HEALTHCHECK as Docker would (its user, its environment); throws on a failure. */
   checkHealth: () => Promise<void>
 }
@@ -48,22 +50,33 @@ export async function prepareMachine (lab: Lab, host: LabHost, plan: MachinePlan
   const envOf = (service: ServicePlan): Record<string, string> => ({ PATH: pathWithNode, ...service.env })
 
   const startOne = async (service: ServicePlan): Promise<void> => {
+    const { listen, readyLine } = service
     running.set(service.name, await startService({
-      service: service.workspace,
       label: `${host.name} ${service.name}`,
       env: envOf(service),
       logFile: path.join(logDir, `${host.name}-${service.name}.log`),
-      command: { argv: lab.commandIn(host, service.argv, { unprivileged: service.unprivileged }), cwd: service.cwd }
+      command: { argv: lab.commandIn(host, service.argv, { unprivileged: service.unprivileged }), cwd: service.cwd },
+      ...(readyLine != null ? { plainText: { ready: readyLine, url: `tcp://${listen.host}:${listen.port}` } } : {})
     }))
   }
 
+  /** In `docker compose stop`'s order: a service stops once every service that depends on it has stopped. */
   const stopAll = async (): Promise<StopOutcome[]> => {
-    const procs = [...running.entries()]
+    const procs = new Map(running)
     running.clear()
-    return await Promise.all(procs.map(async ([name, proc]) => {
-      await proc.stop('SIGTERM', STOP_GRACE_MS)
-      return { service: name, graceful: proc.child.exitCode === 0 }
-    }))
+    const stops = new Map<string, Promise<void>>()
+    const stopOne = async (name: string): Promise<void> => {
+      let stop = stops.get(name)
+      if (stop == null) {
+        const dependents = plan.services.filter((service) => service.dependsOn.includes(name))
+        stop = Promise.all(dependents.map(async (service) => { await stopOne(service.name) }))
+          .then(async () => { await procs.get(name)?.stop('SIGTERM', STOP_GRACE_MS) })
+        stops.set(name, stop)
+      }
+      await stop
+    }
+    await Promise.all([...procs.keys()].map(stopOne))
+    return [...procs.entries()].map(([name, proc]) => ({ service: name, graceful: proc.child.exitCode === 0 }))
   }
 
   return {
@@ -83,6 +96,13 @@ export async function prepareMachine (lab: Lab, host: LabHost, plan: MachinePlan
       }
     },
     stop: stopAll,
+    startService: async (name) => {
+      const service = plan.services.find((candidate) => candidate.name === name)
+      if (service == null) throw new Error(`${host.name}: no service ${name}`)
+      const current = running.get(name)
+      if (current != null && current.child.exitCode == null && current.child.signalCode == null) throw new Error(`${host.name}: ${name} is still running`)
+      await startOne(service)
+    },
     checkHealth: async () => {
       for (const service of plan.services) {
         if (service.healthcheck == null) continue

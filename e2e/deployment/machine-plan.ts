@@ -7,10 +7,13 @@
 //   subnet), and its compose name resolves to that address, as Docker's DNS does;
 // - a service that binds a wildcard address but publishes no port binds its internal address only,
 //   so that, as in Docker, other machines cannot reach it;
-// - a published port keeps its number (published = target): there is no NAT in the test.
+// - a published port keeps its number (published = target): there is no NAT in the test;
+// - a service of a published image (Redis) runs the same program from the machine's own package
+//   (Debian's redis-server), with the compose file's command and the image's defaults.
 // A compose file this cannot represent faithfully is an error, which the compose file tests report.
 import { isIPv4 } from 'node:net'
 import path from 'node:path'
+import { REDIS_READY } from '../../scripts/lib/redis-process.js'
 import { REPO_ROOT } from '../../scripts/lib/service-process.js'
 import type { ServiceName } from '../../scripts/lib/service-process.js'
 import type { ComposeProject, ComposeService } from './compose-config.js'
@@ -29,8 +32,12 @@ const WILDCARDS = new Set(['0.0.0.0', '::', '[::]'])
 export interface ServicePlan {
   /** The compose service's name. */
   name: string
-  /** The workspace, which is also the Dockerfile stage. */
-  workspace: ServiceName
+  /** The workspace, which is also the Dockerfile stage; null for a service of a published image. */
+  workspace: ServiceName | null
+  /** The published image it runs instead (e.g. redis:7-bookworm); null for a workspace. */
+  image: string | null
+  /** The log line that says it is ready, for a program that does not log pino's JSON; null: a 'listening' line. */
+  readyLine: RegExp | null
   argv: [string, ...string[]]
   cwd: string
   env: Record<string, string>
@@ -61,22 +68,21 @@ export function planMachine (project: ComposeProject, stages: Map<string, Docker
   if (project.subnet == null) throw new Error(`${project.file}: pin the default network's subnet, so that TRUSTED_PROXIES can name it`)
   const volumeDirs = Object.fromEntries(project.namedVolumes.map((name) => [name, path.join(volumeRoot, name)]))
   const ordered = startOrder(project.services)
-  const services = ordered.map((service, index) => planService(service, stages, {
-    internalAddress: addressInSubnet(project.subnet ?? '', index + 2),
-    volumeDirs,
-    appRoot
-  }))
+  const services = ordered.map((service, index) => {
+    const context = { internalAddress: addressInSubnet(project.subnet ?? '', index + 2), volumeDirs, appRoot }
+    return service.buildTarget == null ? planImageService(service, context) : planService(service, service.buildTarget, stages, context)
+  })
   const sysctls: Record<string, string> = {}
   for (const service of project.services) Object.assign(sysctls, service.sysctls)
   return { services, hosts: services.map((service) => [service.name, service.internalAddress]), sysctls, volumeDirs }
 }
 
-function planService (
-  service: ComposeService, stages: Map<string, DockerStage>, context: { internalAddress: string, volumeDirs: Record<string, string>, appRoot: string }
-): ServicePlan {
-  const stage = stages.get(service.buildTarget)
-  if (stage == null) throw new Error(`${service.name}: build target ${service.buildTarget} is not a stage of the Dockerfile`)
-  const workspace = service.buildTarget
+interface PlanContext { internalAddress: string, volumeDirs: Record<string, string>, appRoot: string }
+
+function planService (service: ComposeService, buildTarget: string, stages: Map<string, DockerStage>, context: PlanContext): ServicePlan {
+  const stage = stages.get(buildTarget)
+  if (stage == null) throw new Error(`${service.name}: build target ${buildTarget} is not a stage of the Dockerfile`)
+  const workspace = buildTarget
   if (!isServiceName(workspace)) throw new Error(`${service.name}: build target ${workspace} is not one of the services (${Object.keys(LISTEN_VARIABLES).join(', ')})`)
   const [command, ...args] = service.command ?? stage.cmd ?? []
   if (command == null) throw new Error(`${service.name}: the ${workspace} stage has no CMD`)
@@ -88,21 +94,18 @@ function planService (
   if (host === '' || !Number.isInteger(port) || port <= 0) {
     throw new Error(`${service.name}: set ${variables.host} and ${variables.port} in the compose file, where it listens`)
   }
-  for (const published of service.ports) {
-    if (published.target !== port) throw new Error(`${service.name}: publishes container port ${published.target} but listens on ${variables.port}=${port}`)
-    if (published.published !== published.target) throw new Error(`${service.name}: publish port ${published.target} on the same number (${published.published}:${published.target}), as the multi-machine test does`)
-    if (published.hostIp != null) throw new Error(`${service.name}: a published port bound to one host address (${published.hostIp}) is not supported by the multi-machine test`)
-  }
-  const published = service.ports.map((entry) => entry.published)
+  const published = publishedPorts(service, port, variables.port)
   if (WILDCARDS.has(host) && published.length === 0) env[variables.host] = context.internalAddress
 
   return {
     name: service.name,
     workspace,
+    image: null,
+    readyLine: null,
     argv: [command, ...args],
     cwd: context.appRoot,
     env,
-    healthcheck: stage.healthcheck,
+    healthcheck: service.healthcheck ?? stage.healthcheck,
     unprivileged: stage.user != null && stage.user !== 'root' && stage.user !== '0',
     internalAddress: context.internalAddress,
     listen: { host: env[variables.host] ?? host, port },
@@ -111,17 +114,65 @@ function planService (
   }
 }
 
+/** The ports other machines reach it on; each must be the port it listens on (`where`: the setting that says so). */
+function publishedPorts (service: ComposeService, port: number, where: string): number[] {
+  for (const published of service.ports) {
+    if (published.target !== port) throw new Error(`${service.name}: publishes container port ${published.target} but listens on ${where}=${port}`)
+    if (published.published !== published.target) throw new Error(`${service.name}: publish port ${published.target} on the same number (${published.published}:${published.target}), as the multi-machine test does`)
+    if (published.hostIp != null) throw new Error(`${service.name}: a published port bound to one host address (${published.hostIp}) is not supported by the multi-machine test`)
+  }
+  return service.ports.map((entry) => entry.published)
+}
+
+/**
+ * Redis's official image: its program, what it listens on (6379 on every address, unless the
+ * command says otherwise), protected mode off (the image builds it so: only published ports reach
+ * it) and its own non-root user. Other published images are not supported by the lab.
+ */
+function planImageService (service: ComposeService, context: PlanContext): ServicePlan {
+  const image = service.image ?? ''
+  if (!/^redis:/.test(image)) throw new Error(`${service.name}: the multi-machine test runs only the project's stages and redis images, not ${image}`)
+  const [program = 'redis-server', ...args] = (service.command ?? ['redis-server']).map(inVolume(service, context.volumeDirs))
+  if (program !== 'redis-server') throw new Error(`${service.name}: the redis image's command must run redis-server`)
+  if (args.includes('--bind') || args.includes('--protected-mode')) throw new Error(`${service.name}: --bind and --protected-mode are the image's and the lab's to set`)
+  const portAt = args.indexOf('--port')
+  const port = portAt < 0 ? 6379 : Number(args[portAt + 1])
+  const published = publishedPorts(service, port, '--port')
+  // Unpublished: its internal address only, as in Docker; and its own loopback, where `redis-cli ping` looks.
+  const bind = published.length === 0 ? [context.internalAddress, '127.0.0.1'] : ['0.0.0.0']
+  return {
+    name: service.name,
+    workspace: null,
+    image,
+    readyLine: REDIS_READY,
+    argv: [program, ...args, '--bind', ...bind, '--protected-mode', 'no'],
+    cwd: context.appRoot,
+    env: {},
+    healthcheck: service.healthcheck,
+    unprivileged: true,
+    internalAddress: context.internalAddress,
+    listen: { host: bind[0] ?? '', port },
+    published,
+    dependsOn: service.dependsOn
+  }
+}
+
 /** Values that are paths inside a mounted volume become the same paths inside its folder. */
 function withVolumePaths (env: Record<string, string>, service: ComposeService, volumeDirs: Record<string, string>): Record<string, string> {
+  const translate = inVolume(service, volumeDirs)
+  return Object.fromEntries(Object.entries(env).map(([name, value]) => [name, translate(value)]))
+}
+
+function inVolume (service: ComposeService, volumeDirs: Record<string, string>): (value: string) => string {
   const mounts = service.volumes.map((volume) => {
     const folder = volume.named ? volumeDirs[volume.source] : volume.source
     if (folder == null) throw new Error(`${service.name}: volume ${volume.source} is not declared under volumes:`)
     return { target: volume.target, folder }
   })
-  return Object.fromEntries(Object.entries(env).map(([name, value]) => {
+  return (value) => {
     const mount = mounts.find(({ target }) => value === target || value.startsWith(`${target}/`))
-    return [name, mount == null ? value : mount.folder + value.slice(mount.target.length)]
-  }))
+    return mount == null ? value : mount.folder + value.slice(mount.target.length)
+  }
 }
 
 function startOrder (services: ComposeService[]): ComposeService[] {

@@ -10,7 +10,8 @@ export const COMMANDS_HELP = `Commands (type one and press Enter):
   status                 every service: running or dead, pid, address; the peers the central lists
   restart                start again every dead service (same ports, same data folders)
   restart peer-2         every dead service of one machine (or: restart central)
-  restart peer-2 pserver one service (pserver, pclient, proxy; central-server, central proxy)
+  restart peer-2 pserver one service (pserver, pclient, proxy; central-server, central proxy;
+                         with --centrals N: central-2, redis-server)
   stop                   stop the whole network, like Ctrl-C
   help                   this text`
 

@@ -1,7 +1,8 @@
 // `<data>/network.json`: what a running launcher started, for scripts and tests that drive it from the
 // outside (the end-to-end test of the launcher, a person on ephemeral ports): the launcher's pid,
-// every machine's URL, every service's state and pid. Rewritten whole on every change (written
-// aside, then renamed, so a reader never sees half a file) and removed when the network stops.
+// every machine's URL (each central replica's and their Redis's too), every service's state and pid.
+// Rewritten whole on every change (written aside, then renamed, so a reader never sees half a file)
+// and removed when the network stops.
 import { rename, rm, writeFile } from 'node:fs/promises'
 import type { ServiceStatus } from './supervisor.js'
 
@@ -9,7 +10,15 @@ export const STATE_FILE_NAME = 'network.json'
 
 export interface NetworkState {
   launcherPid: number
-  central: { url: string }
+  central: {
+    /** The central's public URL: its proxy. */
+    url: string
+    store: 'memory' | 'redis'
+    /** Each central-server replica by its label ('central-server' alone, else 'central-1'...) and URL. */
+    replicas: Array<{ id: string, url: string }>
+    /** The Redis the replicas share (its password, if any, hidden); dataDir null when it is REDIS_URL's. */
+    redis: { url: string, dataDir: string | null } | null
+  }
   peers: Array<{ id: string, url: string, grpcAddress: string, dataDir: string }>
   services: ServiceStatus[]
   updatedAt: string

@@ -14,8 +14,8 @@ export const REPO_ROOT = fileURLToPath(new URL('../../', import.meta.url))
 export type ServiceName = 'central-server' | 'pserver' | 'pclient' | 'proxy'
 
 export interface ServiceOptions {
-  /** Which workspace to run. */
-  service: ServiceName
+  /** Which workspace to run; needed unless `command` says what to run. */
+  service?: ServiceName
   /** A label for logs and errors, e.g. 'peer-1 pclient'. */
   label: string
   env: Record<string, string>
@@ -30,6 +30,11 @@ export interface ServiceOptions {
   command?: { argv: [string, ...string[]], cwd: string }
   /** Aborted while the service starts (the network is being stopped): it is stopped and the start rejects. */
   signal?: AbortSignal
+  /**
+   * For a program that does not log pino JSON (redis-server): each line is kept as `{msg: line}`, the
+   * first line matching `ready` means it is ready (instead of a 'listening' line), at `url`.
+   */
+  plainText?: { ready: RegExp, url: string }
 }
 
 export interface LogLine {
@@ -60,7 +65,7 @@ const MAX_KEPT_LINES = 400
 
 export async function startService (options: ServiceOptions): Promise<ServiceProcess> {
   options.signal?.throwIfAborted()
-  const [file, ...args] = options.command?.argv ?? [process.execPath, '--import', 'tsx', `${REPO_ROOT}${options.service}/src/server.ts`]
+  const [file, ...args] = options.command?.argv ?? [process.execPath, '--import', 'tsx', `${REPO_ROOT}${requireService(options)}/src/server.ts`]
   const child = spawn(file, args, {
     cwd: options.command?.cwd ?? REPO_ROOT,
     env: { PATH: process.env.PATH ?? '', NODE_ENV: process.env.NODE_ENV ?? 'production', ...options.env },
@@ -76,12 +81,8 @@ export async function startService (options: ServiceOptions): Promise<ServicePro
     logFile?.write(raw + '\n')
     kept.push(raw)
     if (kept.length > MAX_KEPT_LINES) kept.shift()
-    let line: LogLine
-    try {
-      line = JSON.parse(raw) as LogLine
-    } catch {
-      return
-    }
+    const line = options.plainText != null ? { msg: raw } : parseLogLine(raw)
+    if (line == null) return
     parsed.push(line)
     if (parsed.length > MAX_KEPT_LINES) parsed.shift()
     for (const waiter of waiters) {
@@ -124,18 +125,34 @@ export async function startService (options: ServiceOptions): Promise<ServicePro
     clearTimeout(timer)
   }
 
-  const ready = await untilAborted(waitForLog((line) => line.msg === 'listening', options.readyTimeoutMs ?? 30_000), options.signal)
+  const plainText = options.plainText
+  const isReady = plainText != null ? (line: LogLine) => plainText.ready.test(line.msg ?? '') : (line: LogLine) => line.msg === 'listening'
+  const ready = await untilAborted(waitForLog(isReady, options.readyTimeoutMs ?? 30_000), options.signal)
     .catch(async (err: unknown) => { await stop(options.signal?.aborted === true ? 'SIGTERM' : 'SIGKILL'); throw err })
 
   return {
     label: options.label,
     child,
-    url: typeof ready.url === 'string' ? ready.url : undefined,
+    url: plainText?.url ?? (typeof ready.url === 'string' ? ready.url : undefined),
     address: typeof ready.address === 'string' ? ready.address : undefined,
     recentLogs,
     waitForLog,
     stop,
     exited
+  }
+}
+
+function requireService (options: ServiceOptions): ServiceName {
+  if (options.service == null) throw new Error(`${options.label}: name the service or the command to run`)
+  return options.service
+}
+
+/** A pino JSON line, or null for anything else (a stack trace, a line written before the logger existed). */
+function parseLogLine (raw: string): LogLine | null {
+  try {
+    return JSON.parse(raw) as LogLine
+  } catch {
+    return null
   }
 }
 

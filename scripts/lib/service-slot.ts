@@ -3,12 +3,24 @@
 // first time (even one the OS picked), so the URL everybody else was given still reaches it.
 import type { ServiceName, ServiceProcess } from './service-process.js'
 
+/** The project's services, and the Redis the central replicas share. */
+export type SlotService = ServiceName | 'redis-server'
+
+/** What the launcher tells its user about this service, where the default text would be wrong. */
+export interface SlotNotes {
+  /** What the rest of the network does while it is dead. */
+  whileDead: string
+  /** Said once it is back; empty for nothing. */
+  whenBack: string
+}
+
 export interface ServiceSlot {
-  /** 'central-server', 'central proxy', 'peer-2 pserver', ... */
+  /** 'central-server', 'central-2', 'redis-server', 'central proxy', 'peer-2 pserver', ... */
   readonly label: string
   /** The machine it belongs to: 'central' or 'peer-N'. */
   readonly machine: string
-  readonly service: ServiceName
+  readonly service: SlotService
+  readonly notes?: SlotNotes
   /** Where every one of its processes appends its log lines. */
   readonly logFile: string
   /** The process running now, or the last one if it died. */
@@ -20,7 +32,8 @@ export interface ServiceSlot {
 export interface SlotOptions {
   label: string
   machine: string
-  service: ServiceName
+  service: SlotService
+  notes?: SlotNotes
   logFile: string
   env: Record<string, string>
   /** The variable that names its listening port (0: the OS picks, the first time only). */
@@ -37,6 +50,7 @@ export async function startSlot (options: SlotOptions): Promise<ServiceSlot> {
     label: options.label,
     machine: options.machine,
     service: options.service,
+    ...(options.notes != null ? { notes: options.notes } : {}),
     logFile: options.logFile,
     get process () { return current },
     start: async () => {

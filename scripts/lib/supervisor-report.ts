@@ -15,7 +15,8 @@ export function describeExit (child: Pick<ChildProcess, 'exitCode' | 'signalCode
 }
 
 /** What the rest of the network does without this service, so the user knows what still works. */
-export function consequenceOf (slot: Pick<ServiceSlot, 'machine' | 'service'>): string {
+export function consequenceOf (slot: Pick<ServiceSlot, 'machine' | 'service' | 'notes'>): string {
+  if (slot.notes != null) return slot.notes.whileDead
   if (slot.machine === 'central') {
     return slot.service === 'central-server'
       ? 'The peers keep running and serving each other; they register again by themselves once the central is back (it rebuilds its directory from them).'
@@ -65,6 +66,12 @@ export function formatStartFailure (slot: ServiceSlot, message: string, next: st
 function indentedLogLines (recentLogs: string): string[] {
   const lines = recentLogs.split('\n').filter((line) => line.trim() !== '').slice(-SHOWN_LOG_LINES)
   return lines.length === 0 ? ['     (none)'] : lines.map((line) => `     ${readableLogLine(line)}`)
+}
+
+/** Said when a service is back, after its pid and address. */
+export function backNote (slot: Pick<ServiceSlot, 'service' | 'notes'>): string {
+  if (slot.notes != null) return slot.notes.whenBack
+  return slot.service === 'central-server' ? 'The peers register again at their next heartbeat.' : ''
 }
 
 /** The hint for a dead service nobody is restarting on their own. */

@@ -6,7 +6,7 @@
 // service that cannot start does not spin.
 import type { ServiceProcess } from './service-process.js'
 import type { ServiceSlot } from './service-slot.js'
-import { describeExit, formatDeath, formatStartFailure, howToBringBack } from './supervisor-report.js'
+import { backNote, describeExit, formatDeath, formatStartFailure, howToBringBack } from './supervisor-report.js'
 
 export interface RestartPolicy {
   maxAttempts: number
@@ -138,8 +138,8 @@ export function createSupervisor (options: SupervisorOptions): Supervisor {
     record.restarts += 1
     record.upSince = Date.now()
     watch(record, proc)
-    options.info(`${slot.label} is back (pid ${proc.child.pid ?? '?'}, ${proc.url ?? proc.address ?? 'no address'}).` +
-      (slot.service === 'central-server' ? ' The peers register again at their next heartbeat.' : ''))
+    const note = backNote(slot)
+    options.info(`${slot.label} is back (pid ${proc.child.pid ?? '?'}, ${proc.url ?? proc.address ?? 'no address'}).${note === '' ? '' : ` ${note}`}`)
     options.onChange()
     if (slot.service === 'pserver') {
       proc.waitForLog((line) => line.msg === 'registered', REGISTER_WAIT_MS).then(
