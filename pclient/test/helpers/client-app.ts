@@ -17,7 +17,7 @@ export async function buildTestApp (options: TestAppOptions = {}): Promise<Fasti
   const centralUrl = `http://127.0.0.1:${await closedPort()}`
   const unreachable = createCentralClient({ baseUrl: centralUrl })
   const app = buildClientApp({
-    config: { centralUrl, maxUploadBytes: options.maxUploadBytes ?? 2 ** 40, peerName: options.peerName ?? 'test-peer', clusterSecret: 's'.repeat(64) },
+    config: { centralUrls: [centralUrl], maxUploadBytes: options.maxUploadBytes ?? 2 ** 40, peerName: options.peerName ?? 'test-peer', clusterSecret: 's'.repeat(64) },
     central: { ...unreachable, ...options.central }
   })
   await app.ready()

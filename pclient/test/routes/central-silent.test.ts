@@ -61,7 +61,7 @@ describe('with a central that accepts connections and never answers', () => {
 
   const build = async (url: string): Promise<FastifyInstance> => {
     const built = buildClientApp({
-      config: { centralUrl: url, centralTimeoutMs: CENTRAL_TIMEOUT_MS, maxUploadBytes: 2 ** 30, peerName: 'peer-1', clusterSecret: 's'.repeat(64) }
+      config: { centralUrls: [url], centralTimeoutMs: CENTRAL_TIMEOUT_MS, maxUploadBytes: 2 ** 30, peerName: 'peer-1', clusterSecret: 's'.repeat(64) }
     })
     await built.ready()
     return built
