@@ -88,6 +88,8 @@ describe('GET /', () => {
   it('filters and sorts as the URL asks, keeping both in the filter form', async () => {
     app = await buildTestApp({
       central: {
+        // The network's count, 3 files, comes from the central's health: the list holds the matches only.
+        health: async () => HEALTH,
         listFiles: async () => [
           file('small holiday.jpg', 10, ['p1'], '2026-01-03T00:00:00.000Z'),
           file('big holiday.mov', 9 * MiB, ['p1'], '2026-01-01T00:00:00.000Z'),
