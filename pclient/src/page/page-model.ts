@@ -4,8 +4,10 @@
 // central does not answer, each part shows what it last knew, with a notice (last-known.ts).
 import { CentralRequestError, formatBytes } from '@p2p/proto'
 import type { FilesPage } from '@p2p/proto'
-import { PAGE_SIZE, buildFileList, toFileListQuery } from './file-list.js'
-import type { FileList, FileListQuery, FileListQueryInput } from './file-list.js'
+import { buildFileList } from './file-list.js'
+import type { FileList } from './file-list.js'
+import { PAGE_SIZE, toFileListQuery } from './list-query.js'
+import type { FileListQuery, FileListQueryInput } from './list-query.js'
 import { readForPage } from './last-known.js'
 import type { CentralSnapshots, CentralUnreachableNotice, PageRead } from './last-known.js'
 import { buildNetworkModel } from './network-model.js'

@@ -1,6 +1,7 @@
 import type { FileView } from '@p2p/proto'
 import { describe, expect, it } from 'vitest'
-import { buildFileList, fileListQuerySchema, listHref, toFileListQuery } from '../../src/page/file-list.js'
+import { buildFileList } from '../../src/page/file-list.js'
+import { fileListQuerySchema, listHref, toFileListQuery } from '../../src/page/list-query.js'
 
 const NOW = Date.parse('2026-03-10T12:00:00.000Z')
 
