@@ -18,7 +18,7 @@ export const CENTRAL_READ_CACHE_MS = 1000
 /** How many distinct arguments of one read keep their last answer (each filter typed is one). */
 export const KEPT_QUERIES = 50
 
-const CACHED_READS = ['listFiles', 'listFilesPage', 'listPeers', 'listPeersPage', 'health', 'replication'] as const
+const CACHED_READS = ['listFiles', 'listFilesPage', 'listPeers', 'health', 'replication'] as const
 export type CentralRead = typeof CACHED_READS[number]
 export type CentralAnswer<R extends CentralRead> = Awaited<ReturnType<CentralClient[R]>>
 export type CentralArgs<R extends CentralRead> = Parameters<CentralClient[R]>
@@ -121,7 +121,7 @@ function forgetStale (kept: Map<string, Entry>, before: number): void {
   for (const [key, entry] of kept) if (entry.settled && entry.at <= before) kept.delete(key)
 }
 
-/** Sets `key` as the most recent, dropping the oldest beyond KEPT_QUERIES per read (every read has few keys but the paged ones). */
+/** Sets `key` as the most recent answer of its read, forgetting that read's oldest beyond KEPT_QUERIES. */
 function keepRecent<T> (answers: Map<string, T>, key: string, value: T): void {
   answers.delete(key)
   answers.set(key, value)

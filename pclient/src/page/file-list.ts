@@ -47,7 +47,7 @@ export interface FileList {
   total: number | null
   /** 'N files', 'M of N files match “q”', '100+ files match “q”', ... */
   count: string
-  /** No file on the network at all: no filter, the first page, and nothing on it. */
+  /** No file on the network at all: nothing on the first page unfiltered, or a network total of 0. */
   networkEmpty: boolean
   query: FileListQuery
   /** The list runs to more than one page: in name order, with links to the next page and back to the first. */
