@@ -27,8 +27,8 @@ import type { ConnectPeer } from './transfers/peer-connector.js'
 const MAX_PARAM_LENGTH = 1024
 
 export interface ClientAppOptions {
-  config: Pick<ClientConfig, 'centralUrl' | 'maxUploadBytes' | 'peerName' | 'clusterSecret'> & Partial<Pick<ClientConfig, 'centralTimeoutMs' | 'trustedProxies' | 'pieceTimeoutMs' | 'keepDownloads'>>
-  /** Default: createCentralClient for config.centralUrl, signing as `pclient:<peerName>` (or `pclient:web-<random>`). */
+  config: Pick<ClientConfig, 'centralUrls' | 'maxUploadBytes' | 'peerName' | 'clusterSecret'> & Partial<Pick<ClientConfig, 'centralTimeoutMs' | 'trustedProxies' | 'pieceTimeoutMs' | 'keepDownloads'>>
+  /** Default: createCentralClient for config.centralUrls, signing as `pclient:<peerName>` (or `pclient:web-<random>`). */
   central?: CentralClient
   /** Default: createPeerFilesClient from @p2p/proto. */
   connectPeer?: ConnectPeer
@@ -52,7 +52,7 @@ export function buildClientApp (options: ClientAppOptions): FastifyInstance {
 
   void app.register(servicesPlugin, {
     central: options.central ?? createCentralClient({
-      baseUrl: options.config.centralUrl,
+      baseUrls: options.config.centralUrls,
       ...(options.config.centralTimeoutMs == null ? {} : { timeoutMs: options.config.centralTimeoutMs }),
       // Without a name, a random one: the central's rate limit counts each member apart, so web clients
       // must not share one name.

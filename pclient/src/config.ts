@@ -1,15 +1,14 @@
 // The web client's configuration, read from the environment once and validated; nothing else reads process.env.
 import { z } from 'zod'
-import { DEFAULT_CENTRAL_TIMEOUT_MS, byteSizeSchema, clusterSecretSchema, logLevelSchema, parseEnv, unsetIfEmpty } from '@p2p/proto'
+import { DEFAULT_CENTRAL_TIMEOUT_MS, byteSizeSchema, centralUrlEnvShape, centralUrlProblems, centralUrlsOf, clusterSecretSchema, logLevelSchema, parseEnv, unsetIfEmpty } from '@p2p/proto'
 import type { LogLevel } from '@p2p/proto'
-
-const httpUrlSchema = z.url({ protocol: /^https?$/, error: 'expected an http:// or https:// URL' })
 
 const configSchema = z.object({
   HOST: z.preprocess(unsetIfEmpty, z.string().min(1).default('127.0.0.1')),
   PORT: z.preprocess(unsetIfEmpty, z.coerce.number().int().min(0).max(65535).default(9001)),
-  CENTRAL_URL: z.preprocess(unsetIfEmpty, httpUrlSchema.default('http://127.0.0.1:8000')),
-  /** How long one request to the central may take before it counts as unreachable (a lookup takes milliseconds). */
+  /** CENTRAL_URL (one address) or CENTRAL_URLS (several, comma-separated: tried in turn when one fails). */
+  ...centralUrlEnvShape,
+  /** How long one try at one address of the central may take before it counts as unreachable (a lookup takes milliseconds). */
   CENTRAL_TIMEOUT_MS: z.preprocess(unsetIfEmpty, z.coerce.number().int().min(100).max(60_000).default(DEFAULT_CENTRAL_TIMEOUT_MS)),
   /** A label for this peer, shown on the page. */
   PEER_NAME: z.preprocess(unsetIfEmpty, z.string().max(100).optional()),
@@ -28,7 +27,8 @@ const configSchema = z.object({
 export interface ClientConfig {
   host: string
   port: number
-  centralUrl: string
+  /** The central's addresses, tried in this order when one fails (the one that answered first after that). */
+  centralUrls: string[]
   centralTimeoutMs: number
   peerName: string | null
   /** Largest upload request (its Content-Length) the client accepts. */
@@ -42,11 +42,11 @@ export interface ClientConfig {
 
 /** Parses the environment once; throws one error whose message lists every bad variable. */
 export function loadConfig (env: NodeJS.ProcessEnv = process.env): ClientConfig {
-  const e = parseEnv('pclient', configSchema, env)
+  const e = parseEnv('pclient', configSchema, env, centralUrlProblems(env))
   return {
     host: e.HOST,
     port: e.PORT,
-    centralUrl: e.CENTRAL_URL,
+    centralUrls: centralUrlsOf(e),
     centralTimeoutMs: e.CENTRAL_TIMEOUT_MS,
     peerName: e.PEER_NAME ?? null,
     maxUploadBytes: e.MAX_UPLOAD_BYTES,

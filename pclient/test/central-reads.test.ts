@@ -3,7 +3,7 @@
 // falls back on the last answer when the central fails or stays silent.
 import type { CentralClient } from '@p2p/proto'
 import { describe, expect, it } from 'vitest'
-import { shareCentralReads } from '../src/central-reads.js'
+import { KEPT_QUERIES, shareCentralReads } from '../src/central-reads.js'
 
 function countingCentral (): { central: CentralClient, calls: () => number, fail: (value: boolean) => void } {
   let calls = 0
@@ -122,5 +122,53 @@ describe('shareCentralReads: snapshot, what the page shows', () => {
     await reads.snapshot('listFiles', wait)
     mode('answer', ['b.txt'])
     expect(await reads.snapshot('listFiles', wait)).toEqual({ current: true, value: [{ name: 'b.txt' }] })
+  })
+})
+
+describe('shareCentralReads: a read with arguments (a page of files)', () => {
+  const wait = { waitMs: 50, waitAfterFailureMs: 5 }
+
+  /** listFilesPage answering one file named after the query, or staying silent; counts its calls. */
+  function pagingCentral (): { central: CentralClient, calls: () => number, silent: () => void } {
+    let calls = 0
+    let silent = false
+    const central = {
+      listFilesPage: async (query: { q?: string, cursor?: string | null } = {}) => {
+        calls++
+        if (silent) return await new Promise(() => {})
+        return { files: [{ name: `${query.q ?? ''}@${query.cursor ?? 'first'}` }], next: null }
+      }
+    } as unknown as CentralClient
+    return { central, calls: () => calls, silent: () => { silent = true } }
+  }
+
+  it('shares an answer only between callers asking the same page', async () => {
+    const { central, calls } = pagingCentral()
+    const reads = shareCentralReads(central, 1000, () => 0)
+    await Promise.all([reads.central.listFilesPage({ q: 'a' }), reads.central.listFilesPage({ q: 'a' })])
+    expect(calls()).toBe(1)
+    expect(await reads.central.listFilesPage({ q: 'b' })).toMatchObject({ files: [{ name: 'b@first' }] })
+    expect(await reads.central.listFilesPage({ q: 'a', cursor: 'x' })).toMatchObject({ files: [{ name: 'a@x' }] })
+    expect(calls()).toBe(3)
+  })
+
+  it("falls back on the last answer to the same query, and on nothing for a query never answered", async () => {
+    let time = 1_000
+    const { central, silent } = pagingCentral()
+    const reads = shareCentralReads(central, 0, () => time)
+    await reads.snapshot('listFilesPage', wait, { q: 'a' })
+    silent()
+    time = 2_000
+    expect(await reads.snapshot('listFilesPage', wait, { q: 'a' })).toMatchObject({ current: false, value: { files: [{ name: 'a@first' }] }, receivedAt: 1_000 })
+    expect(await reads.snapshot('listFilesPage', wait, { q: 'b' })).toMatchObject({ current: false, value: null, receivedAt: null })
+  })
+
+  it(`keeps the last answers of the ${KEPT_QUERIES} most recent queries only`, async () => {
+    const { central, silent } = pagingCentral()
+    const reads = shareCentralReads(central, 0)
+    for (let i = 0; i <= KEPT_QUERIES; i++) await reads.central.listFilesPage({ q: `q${i}` })
+    silent()
+    expect((await reads.snapshot('listFilesPage', wait, { q: 'q0' })).value).toBeNull()
+    expect((await reads.snapshot('listFilesPage', wait, { q: `q${KEPT_QUERIES}` })).value).toMatchObject({ files: [{ name: `q${KEPT_QUERIES}@first` }] })
   })
 })

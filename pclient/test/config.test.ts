@@ -10,7 +10,7 @@ describe('loadConfig', () => {
     expect(loadConfig({})).toEqual({
       host: '127.0.0.1',
       port: 9001,
-      centralUrl: 'http://127.0.0.1:8000',
+      centralUrls: ['http://127.0.0.1:8000'],
       centralTimeoutMs: 2000,
       peerName: null,
       maxUploadBytes: 2 ** 40,
@@ -27,13 +27,13 @@ describe('loadConfig', () => {
       HOST: '0.0.0.0', PORT: '0', CENTRAL_URL: 'http://central:8000', PEER_NAME: 'peer one', MAX_UPLOAD_BYTES: '500MiB', LOG_LEVEL: 'debug', PIECE_TIMEOUT_MS: '2500', KEEP_DOWNLOADS: 'true', CENTRAL_TIMEOUT_MS: '1500'
     })
     expect(config).toEqual({
-      host: '0.0.0.0', port: 0, centralUrl: 'http://central:8000', centralTimeoutMs: 1500, peerName: 'peer one', maxUploadBytes: 500 * 2 ** 20, logLevel: 'debug', clusterSecret: SECRET, trustedProxies: ['127.0.0.1', '::1'], pieceTimeoutMs: 2500, keepDownloads: true
+      host: '0.0.0.0', port: 0, centralUrls: ['http://central:8000'], centralTimeoutMs: 1500, peerName: 'peer one', maxUploadBytes: 500 * 2 ** 20, logLevel: 'debug', clusterSecret: SECRET, trustedProxies: ['127.0.0.1', '::1'], pieceTimeoutMs: 2500, keepDownloads: true
     })
     expect(loadConfig({ MAX_UPLOAD_BYTES: '1048576' }).maxUploadBytes).toBe(1048576)
   })
 
   it('treats empty variables as unset', () => {
-    expect(loadConfig({ PORT: '', CENTRAL_URL: '', PEER_NAME: '' })).toMatchObject({ port: 9001, centralUrl: 'http://127.0.0.1:8000', peerName: null })
+    expect(loadConfig({ PORT: '', CENTRAL_URL: '', PEER_NAME: '' })).toMatchObject({ port: 9001, centralUrls: ['http://127.0.0.1:8000'], peerName: null })
   })
 
   it('lists every bad variable in one error', () => {
@@ -44,6 +44,12 @@ describe('loadConfig', () => {
       message = (err as Error).message
     }
     for (const name of ['PORT', 'CENTRAL_URL', 'MAX_UPLOAD_BYTES', 'LOG_LEVEL', 'PIECE_TIMEOUT_MS', 'KEEP_DOWNLOADS', 'CENTRAL_TIMEOUT_MS']) expect(message).toContain(name)
+  })
+
+  it('takes several central addresses in CENTRAL_URLS, in order, and refuses both variables at once or a bad entry', () => {
+    expect(loadConfig({ CENTRAL_URLS: 'http://c1:8000,https://c2:8443/' }).centralUrls).toEqual(['http://c1:8000', 'https://c2:8443'])
+    expect(() => loadConfig({ CENTRAL_URL: 'http://c0:8000', CENTRAL_URLS: 'http://c1:8000' })).toThrow(/CENTRAL_URLS: set CENTRAL_URL \(one address\) or CENTRAL_URLS \(several\), not both/)
+    expect(() => loadConfig({ CENTRAL_URLS: 'central:8000' })).toThrow(/CENTRAL_URLS: entry 1 of 1 \("central:8000"\) is not an http/)
   })
 
   it('requires a cluster secret of at least 32 characters, without echoing it', () => {

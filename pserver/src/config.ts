@@ -2,7 +2,7 @@
 // reported in one readable error.
 import path from 'node:path'
 import { z } from 'zod'
-import { byteSizeSchema, clusterSecretSchema, grpcAddressSchema, logLevelSchema, parseEnv, peerIdSchema, unsetIfEmpty } from '@p2p/proto'
+import { byteSizeSchema, centralUrlEnvShape, centralUrlProblems, centralUrlsOf, clusterSecretSchema, grpcAddressSchema, logLevelSchema, parseEnv, peerIdSchema, unsetIfEmpty } from '@p2p/proto'
 import type { ConfigProblem } from '@p2p/proto'
 
 const DEFAULT_CENTRAL_TIMEOUT_MS = 5_000
@@ -21,7 +21,8 @@ const envSchema = z.object({
   GRPC_HOST: z.string().min(1).default('127.0.0.1'),
   GRPC_PORT: z.coerce.number().int().min(0).max(65535).default(50051),
   ADVERTISE_ADDRESS: optional(grpcAddressSchema),
-  CENTRAL_URL: z.url({ protocol: /^https?$/ }).default('http://127.0.0.1:8000'),
+  /** CENTRAL_URL (one address) or CENTRAL_URLS (several, comma-separated: tried in turn when one fails). */
+  ...centralUrlEnvShape,
   /**
    * How long one request to the central may take. Longer than pclient's lookups (2 s): a registration
    * carries this peer's whole file list, and nobody waits on a page for it.
@@ -53,8 +54,9 @@ export interface PeerConfig {
   grpcPort: number
   /** Unset: GRPC_HOST:bound-port (see advertiseAddressFor). */
   advertiseAddress: string | undefined
-  centralUrl: string
-  /** Per request to the central. */
+  /** The central's addresses, tried in this order when one fails (the one that answered first after that). */
+  centralUrls: string[]
+  /** Per try at one address of the central. */
   centralTimeoutMs: number
   capacityBytes: number
   /** Unset: no cap. */
@@ -66,7 +68,7 @@ export interface PeerConfig {
 }
 
 export function loadConfig (env: NodeJS.ProcessEnv = process.env): PeerConfig {
-  const e = parseEnv('pserver', envSchema, env, wildcardProblems(env))
+  const e = parseEnv('pserver', envSchema, env, [...wildcardProblems(env), ...centralUrlProblems(env)])
   return {
     peerId: e.PEER_ID,
     dataDir: path.resolve(e.DATA_DIR),
@@ -74,7 +76,7 @@ export function loadConfig (env: NodeJS.ProcessEnv = process.env): PeerConfig {
     grpcHost: e.GRPC_HOST,
     grpcPort: e.GRPC_PORT,
     advertiseAddress: e.ADVERTISE_ADDRESS,
-    centralUrl: e.CENTRAL_URL,
+    centralUrls: centralUrlsOf(e),
     centralTimeoutMs: e.CENTRAL_TIMEOUT_MS ?? DEFAULT_CENTRAL_TIMEOUT_MS,
     capacityBytes: e.CAPACITY_BYTES,
     sendBytesPerSecond: e.SEND_BYTES_PER_SECOND,

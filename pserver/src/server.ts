@@ -19,7 +19,7 @@ async function main (config: PeerConfig): Promise<void> {
     const store = createDiskFileStore({ dataDir: config.dataDir, capacityBytes: config.capacityBytes, seedDir: config.seedDir, logger })
     await store.start()
     const keys = deriveClusterKeys(config.clusterSecret)
-    const central = createCentralClient({ baseUrl: config.centralUrl, timeoutMs: config.centralTimeoutMs, signer: { id: peerId, key: keys.peerRequests } })
+    const central = createCentralClient({ baseUrls: config.centralUrls, timeoutMs: config.centralTimeoutMs, signer: { id: peerId, key: keys.peerRequests } })
     const tickets = createTicketGate({ peerId, ticketKey: keys.transferTickets })
     const peer = createPeerServer({
       store,
@@ -43,7 +43,7 @@ async function main (config: PeerConfig): Promise<void> {
 
     const grpcAddress = advertiseAddressFor(config, port)
     const registered = await peer.announcer.start(grpcAddress)
-    if (registered) logger.info({ peerId, grpcAddress, centralUrl: config.centralUrl }, 'registered')
+    if (registered) logger.info({ peerId, grpcAddress, centralUrls: config.centralUrls }, 'registered')
   } catch (err) {
     logger.fatal({ err }, 'pserver failed to start')
     process.exit(1)

@@ -22,7 +22,7 @@ describe('loadConfig', () => {
       grpcHost: '127.0.0.1',
       grpcPort: 50051,
       advertiseAddress: undefined,
-      centralUrl: 'http://127.0.0.1:8000',
+      centralUrls: ['http://127.0.0.1:8000'],
       centralTimeoutMs: 5000,
       capacityBytes: 10 * 2 ** 30,
       logLevel: 'info',
@@ -43,7 +43,7 @@ describe('loadConfig', () => {
       grpcHost: '0.0.0.0',
       grpcPort: 0,
       advertiseAddress: 'peer-a.example:50051',
-      centralUrl: 'http://central:8000',
+      centralUrls: ['http://central:8000'],
       centralTimeoutMs: 3000,
       capacityBytes: 500 * 2 ** 20,
       sendBytesPerSecond: 20 * 2 ** 20,
@@ -72,6 +72,14 @@ describe('loadConfig', () => {
     expect(error).toBeInstanceOf(ConfigError)
     const message = (error as Error).message
     for (const name of ['CAPACITY_BYTES', 'GRPC_PORT', 'CENTRAL_URL', 'PEER_ID', 'LOG_LEVEL', 'ADVERTISE_ADDRESS', 'SEND_BYTES_PER_SECOND']) expect(message).toContain(name)
+  })
+
+  it('takes several central addresses in CENTRAL_URLS, in order, and refuses both variables at once or a bad entry', () => {
+    expect(loadConfig({ CENTRAL_URLS: ' http://c1:8000, https://c2:8443/ ,,http://c1:8000' }).centralUrls).toEqual(['http://c1:8000', 'https://c2:8443'])
+    expect(loadConfig({ CENTRAL_URL: '', CENTRAL_URLS: 'http://c1:8000' }).centralUrls).toEqual(['http://c1:8000'])
+    expect(() => loadConfig({ CENTRAL_URL: 'http://c0:8000', CENTRAL_URLS: 'http://c1:8000' })).toThrow(/CENTRAL_URLS: set CENTRAL_URL \(one address\) or CENTRAL_URLS \(several\), not both/)
+    expect(() => loadConfig({ CENTRAL_URLS: 'http://c1:8000,ftp://c2' })).toThrow(/CENTRAL_URLS: entry 2 of 2 \("ftp:\/\/c2"\) is not an http/)
+    expect(() => loadConfig({ CENTRAL_URLS: ' , ' })).toThrow(/CENTRAL_URLS: expected one or more/)
   })
 
   it('refuses a zero capacity', () => {

@@ -1,7 +1,7 @@
 // What the page does when the central is slow or down: it shows what this peer last heard from the
 // central, with a notice saying so and since when, instead of keeping a person (or the page's own
 // refresh) waiting for the central's timeout and then showing nothing.
-import type { CentralAnswer, CentralRead, SharedCentralReads, SnapshotWait } from '../central-reads.js'
+import type { CentralAnswer, CentralArgs, CentralRead, SharedCentralReads, SnapshotWait } from '../central-reads.js'
 import { toHttpError } from '../error-mapping.js'
 import { timeAgo } from './time-ago.js'
 
@@ -26,14 +26,17 @@ export interface PageRead<T> {
   /** The central's answer now, or the last one it gave; null when it never answered. */
   value: T | null
   unreachable: CentralUnreachableNotice | null
+  /** Why there is no current answer (the central's error, or its silence); null when there is one. */
+  problem: unknown
 }
 
-export async function readForPage<R extends CentralRead> (snapshots: CentralSnapshots, read: R, now: number): Promise<PageRead<CentralAnswer<R>>> {
-  const snapshot = await snapshots(read, PAGE_CENTRAL_WAIT)
-  if (snapshot.current) return { value: snapshot.value, unreachable: null }
+export async function readForPage<R extends CentralRead> (snapshots: CentralSnapshots, read: R, now: number, ...args: CentralArgs<R>): Promise<PageRead<CentralAnswer<R>>> {
+  const snapshot = await snapshots(read, PAGE_CENTRAL_WAIT, ...args)
+  if (snapshot.current) return { value: snapshot.value, unreachable: null, problem: null }
   const knownAt = snapshot.receivedAt == null ? null : new Date(snapshot.receivedAt).toISOString()
   return {
     value: snapshot.value,
+    problem: snapshot.problem,
     unreachable: {
       reason: toHttpError(snapshot.problem).message,
       knownAt,

@@ -2,11 +2,14 @@
 // network's peers, and the notice a redirect or an error carried. Each part is also rendered alone
 // (routes/page-fragments.ts), so the page's script can refresh it without reloading the page. When the
 // central does not answer, each part shows what it last knew, with a notice (last-known.ts).
-import { formatBytes } from '@p2p/proto'
-import { buildFileList, toFileListQuery } from './file-list.js'
-import type { FileList, FileListQuery, FileListQueryInput } from './file-list.js'
+import { CentralRequestError, formatBytes } from '@p2p/proto'
+import type { FilesPage } from '@p2p/proto'
+import { buildFileList } from './file-list.js'
+import type { FileList } from './file-list.js'
+import { PAGE_SIZE, toFileListQuery } from './list-query.js'
+import type { FileListQuery, FileListQueryInput } from './list-query.js'
 import { readForPage } from './last-known.js'
-import type { CentralSnapshots, CentralUnreachableNotice } from './last-known.js'
+import type { CentralSnapshots, CentralUnreachableNotice, PageRead } from './last-known.js'
 import { buildNetworkModel } from './network-model.js'
 import type { NetworkModel } from './network-model.js'
 
@@ -46,10 +49,28 @@ export interface PageComponents {
 }
 
 export async function buildFilesModel (components: Pick<PageComponents, 'snapshots' | 'peerName' | 'now'>, list: Partial<FileListQueryInput> = {}): Promise<FilesModel> {
-  const query = toFileListQuery(list)
   const now = (components.now ?? Date.now)()
-  const files = await readForPage(components.snapshots, 'listFiles', now)
-  return { query, list: buildFileList(files.value ?? [], query, components.peerName, now), unreachable: files.unreachable }
+  const [{ query, files }, health] = await Promise.all([
+    readFilesPage(components.snapshots, toFileListQuery(list), now),
+    // Only for the network's file count: the list is as current as its own read, whatever health's.
+    readForPage(components.snapshots, 'health', now)
+  ])
+  const networkTotal = health.value == null ? null : health.value.files + health.value.lost
+  const page = { next: files.value?.next ?? null, networkTotal }
+  return { query, list: buildFileList(files.value?.files ?? [], query, components.peerName, now, page), unreachable: files.unreachable }
+}
+
+/**
+ * One page of files, as the central lists it for the query. A cursor the central refuses (from an old
+ * link, or from a central replaced since) shows the first page instead of an error.
+ */
+async function readFilesPage (snapshots: CentralSnapshots, query: FileListQuery, now: number): Promise<{ query: FileListQuery, files: PageRead<FilesPage> }> {
+  const read = async (at: FileListQuery): Promise<PageRead<FilesPage>> =>
+    await readForPage(snapshots, 'listFilesPage', now, { limit: PAGE_SIZE, cursor: at.cursor, q: at.q })
+  const files = await read(query)
+  if (query.cursor == null || !(files.problem instanceof CentralRequestError && files.problem.statusCode === 400)) return { query, files }
+  const first = { ...query, cursor: null }
+  return { query: first, files: await read(first) }
 }
 
 export async function buildPageModel (components: PageComponents, notice: PageNotice = {}): Promise<PageModel> {

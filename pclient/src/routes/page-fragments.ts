@@ -3,7 +3,7 @@
 // page is open) without a second way of drawing them. Like the page, they answer at once with what
 // this peer last knew when the central does not answer, so the script shows the same notice.
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod'
-import { fileListQuerySchema } from '../page/file-list.js'
+import { fileListQuerySchema } from '../page/list-query.js'
 import { buildNetworkModel } from '../page/network-model.js'
 import { buildFilesModel } from '../page/page-model.js'
 

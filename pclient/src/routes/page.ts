@@ -3,7 +3,7 @@
 import { fileNameSchema, peerIdSchema } from '@p2p/proto'
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod'
 import { z } from 'zod'
-import { fileListQuerySchema } from '../page/file-list.js'
+import { fileListQuerySchema } from '../page/list-query.js'
 
 /**
  * A redirect after an upload carries what was stored where, never a sentence: the page writes the

@@ -5,9 +5,13 @@ import type { CentralClient } from '@p2p/proto'
 import type { FastifyInstance } from 'fastify'
 import { buildClientApp } from '../../src/app.js'
 import { closedPort } from './closed-port.js'
+import { withPages } from './paged-central.js'
 
 export interface TestAppOptions {
-  /** Central calls to answer; every other call behaves as against an unreachable central. */
+  /**
+   * Central calls to answer; every other call behaves as against an unreachable central. The whole file
+   * list given (listFiles) also answers its pages (listFilesPage), paged as the central does.
+   */
   central?: Partial<CentralClient>
   maxUploadBytes?: number
   peerName?: string | null
@@ -17,8 +21,8 @@ export async function buildTestApp (options: TestAppOptions = {}): Promise<Fasti
   const centralUrl = `http://127.0.0.1:${await closedPort()}`
   const unreachable = createCentralClient({ baseUrl: centralUrl })
   const app = buildClientApp({
-    config: { centralUrl, maxUploadBytes: options.maxUploadBytes ?? 2 ** 40, peerName: options.peerName ?? 'test-peer', clusterSecret: 's'.repeat(64) },
-    central: { ...unreachable, ...options.central }
+    config: { centralUrls: [centralUrl], maxUploadBytes: options.maxUploadBytes ?? 2 ** 40, peerName: options.peerName ?? 'test-peer', clusterSecret: 's'.repeat(64) },
+    central: { ...unreachable, ...withPages(options.central ?? {}) }
   })
   await app.ready()
   return app

@@ -1,6 +1,7 @@
 import type { FileView } from '@p2p/proto'
 import { describe, expect, it } from 'vitest'
-import { buildFileList, fileListQuerySchema, listHref, toFileListQuery } from '../../src/page/file-list.js'
+import { buildFileList } from '../../src/page/file-list.js'
+import { fileListQuerySchema, listHref, toFileListQuery } from '../../src/page/list-query.js'
 
 const NOW = Date.parse('2026-03-10T12:00:00.000Z')
 
@@ -23,7 +24,7 @@ const names = (query: Parameters<typeof toFileListQuery>[0]): string[] => buildF
 
 describe('the file list', () => {
   it('shows the newest first by default', () => {
-    expect(toFileListQuery()).toEqual({ q: '', sort: 'date', order: 'desc' })
+    expect(toFileListQuery()).toEqual({ q: '', sort: 'date', order: 'desc', cursor: null })
     expect(names({})).toEqual(['file2.txt', 'notes.md', 'file10.txt', 'Holiday Video.mp4'])
   })
 
@@ -41,7 +42,9 @@ describe('the file list', () => {
     expect(names({ q: 'FILE' })).toEqual(['file2.txt', 'file10.txt'])
     expect(names({ q: 'video holiday' })).toEqual(['Holiday Video.mp4'])
     expect(names({ q: 'nothing' })).toEqual([])
-    expect(buildFileList(FILES, toFileListQuery({ q: 'nothing' }), null, NOW).total).toBe(4)
+    // A filtered list cannot count the network: the total comes from the central's health when known.
+    expect(buildFileList(FILES, toFileListQuery({ q: 'nothing' }), null, NOW).total).toBeNull()
+    expect(buildFileList(FILES, toFileListQuery({ q: 'nothing' }), null, NOW, { next: null, networkTotal: 4 }).total).toBe(4)
   })
 
   it('links each column to sort by it, and the sorted column to its other order', () => {
@@ -79,5 +82,41 @@ describe('the file list', () => {
     expect(fileListQuerySchema.parse({ sort: 'colour', order: 'sideways' })).toEqual({ q: '', sort: undefined, order: undefined })
     expect(fileListQuerySchema.parse({ q: 'x'.repeat(500) }).q).toHaveLength(200)
     expect(listHref({ q: '#?&', sort: 'name', order: 'asc' })).toBe('/?q=%23%3F%26&sort=name&order=asc#files')
+  })
+})
+
+describe('a file list of several pages', () => {
+  const page = (next: string | null, networkTotal: number | null = null): { next: string | null, networkTotal: number | null } => ({ next, networkTotal })
+
+  it("keeps the central's name order whatever the link asked, offers no sort links, and links the next page", () => {
+    const byName = [...FILES].sort((a, b) => (a.name < b.name ? -1 : 1))
+    const list = buildFileList(byName, toFileListQuery({ sort: 'size', order: 'desc' }), null, NOW, page('notes.md', 5321))
+    expect(list.paged).toBe(true)
+    expect(list.files.map((f) => f.name)).toEqual(['Holiday Video.mp4', 'file10.txt', 'file2.txt', 'notes.md'])
+    expect(list.sortLinks.map((link) => [link.key, link.href, link.ariaSort])).toEqual([['name', null, 'ascending'], ['size', null, 'none'], ['date', null, 'none']])
+    expect(list.nextHref).toBe('/?sort=size&order=desc&cursor=notes.md#files')
+    expect(list.firstPageHref).toBeNull()
+    expect(list.count).toBe('5321 files')
+  })
+
+  it('counts what it can: the network from health, else "100+" on the first page and "on this page" after', () => {
+    const first = toFileListQuery({ q: 'file' })
+    expect(buildFileList(FILES, toFileListQuery(), null, NOW, page('x')).count).toBe('4+ files')
+    expect(buildFileList(FILES, toFileListQuery({ cursor: 'c' }), null, NOW, page(null)).count).toBe('4 files on this page')
+    expect(buildFileList(FILES, first, null, NOW, page('x', 10)).count).toBe('2+ files match “file”')
+    expect(buildFileList(FILES, { ...first, cursor: 'c' }, null, NOW, page(null)).count).toBe('2 more files match “file”')
+    // One page: exact, with the network's count when known.
+    expect(buildFileList(FILES, first, null, NOW, page(null, 10)).count).toBe('2 of 10 files match “file”')
+    expect(buildFileList(FILES, toFileListQuery({ q: 'notes' }), null, NOW).count).toBe('1 file matches “notes”')
+    expect(buildFileList(FILES, toFileListQuery(), null, NOW).count).toBe('4 files')
+  })
+
+  it('links a later page back to the first, and a filter or a sort starts from the first page', () => {
+    const list = buildFileList(FILES, toFileListQuery({ q: 'a', cursor: 'm' }), null, NOW, page(null))
+    expect(list.firstPageHref).toBe('/?q=a&sort=date&order=desc#files')
+    expect(list.clearFilterHref).toBe('/?sort=date&order=desc#files')
+    expect(list.nextHref).toBeNull()
+    expect(list.networkEmpty).toBe(false)
+    expect(fileListQuerySchema.parse({ cursor: 'x'.repeat(2000) }).cursor).toBeUndefined()
   })
 })

@@ -12,7 +12,7 @@ describe('GET /api/peers', () => {
     app = await buildTestApp({ central: { health: async () => HEALTH, listPeers: async () => peers } })
     const response = await app.inject({ method: 'GET', url: '/api/peers' })
     expect(response.statusCode).toBe(200)
-    expect(response.json()).toEqual({ central: HEALTH, peers })
+    expect(response.json()).toEqual({ central: HEALTH, peers, next: null })
   })
 
   it('is 502 PCLIENT_CENTRAL_UNREACHABLE when the central is down', async () => {

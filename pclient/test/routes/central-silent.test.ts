@@ -28,7 +28,8 @@ async function startFakeCentral (): Promise<FakeCentral> {
   }
   const server = http.createServer((req, res) => {
     if (silent) return
-    const answer = answers[req.url ?? '']
+    // By path: the page asks for a page of files (/files?limit=...).
+    const answer = answers[new URL(req.url ?? '/', 'http://central').pathname]
     res.writeHead(answer == null ? 404 : 200, { 'content-type': 'application/json' })
     res.end(JSON.stringify(answer ?? { statusCode: 404, error: 'CENTRAL_ROUTE_NOT_FOUND', message: 'no such route' }))
   })
@@ -61,7 +62,7 @@ describe('with a central that accepts connections and never answers', () => {
 
   const build = async (url: string): Promise<FastifyInstance> => {
     const built = buildClientApp({
-      config: { centralUrl: url, centralTimeoutMs: CENTRAL_TIMEOUT_MS, maxUploadBytes: 2 ** 30, peerName: 'peer-1', clusterSecret: 's'.repeat(64) }
+      config: { centralUrls: [url], centralTimeoutMs: CENTRAL_TIMEOUT_MS, maxUploadBytes: 2 ** 30, peerName: 'peer-1', clusterSecret: 's'.repeat(64) }
     })
     await built.ready()
     return built

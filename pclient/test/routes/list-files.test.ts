@@ -18,6 +18,6 @@ describe('GET /list_files/', () => {
     app = await buildTestApp({ central: { listFiles: async () => files } })
     const response = await app.inject({ method: 'GET', url: '/list_files/' })
     expect(response.statusCode).toBe(200)
-    expect(response.json()).toEqual({ files })
+    expect(response.json()).toEqual({ files, next: null })
   })
 })

@@ -1,3 +1,4 @@
+import { CentralRequestError } from '@p2p/proto'
 import type { FastifyInstance } from 'fastify'
 import { afterEach, describe, expect, it } from 'vitest'
 import { buildTestApp } from '../helpers/client-app.js'
@@ -88,6 +89,8 @@ describe('GET /', () => {
   it('filters and sorts as the URL asks, keeping both in the filter form', async () => {
     app = await buildTestApp({
       central: {
+        // The network's count, 3 files, comes from the central's health: the list holds the matches only.
+        health: async () => HEALTH,
         listFiles: async () => [
           file('small holiday.jpg', 10, ['p1'], '2026-01-03T00:00:00.000Z'),
           file('big holiday.mov', 9 * MiB, ['p1'], '2026-01-01T00:00:00.000Z'),
@@ -112,6 +115,49 @@ describe('GET /', () => {
     const odd = await app.inject({ method: 'GET', url: '/?sort=colour&order=up' })
     expect(odd.statusCode).toBe(200)
     expect(odd.body.indexOf('small holiday.jpg')).toBeLessThan(odd.body.indexOf('notes.txt'))
+  })
+
+  it('shows a long list a page at a time, by name, with a "More files" link carrying the central\'s cursor', async () => {
+    const many = Array.from({ length: 150 }, (_, i) => file(`file-${String(i).padStart(3, '0')}.bin`, i + 1, ['peer-a', 'peer-b']))
+    app = await buildTestApp({ central: { listFiles: async () => many, health: async () => ({ ...HEALTH, files: 149, lost: 1 }) } })
+    const first = await app.inject({ method: 'GET', url: '/?sort=size&order=desc' })
+    const rows = (body: string): string[] => [...body.matchAll(/<tr data-name="([^"]+)"/g)].map((match) => match[1]!)
+    expect(rows(first.body)).toHaveLength(100)
+    // Not the 100 biggest: the first 100 by name, as the central pages them, and the page says so.
+    expect(rows(first.body)[0]).toBe('file-000.bin')
+    expect(first.body).toContain('150 files')
+    expect(first.body).toContain('Listed by name, 100 files at a time; sorting by size or date needs a list that fits on one page')
+    expect(first.body).not.toContain('data-sort=')
+    expect(first.body).toContain('<th scope="col" class="col-name" aria-sort="ascending">')
+    const more = /<a class="button" href="([^"]+)" data-page="next">More files<\/a>/.exec(first.body)?.[1]?.replaceAll('&amp;', '&')
+    expect(more).toBe('/?sort=size&order=desc&cursor=file-099.bin#files')
+
+    const second = await app.inject({ method: 'GET', url: more!.replace('#files', '') })
+    expect(rows(second.body)).toEqual(many.slice(100).map((entry) => entry.name))
+    expect(second.body).not.toContain('data-page="next"')
+    expect(second.body).toContain('href="/?sort=size&amp;order=desc#files" data-page="first">First page</a>')
+    // The fragment the script refreshes keeps the page it was asked for.
+    const fragment = await app.inject({ method: 'GET', url: '/fragments/files?cursor=file-099.bin' })
+    expect(rows(fragment.body)).toHaveLength(50)
+  })
+
+  it('shows the first page for a cursor the central refuses, and a filtered list from the central\'s filter', async () => {
+    const asked: Array<{ cursor?: string | null, q?: string }> = []
+    app = await buildTestApp({
+      central: {
+        listFilesPage: async (query = {}) => {
+          asked.push({ cursor: query.cursor, q: query.q })
+          if (query.cursor === 'stale') throw new CentralRequestError(400, 'CENTRAL_VALIDATION', 'bad cursor')
+          return { files: [file('holiday.jpg', 10, ['p1'])], next: null }
+        }
+      }
+    })
+    const response = await app.inject({ method: 'GET', url: '/?q=holiday&cursor=stale' })
+    expect(response.statusCode).toBe(200)
+    expect(response.body).not.toContain('id="central-unreachable"')
+    expect(response.body).toContain('data-name="holiday.jpg"')
+    expect(response.body).toContain('1 file matches “holiday”')
+    expect(asked).toEqual([{ cursor: 'stale', q: 'holiday' }, { cursor: null, q: 'holiday' }])
   })
 
   it('shows every live peer with its address, space, files, transfers and last heartbeat, and the central status', async () => {

@@ -1,5 +1,7 @@
 // A typed client of the central's REST API, shared by pserver (announce, heartbeat) and pclient
 // (locate, place, list). Answers are parsed with the same zod schemas the central serves them with.
+// It may be given several addresses of the central: a call that finds one down moves to the next
+// (failover.ts), and listings are read a page at a time (list-pages.ts walks them when all is wanted).
 import type { z } from 'zod'
 import {
   errorBodySchema, healthResponseSchema, leaseSchema, listFilesResponseSchema, listPeersResponseSchema,
@@ -10,14 +12,13 @@ import type {
   AnnounceFileBody, FileView, HealthResponse, HeartbeatBody, Lease, LocatedFile, PeerView, Placement, PlacementBody, RegisterPeerBody,
   ReplicationReport, CopyRequestResponse
 } from '../contracts/central-api.js'
+import { CentralRequestError, CentralUnreachableError } from './central-errors.js'
+import { UNAVAILABLE_STATUSES, createCentralAddresses, unreachableOutcome } from './failover.js'
+import type { RetryPolicy, TryOutcome } from './failover.js'
+import { LIST_WALK_PAGE_SIZE, walkPages } from './list-pages.js'
 
-/** The central answered with an error: `code` is its stable error code (see CentralErrorCode). */
-export class CentralRequestError extends Error {
-  constructor (readonly statusCode: number, readonly code: string, message: string) {
-    super(message)
-    this.name = 'CentralRequestError'
-  }
-}
+export { CentralRequestError, CentralUnreachableError } from './central-errors.js'
+export { LIST_TOO_LONG, LIST_WALK_MAX_PAGES, LIST_WALK_PAGE_SIZE } from './list-pages.js'
 
 /**
  * How long a call waits for the central's whole answer by default. Every call is a directory lookup or
@@ -27,18 +28,20 @@ export class CentralRequestError extends Error {
  */
 export const DEFAULT_CENTRAL_TIMEOUT_MS = 2_000
 
-/** The central could not be reached, or did not answer in time (then `timeoutMs` is set). */
-export class CentralUnreachableError extends Error {
-  readonly code = 'CENTRAL_UNREACHABLE'
-  readonly timeoutMs: number | null
-  constructor (readonly baseUrl: string, options: { cause: unknown, timeoutMs?: number }) {
-    super(options.timeoutMs != null
-      ? `the central directory at ${baseUrl} did not answer within ${options.timeoutMs} ms`
-      : `the central directory at ${baseUrl} is unreachable${describeCause(options.cause)}`, { cause: options.cause })
-    this.name = 'CentralUnreachableError'
-    this.timeoutMs = options.timeoutMs ?? null
-  }
+/** One page of a listing: at most `limit` entries (the central's default when unset) after `cursor`. */
+export interface PageQuery {
+  limit?: number
+  /** The `next` of the previous page; unset or null for the first page. */
+  cursor?: string | null
 }
+
+export interface FilesPageQuery extends PageQuery {
+  /** Keeps the names that contain every word of it, in any case (the central filters). */
+  q?: string
+}
+
+export interface FilesPage { files: FileView[], next: string | null }
+export interface PeersPage { peers: PeerView[], next: string | null }
 
 export interface CentralClient {
   register: (body: RegisterPeerBody) => Promise<Lease>
@@ -46,8 +49,13 @@ export interface CentralClient {
   heartbeat: (peerId: string, body: HeartbeatBody) => Promise<Lease>
   announceFile: (peerId: string, body: AnnounceFileBody) => Promise<void>
   leave: (peerId: string) => Promise<void>
+  /** Every live peer: the pages walked (at most LIST_WALK_MAX_PAGES of LIST_WALK_PAGE_SIZE). */
   listPeers: () => Promise<PeerView[]>
+  listPeersPage: (query?: PageQuery) => Promise<PeersPage>
+  /** Every file, by name: the pages walked (at most LIST_WALK_MAX_PAGES of LIST_WALK_PAGE_SIZE). */
   listFiles: () => Promise<FileView[]>
+  /** One page of files by name, filtered by the central; `next` is null on the last page. */
+  listFilesPage: (query?: FilesPageQuery) => Promise<FilesPage>
   /** Holders of the file, least loaded first, with a download ticket good at each of them. */
   locate: (name: string) => Promise<LocatedFile>
   place: (body: PlacementBody) => Promise<Placement>
@@ -59,9 +67,18 @@ export interface CentralClient {
 }
 
 export interface CentralClientOptions {
-  /** e.g. http://127.0.0.1:8000 */
-  baseUrl: string
-  /** How long one call may take, from connecting to the end of the answer; DEFAULT_CENTRAL_TIMEOUT_MS by default. */
+  /** e.g. http://127.0.0.1:8000; ignored when `baseUrls` is given. */
+  baseUrl?: string
+  /**
+   * Several addresses of the central (replicas, or proxies in front of them). A call goes to the one
+   * that last answered first, and moves to the next when it is unreachable, silent, or answers 502,
+   * 503 or 504 (see `place` for the one exception).
+   */
+  baseUrls?: readonly string[]
+  /**
+   * How long one try at one address may take, from connecting to the end of the answer;
+   * DEFAULT_CENTRAL_TIMEOUT_MS by default. A call takes at most this times the number of addresses.
+   */
   timeoutMs?: number
   /**
    * Signs every request as this cluster member (key: deriveClusterKeys(secret).peerRequests). The
@@ -71,12 +88,13 @@ export interface CentralClientOptions {
 }
 
 export function createCentralClient (options: CentralClientOptions): CentralClient {
-  const baseUrl = options.baseUrl.replace(/\/+$/, '')
+  const urls = (options.baseUrls ?? (options.baseUrl == null ? [] : [options.baseUrl])).map((url) => url.replace(/\/+$/, ''))
+  const addresses = createCentralAddresses(urls)
   const timeoutMs = options.timeoutMs ?? DEFAULT_CENTRAL_TIMEOUT_MS
 
-  async function call<T> (method: string, path: string, body: unknown, schema: z.ZodType<T> | null): Promise<T> {
-    const payload = body === undefined ? undefined : JSON.stringify(body)
+  async function tryAt<T> (baseUrl: string, method: string, path: string, payload: string | undefined, schema: z.ZodType<T> | null): Promise<TryOutcome<T>> {
     const headers: Record<string, string> = payload === undefined ? {} : { 'content-type': 'application/json' }
+    // Signed at each try: a retry elsewhere carries a fresh time, not the first try's.
     if (options.signer != null) {
       Object.assign(headers, signRequest(options.signer.key, { signer: options.signer.id, method, path, body: payload ?? '' }))
     }
@@ -89,44 +107,69 @@ export function createCentralClient (options: CentralClientOptions): CentralClie
       response = await fetch(baseUrl + path, { method, headers, body: payload, signal })
       text = await response.text()
     } catch (err) {
-      throw new CentralUnreachableError(baseUrl, signal.aborted ? { cause: err, timeoutMs } : { cause: err })
+      return unreachableOutcome(new CentralUnreachableError(baseUrl, signal.aborted ? { cause: err, timeoutMs } : { cause: err }))
     }
     if (!response.ok) {
       const parsed = errorBodySchema.safeParse(safeJson(text))
-      throw parsed.success
+      const error = parsed.success
         ? new CentralRequestError(response.status, parsed.data.error, parsed.data.message)
         : new CentralRequestError(response.status, 'CENTRAL_BAD_RESPONSE', `the central answered ${response.status} without an error body`)
+      return { ok: false, error, unavailable: UNAVAILABLE_STATUSES.has(response.status), neverArrived: false }
     }
-    if (schema == null) return undefined as T
+    if (schema == null) return { ok: true, value: undefined as T }
     const parsed = schema.safeParse(safeJson(text))
-    if (!parsed.success) {
-      throw new CentralRequestError(502, 'CENTRAL_BAD_RESPONSE', `the central's answer to ${method} ${path} does not match the API: ${parsed.error.message}`)
-    }
-    return parsed.data
+    if (parsed.success) return { ok: true, value: parsed.data }
+    const error = new CentralRequestError(502, 'CENTRAL_BAD_RESPONSE', `the central's answer to ${method} ${path} does not match the API: ${parsed.error.message}`)
+    return { ok: false, error, unavailable: false, neverArrived: false }
+  }
+
+  async function call<T> (method: string, path: string, body: unknown, schema: z.ZodType<T> | null, policy: RetryPolicy = 'idempotent'): Promise<T> {
+    const payload = body === undefined ? undefined : JSON.stringify(body)
+    return await addresses.run(policy, async (baseUrl) => await tryAt(baseUrl, method, path, payload, schema))
   }
 
   const peerPath = (peerId: string): string => `/peers/${encodeURIComponent(peerId)}`
+  const filesPage = async (query: FilesPageQuery = {}): Promise<FilesPage> =>
+    await call('GET', `/files${queryString(query)}`, undefined, listFilesResponseSchema)
+  const peersPage = async (query: PageQuery = {}): Promise<PeersPage> =>
+    await call('GET', `/peers${queryString(query)}`, undefined, listPeersResponseSchema)
 
+  // Every call but `place` is safe to send twice: reads; register, announce and leave state what is
+  // (idempotent); a heartbeat only refreshes; a copy request already ordered answers 'ordered' again.
   return {
     register: async (body) => await call('POST', '/peers', body, leaseSchema),
     heartbeat: async (peerId, body) => await call('PUT', `${peerPath(peerId)}/heartbeat`, body, leaseSchema),
     announceFile: async (peerId, body) => { await call('POST', `${peerPath(peerId)}/files`, body, null) },
     leave: async (peerId) => { await call('DELETE', peerPath(peerId), undefined, null) },
-    listPeers: async () => (await call('GET', '/peers', undefined, listPeersResponseSchema)).peers,
-    listFiles: async () => (await call('GET', '/files', undefined, listFilesResponseSchema)).files,
+    listPeers: async () => await walkPages('peer', async (cursor) => {
+      const page = await peersPage({ limit: LIST_WALK_PAGE_SIZE, cursor })
+      return { entries: page.peers, next: page.next }
+    }),
+    listPeersPage: peersPage,
+    listFiles: async () => await walkPages('file', async (cursor) => {
+      const page = await filesPage({ limit: LIST_WALK_PAGE_SIZE, cursor })
+      return { entries: page.files, next: page.next }
+    }),
+    listFilesPage: filesPage,
     locate: async (name) => await call('GET', `/files/${encodeURIComponent(name)}`, undefined, locateResponseSchema),
-    place: async (body) => await call('POST', '/placements', body, placementResponseSchema),
+    // A placement reserves room on a peer. Sent again after a timeout or a 5xx it could reserve twice
+    // (the first may have been made, its answer lost), so it moves on only when no central saw it. A
+    // reservation lost that way expires by itself, but would hold room meanwhile.
+    place: async (body) => await call('POST', '/placements', body, placementResponseSchema, 'if-never-arrived'),
     health: async () => await call('GET', '/health', undefined, healthResponseSchema),
     requestCopy: async (peerId, name) => await call('POST', `${peerPath(peerId)}/copies`, { name }, copyRequestResponseSchema),
     replication: async () => await call('GET', '/replication', undefined, replicationReportSchema)
   }
 }
 
-/** ' (ECONNREFUSED)': the system's reason, when fetch has one under its generic 'fetch failed'. */
-function describeCause (cause: unknown): string {
-  const inner = cause instanceof Error && cause.cause instanceof Error ? cause.cause : cause
-  const code = inner instanceof Error && 'code' in inner && typeof inner.code === 'string' ? inner.code : null
-  return code != null ? ` (${code})` : ''
+/** '?limit=100&cursor=...&q=...', leaving out what is unset or empty; '' when nothing is set. */
+function queryString (query: FilesPageQuery): string {
+  const params = new URLSearchParams()
+  if (query.limit != null) params.set('limit', String(query.limit))
+  if (query.cursor != null && query.cursor !== '') params.set('cursor', query.cursor)
+  if (query.q != null && query.q.trim() !== '') params.set('q', query.q.trim())
+  const text = params.toString()
+  return text === '' ? '' : `?${text}`
 }
 
 function safeJson (text: string): unknown {
