@@ -232,14 +232,12 @@ describe('the launcher with --centrals 3', () => {
     await waitForOutput(launcher!, /redis-server\s+running[\s\S]*central-3\s+running/)
   })
 
-  // Needs issue 13's central (DIRECTORY_STORE=redis, /health's store and replica): passes after the merge.
   it('has each replica say on GET /health that it keeps the directory in Redis, and which replica it is', async () => {
     for (const replica of state.central.replicas) {
       expect(await getJson<{ store?: string, replica?: string }>(`${replica.url}/health`)).toMatchObject({ store: 'redis', replica: replica.id })
     }
   })
 
-  // Needs issue 13's central proxy (UPSTREAM_URLS, failover) and centrals over Redis: passes after the merge.
   it('keeps uploads and downloads through the peers\' pages working while a replica is SIGKILLed, and restarts it on request', async () => {
     const victimPid = await pidOf(launcher!, 'central-2')
     process.kill(victimPid, 'SIGKILL')
