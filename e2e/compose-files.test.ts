@@ -113,13 +113,18 @@ describe.skipIf(skipWithoutRequirement('the compose file tests', missing))('the 
     }
   })
 
+  const SHARED_CENTRAL_URL_SHAPE = `${REPO_ROOT}proto/src/central-client/central-urls.ts`
+
   it('give each service only variables its config reads, with values it accepts', async () => {
     for (const { plan } of machines) {
       for (const service of plan.services) {
         // Redis runs its official image, configured by its command line.
         if (service.workspace == null) continue
         const configFile = `${REPO_ROOT}${service.workspace}/src/config.ts`
-        const source = await readFile(configFile, 'utf8')
+        const source0 = await readFile(configFile, 'utf8')
+        // A config may spread in a shape of variables shared by services (CENTRAL_URL, CENTRAL_URLS).
+        const source = await readFile(configFile, 'utf8') +
+          (source0.includes('centralUrlEnvShape') ? await readFile(SHARED_CENTRAL_URL_SHAPE, 'utf8') : '')
         const fromDockerfile = new Set(Object.keys(stages.get(service.workspace)?.env ?? {}))
         for (const name of Object.keys(service.env).filter((name) => !fromDockerfile.has(name))) {
           expect(source, `${service.workspace} is given ${name}, which its config.ts does not read`).toMatch(new RegExp(`^\\s*${name}:`, 'm'))
