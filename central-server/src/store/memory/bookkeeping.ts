@@ -47,11 +47,11 @@ export function refreshFile (state: MemoryState, name: string): void {
   else shortFiles.delete(name)
 }
 
-/** Records the holding and its holder index; the caller refreshes the name. */
+/** Records the holding (a record the caller made for the store) and its holder index; the caller refreshes the name. */
 export function setHolding (state: MemoryState, holding: HoldingRecord): void {
   let held = state.holdings.get(holding.peerId)
   if (held == null) state.holdings.set(holding.peerId, held = new Map())
-  held.set(holding.name, { ...holding })
+  held.set(holding.name, holding)
   let holders = state.holdersByName.get(holding.name)
   if (holders == null) state.holdersByName.set(holding.name, holders = new Set())
   holders.add(holding.peerId)

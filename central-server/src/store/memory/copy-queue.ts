@@ -52,8 +52,10 @@ export function createMemoryCopyQueue (state: MemoryState): CopyQueueStore {
       const orders: FileRecord[] = []
       for (const { name, copies } of window) {
         if ((state.copyOrdersByPeer.get(peerId) ?? 0) >= MAX_REPLICATIONS_PER_PEER) break
+        const entry = state.catalog.get(name)
+        if (entry == null || cannotTake(state, peer, name, entry.size)) continue
         const file = fileRecord(state, name, seenAfter)
-        if (file == null || file.holders.length === 0 || cannotTake(state, peer, name, file.size)) continue
+        if (file == null || file.holders.length === 0) continue
         if (!amongRoomiest(state, peerId, name, replicationFactor - copies)) continue
         putReservation(state, { kind: 'replica', delivered: true, peerId, name, size: file.size, sha256: file.sha256, expiresAt })
         orders.push(file)

@@ -23,7 +23,7 @@ export function createMemoryPeerStore (state: MemoryState): PeerStore {
       index.peerIds.set(peerId, 0)
       holdings.set(peerId, new Map())
       for (const file of files) {
-        setHolding(state, { ...file, peerId })
+        setHolding(state, { peerId, name: file.name, size: file.size, sha256: file.sha256, announcedAt: file.announcedAt })
         touched.add(file.name)
         if (!catalog.has(file.name)) {
           catalog.set(file.name, { name: file.name, size: file.size, sha256: file.sha256, addedAt: file.announcedAt })

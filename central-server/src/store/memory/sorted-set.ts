@@ -40,6 +40,10 @@ export class SortedSet {
   private readonly head: SkipNode = { member: '', score: -Infinity, next: new Array(MAX_LEVEL).fill(null), span: new Array(MAX_LEVEL).fill(0) }
   private readonly nodes = new Map<string, SkipNode>()
   private level = 1
+  // Scratch space for path(), reused by every change (each runs to its end synchronously), so a change
+  // allocates only its node: at millions of changes, garbage is what costs.
+  private readonly update: SkipNode[] = new Array(MAX_LEVEL).fill(this.head)
+  private readonly ranks: number[] = new Array(MAX_LEVEL).fill(0)
 
   get size (): number {
     return this.nodes.size
@@ -121,8 +125,7 @@ export class SortedSet {
 
   /** The nodes whose links must change to put (score, member) in place, and the rank at each level. */
   private path (score: number, member: string): { update: SkipNode[], ranks: number[] } {
-    const update: SkipNode[] = new Array(MAX_LEVEL)
-    const ranks: number[] = new Array(MAX_LEVEL).fill(0)
+    const { update, ranks } = this
     let x = this.head
     for (let i = this.level - 1; i >= 0; i--) {
       ranks[i] = i === this.level - 1 ? 0 : (ranks[i + 1] ?? 0)
