@@ -5,7 +5,7 @@
 // the counts come from the store's counters (file-views.ts turns store files into what these answers show).
 import type { FileView, HealthResponse, LostFile, ReplicationReport } from '@p2p/proto'
 import { FileLostError, FileNotFoundError } from '../errors.js'
-import type { FileRecord } from '../store/directory-store.js'
+import type { DirectoryCounts, FileRecord } from '../store/directory-store.js'
 import type { DirectoryContext } from './context.js'
 import { expiryCutoff } from './expiry.js'
 import { toFileView } from './file-views.js'
@@ -72,7 +72,7 @@ export async function replicationReport (context: DirectoryContext): Promise<Rep
   }
 }
 
-async function countDirectory (context: DirectoryContext): ReturnType<DirectoryContext['store']['countDirectory']> {
+async function countDirectory (context: DirectoryContext): Promise<DirectoryCounts> {
   const at = context.now()
   return await context.store.countDirectory({ at, seenAfter: expiryCutoff(context, at), replicationFactor: context.replicationFactor })
 }

@@ -2,6 +2,7 @@
 // heartbeat takes its orders in one step, and the counts of /health and /replication read from index
 // sizes. Neither reads the directory: a heartbeat looks at no more than `lookAhead` queued files.
 import { MAX_REPLICATIONS_PER_PEER } from '@p2p/proto'
+import { compareStrings } from '../compare-strings.js'
 import type { DirectoryStore, FileRecord, PeerRecord } from '../directory-store.js'
 import { forgetExpired, putReservation } from './bookkeeping.js'
 import { fileRecord, roomOf } from './state.js'
@@ -24,7 +25,7 @@ function amongRoomiest (state: MemoryState, peerId: string, name: string, missin
   for (const other of involved) {
     const otherScore = copyRoom.score(other)
     if (other === peerId || otherScore == null) continue
-    if (otherScore < score || (otherScore === score && other < peerId)) ahead--
+    if (otherScore < score || (otherScore === score && compareStrings(other, peerId) < 0)) ahead--
   }
   return ahead < missing
 }
