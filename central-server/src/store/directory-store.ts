@@ -10,19 +10,21 @@
 //   peers:ids            zset peerId, score 0 (by id)                   GET /peers pages with ZRANGE BYLEX
 //   peers:room           zset peerId by -(freeBytes - reservedBytes)    placement: ZRANGE 0 k is most room first
 //   peers:copy-room      the same, only peers with a free copy slot     a copy order's spread: ZRANK
-//   files:{id}           hash name -> HoldingRecord (JSON)              a peer's files
+//   files:{id}           hash name -> HoldingRecord                     a peer's files
 //   holders:{name}       set of peerIds holding the name (any content)  locate is O(holders)
-//   catalog              hash name -> CatalogRecord (JSON)
+//   catalog              hash name -> CatalogRecord
 //   catalog:names        zset name, score 0 (by name)                   GET /files pages with ZRANGE BYLEX
 //   catalog:folded       hash name -> name.toLowerCase()                the `q` filter (Lua cannot fold Unicode)
-//   files:copies         zset name by live copies of its catalog content (every catalog name): /health, /replication
-//   files:short          zset name by copies + copies ordered, for names with >= 1 copy: the copy queue
-//   files:ordered        hash name -> copies ordered (running replica reservations of the name)
-//   res:{id}             hash name -> ReservationRecord (JSON)          a peer's reservations
+//   catalog:copies       zset name by copies of its catalog content     /health, /replication (every catalog name)
+//   copy-queue           zset name by copies + copies ordered           the files short of copies (>= 1 copy)
+//   catalog:ordered      hash name -> copies ordered                    running replica reservations of the name
+//   res:{id}             hash name -> ReservationRecord                 a peer's reservations
 //   res-names:{name}     set of peerIds with a reservation for the name claims and orders by name
-//   res:expiry           zset "{id}/{name}" by expiresAt                expired reservations, a range query
+//   res-expiry           zset "{id}/{name}" by expiresAt                expired reservations, a range query
 //   counters             hash: copiesOrdered, uploadsPlaced
-// "Copies" in files:copies and files:short count holders still in the store: a peer expired for reads
+// (No fixed key shares its stem with a peer's or a name's key: a peer may be called "copies" or "expiry".
+// src/store/redis/keys.ts has the layout as built, and records.ts there how each value is written.)
+// "Copies" in catalog:copies and copy-queue count holders still in the store: a peer expired for reads
 // (silent EXPIRY_INTERVALS) but not yet swept still counts until the sweep (every heartbeat interval)
 // removes it. Answers that name holders filter them by lastSeenAt at read time, so those are exact at once.
 import type {
@@ -91,8 +93,8 @@ export interface HoldingStore {
    */
   pageFiles: (page: { seenAfter: number, after?: string, limit: number, words: readonly string[], scanLimit: number }) => Promise<FilePage>
   /**
-   * Up to `limit` catalog files whose copy count (files:copies) is from `min` to `max`, fewest copies
-   * first, then by name, with their live holders: ZRANGE files:copies min max BYSCORE LIMIT 0 limit.
+   * Up to `limit` catalog files whose copy count (catalog:copies) is from `min` to `max`, fewest copies
+   * first, then by name, with their live holders: ZRANGE catalog:copies min max BYSCORE LIMIT 0 limit.
    */
   listFilesByCopies: (query: { min: number, max: number, seenAfter: number, limit: number }) => Promise<FileRecord[]>
 }
@@ -101,8 +103,8 @@ export interface HoldingStore {
 export interface ReservationStore {
   /**
    * Sets aside room on a peer; a later reservation for the same peer and name replaces the earlier one.
-   * Keeps res:{id}, res-names, res:expiry, the peer's reservedBytes and room, and for a replica the
-   * name's copies ordered (files:ordered, files:short) and the peer's copy slots.
+   * Keeps res:{id}, res-names, res-expiry, the peer's reservedBytes and room, and for a replica the
+   * name's copies ordered (catalog:ordered, copy-queue) and the peer's copy slots.
    */
   addReservation: (reservation: ReservationRecord) => Promise<void>
   /**
@@ -127,7 +129,7 @@ export interface ReservationStore {
   removeReservation: (peerId: string, name: string) => Promise<void>
   /**
    * Gives a live peer new copy orders, in one atomic step so that an order is given out once, and
-   * answers them (each file with its live holders, the order's sources). The queue is files:short:
+   * answers them (each file with its live holders, the order's sources). The queue is copy-queue:
    * files with a copy whose copies plus copies ordered are fewer than `replicationFactor`, fewest first,
    * then by name. Of its first `lookAhead` entries, in order, the peer takes a file unless: it holds the
    * name (any content) or has a reservation for it; the file is larger than its unreserved room; no
@@ -145,7 +147,7 @@ export interface ReservationStore {
 export interface DirectoryStore extends PeerStore, HoldingStore, ReservationStore {
   /**
    * The counts of /health and /replication, from index sizes and counters (ZCOUNT peers:seen, ZCOUNT
-   * files:copies, counters), after forgetting the reservations over at `at`. O(log n).
+   * catalog:copies, counters), after forgetting the reservations over at `at`. O(log n).
    */
   countDirectory: (query: { at: number, seenAfter: number, replicationFactor: number }) => Promise<DirectoryCounts>
   /** Releases whatever the store holds (connections); the memory store has nothing to release. */

@@ -28,7 +28,7 @@ export function refreshRoom (state: MemoryState, peerId: string): void {
   else copyRoom.delete(peerId)
 }
 
-/** Recounts the copies of the name's catalog content (files:copies) and its place in the copy queue (files:short). */
+/** Recounts the copies of the name's catalog content (catalog:copies) and its place in the copy queue (copy-queue). */
 export function refreshFile (state: MemoryState, name: string): void {
   const { fileCopies, shortFiles } = state.index
   const entry = state.catalog.get(name)
@@ -115,7 +115,7 @@ export function dropReservation (state: MemoryState, peerId: string, name: strin
   refreshRoom(state, peerId)
 }
 
-/** Forgets the reservations over at `at`: a range query on res:expiry, each one forgotten once. */
+/** Forgets the reservations over at `at`: a range query on res-expiry, each one forgotten once. */
 export function forgetExpired (state: MemoryState, at: number): void {
   const expired: string[] = []
   for (const { member, score } of state.index.reservationExpiry.entries()) {

@@ -1,4 +1,4 @@
-// The memory store's copy queue: files short of copies, fewest first (files:short), from which each
+// The memory store's copy queue: files short of copies, fewest first (copy-queue), from which each
 // heartbeat takes its orders in one step, and the counts of /health and /replication read from index
 // sizes. Neither reads the directory: a heartbeat looks at no more than `lookAhead` queued files.
 import { MAX_REPLICATIONS_PER_PEER } from '@p2p/proto'

@@ -16,11 +16,11 @@ export interface MemoryIndexes {
   copyRoom: SortedSet
   /** Catalog names, score 0: by name (catalog:names). */
   names: SortedSet
-  /** Every catalog name by its copies (files:copies). */
+  /** Every catalog name by its copies (catalog:copies). */
   fileCopies: SortedSet
-  /** Names with a copy, by copies plus copies ordered: the copy queue (files:short). */
+  /** Names with a copy, by copies plus copies ordered: the copy queue (copy-queue). */
   shortFiles: SortedSet
-  /** `${peerId}/${name}` by expiresAt (res:expiry). */
+  /** `${peerId}/${name}` by expiresAt (res-expiry). */
   reservationExpiry: SortedSet
 }
 
