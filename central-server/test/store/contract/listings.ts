@@ -40,6 +40,15 @@ export function describeListingsContract (open: OpenStore): void {
       expect(bravo?.holders).toEqual([])
     })
 
+    it('orders names by their UTF-8 bytes (as Redis does), not by UTF-16 code units', async () => {
+      const store = await open()
+      // U+FF46 before U+1F600 in bytes and code points; the other way round in UTF-16 code units.
+      const names = ['😀.txt', 'ｆ.txt', 'z.txt', 'é.txt']
+      await store.putPeer(peer('p1'), names.map((name) => file(name)))
+      expect((await page(store)).names).toEqual(['z.txt', 'é.txt', 'ｆ.txt', '😀.txt'])
+      expect((await page(store, { after: 'ｆ.txt' })).names).toEqual(['😀.txt'])
+    })
+
     it('keeps the names containing every word in any case, and stops once its page is full or its scan spent', async () => {
       const store = await open()
       const names = ['Holiday Photo.JPG', 'holiday.txt', 'Photo album.zip', 'ÉTÉ photo.png', 'work photo holiday.doc', 'zzz.bin']

@@ -54,7 +54,9 @@ end
 
 -- Whether two holdings or catalog entries (`size sha256 at`) are the same content; false when either is missing.
 local function sameContent (a, b)
-  return a ~= false and a ~= nil and b ~= false and b ~= nil and string.match(a, '^%S+ %S+') == string.match(b, '^%S+ %S+')
+  if not a or not b then return false end
+  -- Lua compares strings by identity: a holding that is its name's catalog entry needs no parsing.
+  return a == b or string.match(a, '^%S+ %S+') == string.match(b, '^%S+ %S+')
 end
 
 -- 1 when the holding is a copy of the catalog entry, else 0 (what it adds to the entry's copies).
@@ -69,6 +71,13 @@ end
 local function isLive (peerId, seenAfter)
   local seen = redis.call('ZSCORE', K.peersSeen, peerId)
   return seen ~= false and tonumber(seen) > tonumber(seenAfter)
+end
+
+-- Commands that take many members at once get them a thousand at a time (Lua's unpack has a limit):
+-- `apply` is called with each slice of `list`, in order. `size` defaults to a thousand.
+local function inBatches (list, apply, size)
+  local step = size or 1000
+  for from = 1, #list, step do apply({ unpack(list, from, math.min(from + step - 1, #list)) }) end
 end
 
 -- Adds `delta` (a number) to a count kept in a hash field; a count back at zero is no field, so a

@@ -3,7 +3,8 @@
 -- lower-casing changes. Replaces the peer's record and file set, drops its reservations for the names it
 -- now holds (uploads still under way keep theirs), records in the catalog each name it does not know,
 -- and moves each name's copies by what changed. A registration may carry 100,000 files and Redis runs
--- nothing else meanwhile, so a file costs a few commands: copies move by difference, never recounted.
+-- nothing else meanwhile, so a file costs at most one command of its own (its holders set, where that
+-- changes); the catalog and the copy counts are read and written a thousand names per command.
 local peerId = ARGV[2]
 local filesAt = 4 + tonumber(ARGV[3])
 local record = argsFrom(4, filesAt - 1)
@@ -12,45 +13,79 @@ local folded = fieldsOf(argsFrom(filesEnd + 1))
 
 local filesKey = K.files(peerId)
 local before = fieldsOf(redis.call('HGETALL', filesKey))
-local reserved = {}
-for _, name in ipairs(redis.call('HKEYS', K.reservations(peerId))) do reserved[name] = true end
-
 -- HSET, not DEL first: the hash keeps the peer's reservedBytes and copyOrders, as its reservations stay.
 redis.call('HSET', K.peer(peerId), unpack(record))
 redis.call('ZADD', K.peersSeen, fieldsOf(record).lastSeenAt, peerId)
 redis.call('ZADD', K.peerIds, 0, peerId)
 
+-- The new file set (a name listed twice: its last holding, and its first for the catalog). A name's
+-- holders set changes only where the peer's file set does.
 redis.call('DEL', filesKey)
-local now, batch = {}, {}
+local now, names, firsts, batch = {}, {}, {}, {}
 for i = filesAt + 1, filesEnd, 2 do
   local name, holding = ARGV[i], ARGV[i + 1]
-  local previous = now[name] or before[name]
+  if not now[name] then
+    names[#names + 1] = name
+    firsts[#names] = holding
+    if not before[name] then redis.call('SADD', K.holders(name), peerId) end
+  end
   now[name] = holding
-  if not before[name] then redis.call('SADD', K.holders(name), peerId) end
-  if reserved[name] then
-    dropReservation(peerId, name)
-    reserved[name] = nil
-  end
-  local entry = redis.call('HGET', K.catalog, name)
-  if not entry then
-    entry = holding
-    putCatalogEntry(name, entry, folded[name] or '')
-  end
-  addCopies(name, copyOf(holding, entry) - copyOf(previous, entry))
   batch[#batch + 1] = name
   batch[#batch + 1] = holding
-  if #batch >= 1000 then
+  if #batch >= 2000 then
     redis.call('HSET', filesKey, unpack(batch))
     batch = {}
   end
 end
 if #batch > 0 then redis.call('HSET', filesKey, unpack(batch)) end
-
-for name, holding in pairs(before) do
+local gone = {}
+for name in pairs(before) do
   if not now[name] then
+    gone[#gone + 1] = name
     redis.call('SREM', K.holders(name), peerId)
-    addCopies(name, -copyOf(holding, redis.call('HGET', K.catalog, name)))
   end
 end
+
+-- Only the reservations this file set fulfils go: uploads still under way keep theirs, as the reported
+-- free space may not show them yet.
+for _, name in ipairs(redis.call('HKEYS', K.reservations(peerId))) do
+  if now[name] then dropReservation(peerId, name) end
+end
+
+-- Copies move only for names new to the peer or whose content changed (a name it held is in the
+-- catalog already), so a registration again of the same files reads no catalog entry.
+local changed, firstOf = {}, {}
+for n, name in ipairs(names) do
+  local old = before[name]
+  if not old or not sameContent(old, now[name]) then
+    changed[#changed + 1] = name
+    firstOf[name] = firsts[n]
+  end
+end
+local entries = catalogEntries(changed)
+local deltas, fresh, added, addedNames, addedFolded = {}, {}, {}, {}, {}
+for _, name in ipairs(changed) do
+  local entry = entries[name]
+  if not entry then
+    entry = firstOf[name]
+    fresh[name] = true
+    added[#added + 1] = name
+    added[#added + 1] = entry
+    addedNames[#addedNames + 1] = 0
+    addedNames[#addedNames + 1] = name
+    if folded[name] then
+      addedFolded[#addedFolded + 1] = name
+      addedFolded[#addedFolded + 1] = folded[name]
+    end
+  end
+  deltas[name] = copyOf(now[name], entry) - copyOf(before[name], entry)
+end
+inBatches(added, function (list) redis.call('HSET', K.catalog, unpack(list)) end, 2000)
+inBatches(addedNames, function (list) redis.call('ZADD', K.catalogNames, unpack(list)) end, 2000)
+inBatches(addedFolded, function (list) redis.call('HSET', K.catalogFolded, unpack(list)) end, 2000)
+
+local goneEntries = catalogEntries(gone)
+for _, name in ipairs(gone) do deltas[name] = -copyOf(before[name], goneEntries[name]) end
+addCopiesToAll(deltas, fresh)
 refreshRoom(peerId)
 return 1
