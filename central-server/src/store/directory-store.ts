@@ -14,7 +14,7 @@
 //   holders:{name}       set of peerIds holding the name (any content)  locate is O(holders)
 //   catalog              hash name -> CatalogRecord
 //   catalog:names        zset name, score 0 (by name)                   GET /files pages with ZRANGE BYLEX
-//   catalog:folded       hash name -> name.toLowerCase()                the `q` filter (Lua cannot fold Unicode)
+//   catalog:folded       hash name -> name.toLowerCase(), where it differs  the `q` filter (Lua cannot fold Unicode)
 //   catalog:copies       zset name by copies of its catalog content     /health, /replication (every catalog name)
 //   copy-queue           zset name by copies + copies ordered           the files short of copies (>= 1 copy)
 //   catalog:ordered      hash name -> copies ordered                    running replica reservations of the name
