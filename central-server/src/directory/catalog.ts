@@ -1,73 +1,82 @@
-// The catalog's answers: every file of the network by name (live ones and lost ones), where one file can
-// be fetched from, and the counts of /health and /replication. The catalog remembers each name's content
-// after its last holder is gone, so such a file is answered as lost, not as unknown (file-views.ts turns
-// holdings into what these answers show).
+// The catalog's answers: the files of the network page by page (live ones and lost ones), where one file
+// can be fetched from, and the counts of /health and /replication. The catalog remembers each name's
+// content after its last holder is gone, so such a file is answered as lost, not as unknown. Each answer
+// costs its own size: a page reads its names and their holders, a locate the holders of one name, and
+// the counts come from the store's counters (file-views.ts turns store files into what these answers show).
 import type { FileView, HealthResponse, LostFile, ReplicationReport } from '@p2p/proto'
 import { FileLostError, FileNotFoundError } from '../errors.js'
-import { compareStrings } from '../store/compare-strings.js'
-import type { CatalogRecord, HoldingRecord, PeerRecord, PeerSummary } from '../store/directory-store.js'
+import type { DirectoryCounts, FileRecord } from '../store/directory-store.js'
 import type { DirectoryContext } from './context.js'
 import { expiryCutoff } from './expiry.js'
-import { buildFileViews, byName, lostFileView } from './file-views.js'
+import { toFileView } from './file-views.js'
+import { decodeCursor, encodeCursor, searchWords } from './paging.js'
+import type { FileListQuery, Page } from './paging.js'
 
-/** What the directory holds as of `cutoff`: live peers and their holdings, the files they make, and the catalog's lost files. */
-export interface CatalogSnapshot {
-  peers: PeerSummary[]
-  /** Every live holding, whatever its content. */
-  holdings: HoldingRecord[]
-  /** Files with at least one live copy, by name. */
-  live: FileView[]
-  /** Catalog entries no live peer holds. */
-  lost: CatalogRecord[]
+/**
+ * Most catalog names one page of GET /files reads while filtering by `q`: a page whose filter matches
+ * rarely stops there, answering fewer files than asked with a `next` to go on from, so a filter never
+ * costs a walk of the whole catalog in one request.
+ */
+export const FILE_SCAN_LIMIT = 10_000
+/** Most files GET /replication lists as under-replicated, and as lost (fewest copies first, then by name); the counts are whole. */
+export const REPLICATION_REPORT_CAP = 1000
+
+/** A page of files by name, those with a live copy and the lost ones, whose names contain every word of `q`. */
+export async function listFiles (context: DirectoryContext, query: FileListQuery): Promise<Page<'files', FileView>> {
+  const page = await context.store.pageFiles({
+    seenAfter: expiryCutoff(context),
+    after: decodeCursor(query.cursor),
+    limit: query.limit,
+    words: searchWords(query.q),
+    scanLimit: FILE_SCAN_LIMIT
+  })
+  return {
+    files: page.files.map((file) => toFileView(file, context.replicationFactor)),
+    next: page.resumeAfter == null ? null : encodeCursor(page.resumeAfter)
+  }
 }
 
-export async function readCatalogSnapshot (context: DirectoryContext, cutoff = expiryCutoff(context)): Promise<CatalogSnapshot> {
-  const { store, replicationFactor } = context
-  const [peers, holdings, catalog] = await Promise.all([
-    store.listPeers({ seenAfter: cutoff }), store.listHoldings({ seenAfter: cutoff }), store.listCatalog()
-  ])
-  const live = buildFileViews(holdings, new Map(peers.map((peer) => [peer.peerId, peer])), byName(catalog), replicationFactor)
-  const liveNames = new Set(live.map((file) => file.name))
-  return { peers, holdings, live, lost: catalog.filter((entry) => !liveNames.has(entry.name)) }
-}
-
-/** Every file by name: those with a live copy, and the lost ones with none. */
-export async function listFiles (context: DirectoryContext): Promise<FileView[]> {
-  const { live, lost } = await readCatalogSnapshot(context)
-  return [...live, ...lost.map(lostFileView)].sort((a, b) => compareStrings(a.name, b.name))
+/** The file's view with its live holders; the FileRecord too, for a copy order's sources. Throws FileLostError, FileNotFoundError. */
+export async function locateRecord (context: DirectoryContext, name: string): Promise<{ view: FileView, record: FileRecord }> {
+  const record = await context.store.getFile(name, { seenAfter: expiryCutoff(context) })
+  if (record == null) throw new FileNotFoundError(name)
+  if (record.holders.length === 0) throw new FileLostError(name)
+  return { view: toFileView(record, context.replicationFactor), record }
 }
 
 /** Throws FileLostError for a known file no live peer holds, FileNotFoundError for an unknown one. */
 export async function locate (context: DirectoryContext, name: string): Promise<FileView> {
-  const { store, replicationFactor } = context
-  const cutoff = expiryCutoff(context)
-  const [holdings, entry] = await Promise.all([store.listHoldings({ seenAfter: cutoff, name }), store.getCatalogEntry(name)])
-  const peers = await Promise.all(holdings.map(async (holding) => await store.getPeer(holding.peerId)))
-  const live = peers.filter((peer): peer is PeerRecord => peer != null && peer.lastSeenAt > cutoff)
-  const catalog = new Map(entry == null ? [] : [[name, entry]])
-  const view = buildFileViews(holdings, new Map(live.map((peer) => [peer.peerId, peer])), catalog, replicationFactor)[0]
-  if (view != null) return view
-  if (entry != null) throw new FileLostError(name)
-  throw new FileNotFoundError(name)
+  return (await locateRecord(context, name)).view
 }
 
 export async function health (context: DirectoryContext): Promise<HealthResponse> {
-  const { peers, live, lost } = await readCatalogSnapshot(context)
-  const underReplicated = live.filter((file) => file.status === 'under-replicated').length
-  return { status: 'ok', peers: peers.length, files: live.length, replicationFactor: context.replicationFactor, underReplicated, lost: lost.length }
+  const counts = await countDirectory(context)
+  return { status: 'ok', peers: counts.peers, files: counts.files, replicationFactor: context.replicationFactor, underReplicated: counts.underReplicated, lost: counts.lost }
 }
 
+/** The counts, and the first REPLICATION_REPORT_CAP files under-replicated and lost. */
 export async function replicationReport (context: DirectoryContext): Promise<ReplicationReport> {
-  const [{ live, lost }, reservations] = await Promise.all([readCatalogSnapshot(context), context.store.listReservations(context.now())])
+  const { store, replicationFactor } = context
+  const seenAfter = expiryCutoff(context)
+  const [counts, underReplicated, lost] = await Promise.all([
+    countDirectory(context),
+    store.listFilesByCopies({ min: 1, max: replicationFactor - 1, seenAfter, limit: REPLICATION_REPORT_CAP }),
+    store.listFilesByCopies({ min: 0, max: 0, seenAfter, limit: REPLICATION_REPORT_CAP })
+  ])
   return {
-    replicationFactor: context.replicationFactor,
-    files: live.length,
-    underReplicated: live.filter((file) => file.status === 'under-replicated'),
+    replicationFactor,
+    files: counts.files,
+    underReplicated: underReplicated.map((file) => toFileView(file, replicationFactor)),
     lost: lost.map(toLostFile),
-    copiesInProgress: reservations.filter((reservation) => reservation.kind === 'replica').length
+    copiesInProgress: counts.copiesOrdered
   }
 }
 
-function toLostFile (entry: CatalogRecord): LostFile {
+async function countDirectory (context: DirectoryContext): Promise<DirectoryCounts> {
+  const at = context.now()
+  return await context.store.countDirectory({ at, seenAfter: expiryCutoff(context, at), replicationFactor: context.replicationFactor })
+}
+
+function toLostFile (entry: FileRecord): LostFile {
   return { name: entry.name, size: entry.size, sha256: entry.sha256, addedAt: new Date(entry.addedAt).toISOString() }
 }

@@ -1,7 +1,9 @@
 // Where a silent peer expires. A peer not seen for EXPIRY_INTERVALS heartbeat intervals is gone: every
-// read filters it out at once (expiryCutoff), an operation that meets it removes it, and the sweep, on a
-// timer, removes the rest from the store. All of them remove it through removePeer, the same path as a
-// leave, so nothing drifts (as bittorrent-tracker does).
+// answer that names peers filters it out at once (expiryCutoff), an operation that meets it removes it,
+// and the sweep, on a timer, removes the rest from the store (a range query on peers by last seen). All
+// of them remove it through removePeer, the same path as a leave, so nothing drifts (as
+// bittorrent-tracker does). Until the sweep has removed it, the store's counts and copy queue still
+// count its files as copies: /health and new copy orders may lag by up to one sweep interval.
 import type { FastifyBaseLogger } from 'fastify'
 import { PeerUnknownError } from '../errors.js'
 import type { PeerRecord } from '../store/directory-store.js'

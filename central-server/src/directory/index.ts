@@ -2,7 +2,8 @@
 // this one, bound to one shared context. Which file answers what:
 //   membership.ts   peers register, heartbeat, announce, leave; the peer list
 //   expiry.ts       when a silent peer expires, and the sweep that removes it
-//   catalog.ts      the file list (lost files too), locating a file, health and replication counts
+//   catalog.ts      the file list page by page (lost files too), locating a file, health and replication counts
+//   paging.ts       the listings' cursors and the file filter
 //   placement.ts    where an upload goes (by free space), and the claim on its name
 //   copy-orders.ts  which copies each peer is ordered to make
 import type { FileView, HealthResponse, PeerView, Placement, PlacementBody, ReplicationReport } from '@p2p/proto'
@@ -12,6 +13,7 @@ import { requestCopy } from './copy-orders.js'
 import { sweepExpiredPeers } from './expiry.js'
 import { announce, heartbeat, leave, listPeers, register } from './membership.js'
 import type { AnnounceFileInput, HeartbeatAnswer, HeartbeatInput, LeaseTerms, RegisterPeerInput } from './membership.js'
+import type { FileListQuery, Page, PageQuery } from './paging.js'
 import { place } from './placement.js'
 
 export interface Directory {
@@ -21,8 +23,10 @@ export interface Directory {
   announce: (peerId: string, input: AnnounceFileInput) => Promise<void>
   /** Idempotent: leaving twice, or after expiry, is not an error. */
   leave: (peerId: string) => Promise<void>
-  listPeers: () => Promise<PeerView[]>
-  listFiles: () => Promise<FileView[]>
+  /** A page of live peers by peer id. Throws ValidationError for a cursor this central did not give. */
+  listPeers: (query: PageQuery) => Promise<Page<'peers', PeerView>>
+  /** A page of files by name (lost ones too), filtered by `q`. Throws ValidationError for a bad cursor. */
+  listFiles: (query: FileListQuery) => Promise<Page<'files', FileView>>
   /** Throws FileLostError for a known file no live peer holds, FileNotFoundError for an unknown one. */
   locate: (name: string) => Promise<FileView>
   place: (input: PlacementBody) => Promise<Omit<Placement, 'ticket'>>
@@ -43,8 +47,8 @@ export function createDirectory (context: DirectoryContext): Directory {
     heartbeat: async (peerId, input) => await heartbeat(context, peerId, input),
     announce: async (peerId, input) => { await announce(context, peerId, input) },
     leave: async (peerId) => { await leave(context, peerId) },
-    listPeers: async () => await listPeers(context),
-    listFiles: async () => await listFiles(context),
+    listPeers: async (query) => await listPeers(context, query),
+    listFiles: async (query) => await listFiles(context, query),
     locate: async (name) => await locate(context, name),
     place: async (input) => await place(context, input),
     health: async () => await health(context),

@@ -10,6 +10,8 @@ import type { DirectoryContext } from './context.js'
 import { settleCopyOrders } from './copy-orders.js'
 import type { ReplicaAssignment } from './copy-orders.js'
 import { expiresAfterMs, expiryCutoff, removePeer, requireLivePeer } from './expiry.js'
+import { decodeCursor, encodeCursor } from './paging.js'
+import type { Page, PageQuery } from './paging.js'
 import { nameTakenError, renewUploadClaims } from './placement.js'
 
 export type RegisterPeerInput = z.output<typeof registerPeerBodySchema>
@@ -44,7 +46,6 @@ export async function register (context: DirectoryContext, input: RegisterPeerIn
     registeredAt: at,
     lastSeenAt: at
   }, input.files.map((file) => ({ name: file.name, size: file.size, sha256: file.sha256, announcedAt: at })))
-  await store.recordInCatalog(input.files.map((file) => ({ name: file.name, size: file.size, sha256: file.sha256, addedAt: at })))
   log.info({ peerId: input.peerId, grpcAddress: input.grpcAddress, files: input.files.length }, 'peer registered')
   return leaseFor(context, input.peerId)
 }
@@ -62,15 +63,12 @@ export async function heartbeat (context: DirectoryContext, peerId: string, inpu
 export async function announce (context: DirectoryContext, peerId: string, input: AnnounceFileInput): Promise<void> {
   const { store, now, log } = context
   await requireLivePeer(context, peerId)
-  // Announcing the same content again keeps its original date; new content under the name is new.
-  const previous = (await store.listHoldings({ seenAfter: expiryCutoff(context), name: input.name }))
-    .find((holding) => holding.peerId === peerId && holding.sha256 === input.sha256 && holding.size === input.size)
   const at = now()
   // The store refuses, atomically, a name that belongs to another content or another upload; an
   // announce under the peer's own claim makes its content what the name stands for (an upload of a
-  // lost name replaces it).
+  // lost name replaces it). Announcing the same content again keeps its original date.
   const outcome = await store.addHolding(
-    { peerId, name: input.name, size: input.size, sha256: input.sha256, announcedAt: previous?.announcedAt ?? at },
+    { peerId, name: input.name, size: input.size, sha256: input.sha256, announcedAt: at },
     { freeBytes: input.freeBytes, lastSeenAt: at },
     { seenAfter: expiryCutoff(context, at) })
   if (outcome === 'unknown-peer') throw new PeerUnknownError(peerId)
@@ -85,9 +83,13 @@ export async function leave (context: DirectoryContext, peerId: string): Promise
   await removePeer(context, peerId, 'left')
 }
 
-/** Every live peer, by peer id. */
-export async function listPeers (context: DirectoryContext): Promise<PeerView[]> {
-  return (await context.store.listPeers({ seenAfter: expiryCutoff(context) })).map(toPeerView)
+/** A page of live peers by peer id. */
+export async function listPeers (context: DirectoryContext, { limit, cursor }: PageQuery): Promise<Page<'peers', PeerView>> {
+  // One more than the page tells whether another page follows.
+  const found = await context.store.pagePeers({ seenAfter: expiryCutoff(context), after: decodeCursor(cursor), limit: limit + 1 })
+  const peers = found.slice(0, limit)
+  const last = peers.at(-1)
+  return { peers: peers.map(toPeerView), next: found.length > limit && last != null ? encodeCursor(last.peerId) : null }
 }
 
 function toPeerView (peer: PeerSummary): PeerView {

@@ -1,6 +1,6 @@
-// What the network holds: every file by name (public), and where one file can be fetched from, with a
-// download ticket (members only: plugins/cluster-auth.ts).
-import { errorBodySchema, fileNameParamsSchema, listFilesResponseSchema, locateResponseSchema } from '@p2p/proto'
+// What the network holds: its files by name, a page at a time and filtered by words (public), and where one
+// file can be fetched from, with a download ticket (members only: plugins/cluster-auth.ts).
+import { errorBodySchema, fileNameParamsSchema, listFilesQuerySchema, listFilesResponseSchema, locateResponseSchema } from '@p2p/proto'
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod'
 import { clusterSecurity, memberErrorResponses } from '../plugins/cluster-auth.js'
 
@@ -8,10 +8,12 @@ export const fileRoutes: FastifyPluginAsyncZod = async (app) => {
   app.get('/files', {
     schema: {
       tags: ['files'],
-      summary: 'Every file held by a live peer, by name',
-      response: { 200: listFilesResponseSchema, 429: errorBodySchema }
+      summary: 'A page of the files the network knows, by name (lost ones too); q keeps names containing every word, in any case. ' +
+        'Follow next until it is null: a page may hold fewer than limit files when q matches rarely',
+      querystring: listFilesQuerySchema,
+      response: { 200: listFilesResponseSchema, 400: errorBodySchema, 429: errorBodySchema }
     }
-  }, async () => ({ files: await app.directory.listFiles(), next: null }))
+  }, async (request) => await app.directory.listFiles(request.query))
 
   app.get('/files/:name', {
     config: { signed: 'member' },

@@ -1,8 +1,8 @@
-// Peers' side of the directory: register (full state), heartbeat, announce one file, leave; and the peer list.
+// Peers' side of the directory: register (full state), heartbeat, announce one file, leave; and the peer list, a page at a time.
 // Every change is signed by the peer it is about (plugins/cluster-auth.ts); the list is public.
 import {
   announceFileBodySchema, copyRequestBodySchema, copyRequestResponseSchema, errorBodySchema, heartbeatBodySchema, leaseSchema, listPeersResponseSchema,
-  peerIdParamsSchema, registerPeerBodySchema
+  pageQuerySchema, peerIdParamsSchema, registerPeerBodySchema
 } from '@p2p/proto'
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod'
 import { z } from 'zod'
@@ -88,8 +88,9 @@ export const peerRoutes: FastifyPluginAsyncZod = async (app) => {
   app.get('/peers', {
     schema: {
       tags: ['peers'],
-      summary: 'Every live peer, by peer id',
-      response: { 200: listPeersResponseSchema, 429: errorBodySchema }
+      summary: 'A page of the live peers, by peer id; follow next until it is null',
+      querystring: pageQuerySchema,
+      response: { 200: listPeersResponseSchema, 400: errorBodySchema, 429: errorBodySchema }
     }
-  }, async () => ({ peers: await app.directory.listPeers(), next: null }))
+  }, async (request) => await app.directory.listPeers(request.query))
 }

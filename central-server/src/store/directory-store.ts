@@ -1,104 +1,72 @@
-// Where the directory keeps its soft state. Every method is async and every record is plain data, so an
-// implementation may live in another process (Redis: peers as hashes scored by lastSeenAt, holdings as
-// sets, reservations as keys with a TTL). Times are epoch milliseconds passed in by the caller: a store
-// never reads a clock, so every replica and every test agrees on what "now" is.
+// What every directory store must do. Each method is one atomic step (a Redis store makes each one
+// command or one Lua script) and costs what its answer costs, or O(log n), never the whole directory:
+// the store keeps the indexes below up to date as peers, holdings and reservations change, so no
+// question has to read everything. Every store passes test/store/directory-store-contract.ts.
+//
+// The layout a Redis store is meant to keep (the memory store keeps the same indexes in Maps and its
+// SortedSet, src/store/memory/):
+//   peer:{id}            hash: the PeerRecord, plus reservedBytes and copyOrders (its running replica orders)
+//   peers:seen           zset peerId by lastSeenAt                      expiry is a range query, liveness counts
+//   peers:ids            zset peerId, score 0 (by id)                   GET /peers pages with ZRANGE BYLEX
+//   peers:room           zset peerId by -(freeBytes - reservedBytes)    placement: ZRANGE 0 k is most room first
+//   peers:copy-room      the same, only peers with a free copy slot     a copy order's spread: ZRANK
+//   files:{id}           hash name -> HoldingRecord                     a peer's files
+//   holders:{name}       set of peerIds holding the name (any content)  locate is O(holders)
+//   catalog              hash name -> CatalogRecord
+//   catalog:names        zset name, score 0 (by name)                   GET /files pages with ZRANGE BYLEX
+//   catalog:folded       hash name -> name.toLowerCase(), where it differs  the `q` filter (Lua cannot fold Unicode)
+//   catalog:copies       zset name by copies of its catalog content     /health, /replication (every catalog name)
+//   copy-queue           zset name by copies + copies ordered           the files short of copies (>= 1 copy)
+//   catalog:ordered      hash name -> copies ordered                    running replica reservations of the name
+//   res:{id}             hash name -> ReservationRecord                 a peer's reservations
+//   res-names:{name}     set of peerIds with a reservation for the name claims and orders by name
+//   res-expiry           zset "{id}/{name}" by expiresAt                expired reservations, a range query
+//   counters             hash: copiesOrdered, uploadsPlaced
+// (No fixed key shares its stem with a peer's or a name's key: a peer may be called "copies" or "expiry".
+// src/store/redis/keys.ts has the layout as built, and records.ts there how each value is written.)
+// "Copies" in catalog:copies and copy-queue count holders still in the store: a peer expired for reads
+// (silent EXPIRY_INTERVALS) but not yet swept still counts until the sweep (every heartbeat interval)
+// removes it. Answers that name holders filter them by lastSeenAt at read time, so those are exact at once.
+import type {
+  DirectoryCounts, FilePage, FileRecord, HoldingRecord, Liveness, NameTaken, PeerRecord, PeerRoom, PeerStatus, PeerSummary,
+  ReservationRecord, UploadReservation
+} from './records.js'
 
-export interface PeerRecord {
-  peerId: string
-  grpcAddress: string
-  capacityBytes: number
-  freeBytes: number
-  activeTransfers: number
-  registeredAt: number
-  lastSeenAt: number
-}
-
-/** A peer as listed: its record plus how many files it holds. */
-export interface PeerSummary extends PeerRecord {
-  fileCount: number
-}
-
-/** One file held by one peer. A peer holds at most one file per name. */
-export interface HoldingRecord {
-  peerId: string
-  name: string
-  size: number
-  sha256: string
-  announcedAt: number
-}
-
-/**
- * Room set aside on a peer for a file the central sent there, until the file is announced or
- * `expiresAt`: an upload it placed, or a copy it ordered (replica, which also names the content).
- */
-export type ReservationRecord = {
-  peerId: string
-  name: string
-  size: number
-  expiresAt: number
-} & ({
-  kind: 'upload'
-  /** When the placement was made: a claim its peer has not started receiving for a while is stale. */
-  placedAt: number
-  /** Whether the peer has reported receiving it: once it no longer does, the upload is over. */
-  started: boolean
-} | {
-  kind: 'replica'
-  sha256: string
-  /** False until the order has gone out in an answer to the peer's heartbeat. */
-  delivered: boolean
-})
-
-export type UploadReservation = Extract<ReservationRecord, { kind: 'upload' }>
+export type * from './records.js'
 
 /**
- * Why a name cannot be given to an upload: a live peer holds the content the name stands for, or
- * another upload under that name is under way (a name belongs to one content, so the first claim wins).
- */
-export type NameTaken = 'name-held' | 'name-uploading'
-
-/** A file the directory has known, kept after its last holder is gone so it can be reported lost. */
-export interface CatalogRecord {
-  name: string
-  size: number
-  sha256: string
-  /** When this content was first announced under this name. */
-  addedAt: number
-}
-
-/** The options of the operations that must tell live peers from expired ones. */
-export interface Liveness {
-  /** Peers whose lastSeenAt is at most this are expired. */
-  seenAfter: number
-}
-
-export interface PeerStatus {
-  freeBytes: number
-  activeTransfers: number
-  lastSeenAt: number
-}
-
-/**
- * Membership and expiry: a peer's record, replaced whole by a registration, renewed by heartbeats, removed
- * by a leave or an expiry. Liveness filters: `seenAfter` keeps the peers whose lastSeenAt is strictly
- * greater (the live ones); `notSeenAfter` keeps those whose lastSeenAt is at most the cutoff (the expired ones).
+ * Membership and expiry. Liveness filters: `seenAfter` keeps the peers whose lastSeenAt is strictly
+ * greater (the live ones); `notSeenAfter` keeps those whose lastSeenAt is at most the cutoff (expired).
  */
 export interface PeerStore {
-  /** Replaces the peer's whole record and file set (and drops reservations for the names it now holds). */
+  /**
+   * Replaces the peer's whole record and file set, drops its reservations for the names it now holds,
+   * and records in the catalog each name the catalog does not know (addedAt: the holding's
+   * announcedAt); a known name keeps its content. O(files of the peer, old and new).
+   */
   putPeer: (peer: PeerRecord, holdings: readonly Omit<HoldingRecord, 'peerId'>[]) => Promise<void>
-  /** Updates a known peer's status; false (and no change) when the peer is unknown. */
+  /** Updates a known peer's status (peer:{id}, peers:seen, peers:room); false (and no change) when unknown. */
   updatePeer: (peerId: string, status: PeerStatus) => Promise<boolean>
   /**
    * Removes the peer, its files and its reservations; false when there was nothing to remove. With
    * `notSeenAfter`, removes only if the peer is still unseen since that cutoff, so an expiry never
-   * races away a peer that heartbeated meanwhile.
+   * races away a peer that heartbeated meanwhile. O(files and reservations of the peer).
    */
   removePeer: (peerId: string, options?: { notSeenAfter?: number }) => Promise<boolean>
   getPeer: (peerId: string) => Promise<PeerRecord | null>
-  /** Peers sorted by peerId; every stored peer when `seenAfter` is omitted. */
-  listPeers: (filter?: { seenAfter?: number }) => Promise<PeerSummary[]>
-  /** Ids of the peers not seen after the cutoff (the sweep's work list). */
+  /** Ids of the peers not seen after the cutoff (the sweep's work list): ZRANGE peers:seen -inf cutoff BYSCORE. */
   listPeerIdsNotSeenAfter: (cutoff: number) => Promise<string[]>
+  /**
+   * Up to `limit` live peers by peerId, after `after` (exclusive) when given: peers:ids walked from
+   * `after`, skipping expired peers not swept yet. O(limit + those skipped).
+   */
+  pagePeers: (page: { seenAfter: number, after?: string, limit: number }) => Promise<PeerSummary[]>
+  /**
+   * Up to `limit` live peers with the most unreserved room (free bytes less running reservations at
+   * `at`), most first, ties by peerId, passing over peers that hold `exceptHoldersOf` (any content):
+   * peers:room from its start, skipping expired peers not swept yet. O(limit + holders + those skipped).
+   */
+  listRoomiestPeers: (query: { at: number, seenAfter: number, exceptHoldersOf: string, limit: number }) => Promise<PeerRoom[]>
 }
 
 /** The catalog: which peer holds what under each name, and what each name stands for. */
@@ -106,28 +74,38 @@ export interface HoldingStore {
   /**
    * Adds one file to a known peer (replacing its file of the same name), updates its status, drops its
    * reservation for that name and makes this content what the name stands for in the catalog (the same
-   * content keeps its addedAt). Atomically refused, changing nothing, when the name belongs to someone
-   * else: without an upload claim of its own, the peer may not announce a name that another peer is
-   * uploading, nor other content under a name whose catalog content a live peer holds. An announce
-   * under the peer's own claim wins: the claim was given when the name was free.
+   * content keeps its addedAt, and a peer announcing again what it holds keeps its announcedAt).
+   * Atomically refused, changing nothing, when the name belongs to someone else: without an upload
+   * claim of its own, the peer may not announce a name that another peer is uploading, nor other
+   * content under a name whose catalog content a live peer holds. An announce under the peer's own
+   * claim wins: the claim was given when the name was free. O(holders and reservations of the name).
    */
   addHolding: (holding: HoldingRecord, status: Omit<PeerStatus, 'activeTransfers'>, liveness: Liveness) =>
   Promise<'added' | 'unknown-peer' | NameTaken>
-  /** Files held by peers seen after `seenAfter`, optionally only those named `name`. */
-  listHoldings: (filter: { seenAfter: number, name?: string }) => Promise<HoldingRecord[]>
+  /** The catalog entry of `name` with its live holders (of its content only); null when the catalog does not know it. O(holders). */
+  getFile: (name: string, liveness: Liveness) => Promise<FileRecord | null>
   /**
-   * Remembers what each name stands for, for names the catalog does not know yet (a registration);
-   * a known name keeps its content: a peer holding other bytes under it is not listed for it.
+   * A page of the catalog by name (lost files too), after `after` (exclusive) when given: catalog:names
+   * walked from `after`, keeping the names whose lower-cased form contains every one of `words` (given
+   * lower-cased; none: every name). Stops when `limit` files are found or `scanLimit` names were read,
+   * whichever comes first, so a rare filter costs at most `scanLimit`; `resumeAfter` is the last name
+   * read, or null when the catalog has no name after it. O(names read + holders of the files answered).
    */
-  recordInCatalog: (entries: readonly CatalogRecord[]) => Promise<void>
-  /** Every catalog entry, sorted by name. */
-  listCatalog: () => Promise<CatalogRecord[]>
-  getCatalogEntry: (name: string) => Promise<CatalogRecord | null>
+  pageFiles: (page: { seenAfter: number, after?: string, limit: number, words: readonly string[], scanLimit: number }) => Promise<FilePage>
+  /**
+   * Up to `limit` catalog files whose copy count (catalog:copies) is from `min` to `max`, fewest copies
+   * first, then by name, with their live holders: ZRANGE catalog:copies min max BYSCORE LIMIT 0 limit.
+   */
+  listFilesByCopies: (query: { min: number, max: number, seenAfter: number, limit: number }) => Promise<FileRecord[]>
 }
 
 /** Room set aside on peers: the name claims of placed uploads, and copy orders. */
 export interface ReservationStore {
-  /** Sets aside room on a peer; a later reservation for the same peer and name replaces the earlier one. */
+  /**
+   * Sets aside room on a peer; a later reservation for the same peer and name replaces the earlier one.
+   * Keeps res:{id}, res-names, res-expiry, the peer's reservedBytes and room, and for a replica the
+   * name's copies ordered (catalog:ordered, copy-queue) and the peer's copy slots.
+   */
   addReservation: (reservation: ReservationRecord) => Promise<void>
   /**
    * Claims `name` for an upload and sets aside its room on its peer, in one atomic step, so of two
@@ -142,21 +120,36 @@ export interface ReservationStore {
    * Settles a peer's upload claims from its heartbeat: those for names it is receiving now are marked
    * started and kept until `expiresAt`; those it is not receiving are dropped, which frees the name at
    * once, if they had started (the upload ended without an announce: it failed) or were placed before
-   * `forgetPlacedBefore` (the sender never came).
+   * `forgetPlacedBefore` (the sender never came). O(reservations of the peer).
    */
   renewUploadClaims: (peerId: string, receiving: readonly string[], options: { at: number, expiresAt: number, forgetPlacedBefore: number }) => Promise<void>
-  /** Reservations still running at `at` (expiresAt > at); expired ones are forgotten. */
-  listReservations: (at: number) => Promise<ReservationRecord[]>
+  /** The peer's reservations still running at `at` (HGETALL res:{id}). O(reservations of the peer). */
+  listPeerReservations: (peerId: string, at: number) => Promise<ReservationRecord[]>
   /** Drops the peer's reservation for `name`, if any. */
   removeReservation: (peerId: string, name: string) => Promise<void>
+  /**
+   * Gives a live peer new copy orders, in one atomic step so that an order is given out once, and
+   * answers them (each file with its live holders, the order's sources). The queue is copy-queue:
+   * files with a copy whose copies plus copies ordered are fewer than `replicationFactor`, fewest first,
+   * then by name. Of its first `lookAhead` entries, in order, the peer takes a file unless: it holds the
+   * name (any content) or has a reservation for it; the file is larger than its unreserved room; no
+   * holder is live; or it is not among the `missing` (factor less copies and orders) peers with a free
+   * copy slot that have the most room, not counting the file's holders and peers with a reservation for
+   * it (ZRANK in peers:copy-room, ties by peerId), so copies spread by free space. It stops when its
+   * copy slots (MAX_REPLICATIONS_PER_PEER less its running replica orders) are full. Each order is a
+   * delivered replica reservation until `expiresAt`. O(lookAhead x (log n + holders of a file)).
+   */
+  takeCopyOrders: (peerId: string, order: { at: number, seenAfter: number, replicationFactor: number, expiresAt: number, lookAhead: number }) =>
+  Promise<FileRecord[]>
 }
 
-/**
- * Everything the directory keeps, in three groups that follow its operations (src/directory/). Each
- * method is one atomic step (a Redis store makes each with one command or one Lua script), and every
- * store passes the same contract suite (test/store/directory-store-contract.ts).
- */
+/** Everything the directory keeps, in three groups that follow its operations (src/directory/). */
 export interface DirectoryStore extends PeerStore, HoldingStore, ReservationStore {
+  /**
+   * The counts of /health and /replication, from index sizes and counters (ZCOUNT peers:seen, ZCOUNT
+   * catalog:copies, counters), after forgetting the reservations over at `at`. O(log n).
+   */
+  countDirectory: (query: { at: number, seenAfter: number, replicationFactor: number }) => Promise<DirectoryCounts>
   /** Releases whatever the store holds (connections); the memory store has nothing to release. */
   close: () => Promise<void>
 }

@@ -63,7 +63,7 @@ describe('expiry', () => {
     const expiry = EXPIRY_INTERVALS * INTERVAL_MS
     const context = await contextWithPeers({ fresh: 0, edge: expiry - 1, silent: expiry, gone: expiry * 2 })
     expect(await sweepExpiredPeers(context)).toBe(2)
-    expect((await context.store.listPeers()).map((peer) => peer.peerId)).toEqual(['edge', 'fresh'])
+    expect((await context.store.pagePeers({ seenAfter: -Infinity, limit: 10 })).map((peer) => peer.peerId)).toEqual(['edge', 'fresh'])
     expect(await sweepExpiredPeers(context)).toBe(0)
     context.advance(1)
     expect(await sweepExpiredPeers(context)).toBe(1)

@@ -164,3 +164,10 @@ export async function snapshot (app: FastifyInstance): Promise<DirectorySnapshot
   ])
   return { peers: peers.peers, files: files.files }
 }
+
+/** The snapshot plus how many reservations (upload claims and copy orders) are running: a refused request adds none. */
+export async function stateOf (central: TestCentral): Promise<DirectorySnapshot & { reservations: number }> {
+  const at = central.clock.now()
+  const counts = await central.store.countDirectory({ at, seenAfter: at - EXPIRES_AFTER_MS, replicationFactor: 2 })
+  return { ...await snapshot(central.app), reservations: counts.copiesOrdered + counts.uploadsPlaced }
+}

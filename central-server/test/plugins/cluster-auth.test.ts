@@ -4,7 +4,7 @@
 import { deriveClusterKeys, MAX_CLOCK_SKEW_MS, SIGNER_HEADER, TIMESTAMP_HEADER } from '@p2p/proto'
 import { afterEach, describe, expect, it } from 'vitest'
 import { REGISTRATION_BODY_LIMIT_BYTES } from '../../src/http/request-limits.js'
-import { buildTestCentral, CLIENT_SIGNER, peerBody, register, send, sha, snapshot, TEST_KEYS } from '../helpers/central-app.js'
+import { buildTestCentral, CLIENT_SIGNER, peerBody, register, send, sha, stateOf, TEST_KEYS } from '../helpers/central-app.js'
 import type { DirectorySnapshot, SignedRequest, TestCentral } from '../helpers/central-app.js'
 
 let central: TestCentral
@@ -21,12 +21,8 @@ async function start (): Promise<TestCentral> {
   return central
 }
 
-interface State extends DirectorySnapshot {
-  reservations: number
-}
-
-async function state (): Promise<State> {
-  return { ...await snapshot(central.app), reservations: (await central.store.listReservations(central.clock.now())).length }
+async function state (): Promise<DirectorySnapshot & { reservations: number }> {
+  return await stateOf(central)
 }
 
 /** One valid request to each signed route, and what it answers when it gets through. */

@@ -55,7 +55,7 @@ describe('error responses', () => {
   it('hides internal failures behind 500 CENTRAL_INTERNAL', async () => {
     const store: DirectoryStore = {
       ...createMemoryDirectoryStore(),
-      listPeers: async () => { throw new Error('connection to the store lost: secret-host:6379') }
+      pagePeers: async () => { throw new Error('connection to the store lost: secret-host:6379') }
     }
     central = buildTestCentral({ store })
     const response = await central.app.inject({ method: 'GET', url: '/peers' })

@@ -1,4 +1,5 @@
-// GET /files and GET /files/:name: grouping by name, conflicting content, holder order, expiry, bad names.
+// GET /files and GET /files/:name: grouping by name, conflicting content, holder order, expiry, bad names;
+// pages (limit, cursor, q).
 import type { FileView, LocatedFile } from '@p2p/proto'
 import { afterEach, describe, expect, it } from 'vitest'
 import {
@@ -84,7 +85,57 @@ describe('GET /files', () => {
     const t0 = clock.now()
     await register(app, peerBody('p1', { files: [{ name: 'a.txt', size: 1, sha256: sha('a') }] }))
     clock.advance(EXPIRES_AFTER_MS)
-    expect(await files()).toEqual([{ name: 'a.txt', size: 1, sha256: sha('a'), addedAt: iso(t0), holders: [], replicas: 0, status: 'lost' }])
+    expect(await getJson(central.app, '/files')).toEqual({
+      files: [{ name: 'a.txt', size: 1, sha256: sha('a'), addedAt: iso(t0), holders: [], replicas: 0, status: 'lost' }],
+      next: null
+    })
+  })
+})
+
+describe('GET /files, page by page', () => {
+  type FilePage = { files: FileView[], next: string | null }
+  const page = async (query: string): Promise<FilePage> => await getJson<FilePage>(central.app, `/files?${query}`)
+  /** Every page from the first, following next: the names in order, and how many pages it took. */
+  async function walk (query: string): Promise<{ names: string[], pages: number }> {
+    const names: string[] = []
+    let pages = 0
+    for (let cursor: string | null = ''; cursor != null; pages++) {
+      const answer: FilePage = await page(`${query}${cursor === '' ? '' : `&cursor=${encodeURIComponent(cursor)}`}`)
+      names.push(...answer.files.map((f) => f.name))
+      cursor = answer.next
+    }
+    return { names, pages }
+  }
+  const NAMES = Array.from({ length: 250 }, (_, i) => `${i % 3 === 0 ? 'Photo' : 'doc'} ${String(i).padStart(3, '0')}${i % 5 === 0 ? ' holiday' : ''}.bin`)
+
+  it('answers 100 files by default, at most limit, and a next that walks every file exactly once', async () => {
+    const { app } = start()
+    await register(app, peerBody('p1', { files: NAMES.map((name) => ({ name, size: 1, sha256: sha('a') })) }))
+    const first = await page('')
+    expect(first.files).toHaveLength(100)
+    expect(first.next).toEqual(expect.any(String))
+    const { names, pages } = await walk('limit=7')
+    expect(names).toEqual([...NAMES].sort((a, b) => (a < b ? -1 : 1)))
+    expect(pages).toBe(Math.ceil(250 / 7))
+    expect((await page('limit=1000')).next).toBeNull()
+  })
+
+  it('keeps the names that contain every word of q, in any case, across pages', async () => {
+    const { app } = start()
+    await register(app, peerBody('p1', { files: NAMES.map((name) => ({ name, size: 1, sha256: sha('a') })) }))
+    const expected = NAMES.filter((name) => /photo/i.test(name) && name.includes('holiday')).sort()
+    expect(expected.length).toBeGreaterThan(10)
+    expect((await walk('limit=4&q=HOLIDAY%20photo')).names).toEqual(expected)
+    expect(await page('q=nothing-like-this')).toEqual({ files: [], next: null })
+  })
+
+  it('refuses a limit out of range or a cursor it did not give with CENTRAL_VALIDATION', async () => {
+    const { app } = start()
+    for (const query of ['limit=0', 'limit=1001', 'limit=ten', 'cursor=%21%21', `q=${'x'.repeat(201)}`]) {
+      const response = await send(app, { method: 'GET', url: `/files?${query}`, signer: null })
+      expect(response.statusCode, query).toBe(400)
+      expect(response.json(), query).toMatchObject({ error: 'CENTRAL_VALIDATION' })
+    }
   })
 })
 

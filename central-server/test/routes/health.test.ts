@@ -1,5 +1,5 @@
-// GET /health counts live peers, distinct file names and how well they are copied, and names the store
-// and the replica that answered.
+// GET /health counts live peers, distinct file names and how well they are copied (the file counts
+// follow the expiry sweep), and names the store and the replica that answered.
 import os from 'node:os'
 import { afterEach, describe, expect, it } from 'vitest'
 import { buildTestCentral, EXPIRES_AFTER_MS, heartbeat, peerBody, register, sha } from '../helpers/central-app.js'
@@ -27,6 +27,10 @@ describe('GET /health', () => {
     clock.advance(EXPIRES_AFTER_MS - 1)
     await heartbeat(app, 'p2', { freeBytes: 1000 })
     clock.advance(1)
+    // An expired peer stops counting as a peer at once; its files are counted again once the sweep
+    // (every heartbeat interval on a running central) has removed it.
+    expect((await app.inject({ method: 'GET', url: '/health' })).json()).toMatchObject({ peers: 1 })
+    await app.directory.sweep()
     expect((await app.inject({ method: 'GET', url: '/health' })).json()).toMatchObject({ status: 'ok', peers: 1, files: 1, replicationFactor: 2, underReplicated: 1, lost: 1 })
   })
 

@@ -1,7 +1,7 @@
 // Malformed and wrong-typed JSON and bad parameters to every central route, properly signed so only the
 // input is at fault: each is 400 CENTRAL_VALIDATION, changes nothing, and the central keeps answering.
 import { afterEach, describe, expect, it } from 'vitest'
-import { buildTestCentral, CLIENT_SIGNER, peerBody, register, send, sha, snapshot } from '../helpers/central-app.js'
+import { buildTestCentral, CLIENT_SIGNER, peerBody, register, send, sha, stateOf } from '../helpers/central-app.js'
 import type { DirectorySnapshot, SignedRequest, TestCentral } from '../helpers/central-app.js'
 
 let central: TestCentral
@@ -15,7 +15,7 @@ async function start (): Promise<TestCentral> {
 }
 
 async function state (): Promise<DirectorySnapshot & { reservations: number }> {
-  return { ...await snapshot(central.app), reservations: (await central.store.listReservations(central.clock.now())).length }
+  return await stateOf(central)
 }
 
 /** Not JSON at all, or JSON that is not an object, or JSON that tries prototype pollution. */

@@ -26,10 +26,10 @@ describe('POST /peers (register)', () => {
     expect(response.json<Lease>()).toEqual({ peerId: 'p1', heartbeatIntervalMs: HEARTBEAT_INTERVAL_MS, expiresAfterMs: EXPIRES_AFTER_MS, replicate: [] })
 
     const at = new Date(clock.now()).toISOString()
-    expect(await peers()).toEqual([{
-      peerId: 'p1', grpcAddress: peerBody('p1').grpcAddress, capacityBytes: 1000, freeBytes: 900, activeTransfers: 2,
-      fileCount: 2, registeredAt: at, lastSeenAt: at
-    }])
+    expect(await getJson(app, '/peers')).toEqual({
+      peers: [{ peerId: 'p1', grpcAddress: peerBody('p1').grpcAddress, capacityBytes: 1000, freeBytes: 900, activeTransfers: 2, fileCount: 2, registeredAt: at, lastSeenAt: at }],
+      next: null
+    })
     expect((await files()).map((f) => f.name)).toEqual(['a.txt', 'b.txt'])
   })
 
@@ -142,7 +142,7 @@ describe('liveness', () => {
 
     expect(await app.directory.sweep()).toBe(1)
     expect(await store.getPeer('gone')).toBeNull()
-    expect(await store.listHoldings({ seenAfter: 0, name: 'g.txt' })).toEqual([])
+    expect(await store.getFile('g.txt', { seenAfter: 0 })).toMatchObject({ holders: [] })
     expect(await store.getPeer('fresh')).not.toBeNull()
   })
 })
@@ -188,5 +188,28 @@ describe('DELETE /peers/:peerId (leave)', () => {
     expect((await files()).filter((f) => f.status !== 'lost').map((f) => f.name)).toEqual(['b.txt'])
     expect((await leave(app, 'p1')).statusCode).toBe(204)
     expect((await heartbeat(app, 'p1', { freeBytes: 1 })).json()).toMatchObject({ error: 'CENTRAL_PEER_UNKNOWN' })
+  })
+})
+
+describe('GET /peers, page by page', () => {
+  it('pages live peers by id: limit, then next until null, each peer once', async () => {
+    const { app, clock } = await start()
+    const ids = Array.from({ length: 23 }, (_, i) => `peer-${String(i).padStart(2, '0')}`)
+    for (const peerId of [...ids].reverse()) await register(app, peerBody(peerId))
+    clock.advance(EXPIRES_AFTER_MS - 1)
+    // Every third peer goes silent: expired peers are passed over, not counted against the page.
+    for (const [index, peerId] of ids.entries()) if (index % 3 !== 0) await heartbeat(app, peerId, { freeBytes: 1000 })
+    clock.advance(1)
+    const seen: string[] = []
+    let cursor: string | null = null
+    do {
+      const answer: { peers: PeerView[], next: string | null } = await getJson(app, `/peers?limit=4${cursor == null ? '' : `&cursor=${cursor}`}`)
+      expect(answer.peers.length).toBeLessThanOrEqual(4)
+      seen.push(...answer.peers.map((p) => p.peerId))
+      cursor = answer.next
+    } while (cursor != null)
+    expect(seen).toEqual(ids.filter((_, index) => index % 3 !== 0))
+    expect((await send(app, { method: 'GET', url: '/peers?limit=1001', signer: null })).json()).toMatchObject({ error: 'CENTRAL_VALIDATION' })
+    expect((await send(app, { method: 'GET', url: '/peers?cursor=nope!', signer: null })).json()).toMatchObject({ error: 'CENTRAL_VALIDATION' })
   })
 })

@@ -1,6 +1,7 @@
 // Replication: the central keeps each file at the replication factor by ordering copies in the answers
 // to heartbeats, frees an order when the copying peer stops reporting it, orders again when a holder
-// expires, and reports under-replicated and lost files.
+// expires (once the sweep, every interval on a running central, has removed it), and reports
+// under-replicated and lost files.
 import { MAX_REPLICATIONS_PER_PEER, verifyTicket } from '@p2p/proto'
 import type { Lease, ReplicationReport } from '@p2p/proto'
 import { afterEach, describe, expect, it } from 'vitest'
@@ -80,6 +81,8 @@ describe('replication orders', () => {
 
     for (let elapsed = 0; elapsed <= EXPIRES_AFTER_MS; elapsed += HEARTBEAT_INTERVAL_MS) {
       clock.advance(HEARTBEAT_INTERVAL_MS)
+      // As a running central does every interval: the sweep removes the dead peer with its order.
+      await app.directory.sweep()
       await beat('holder', 900)
       const { replicate } = await beat('survivor', 800)
       if (replicate.length > 0) {
@@ -126,11 +129,13 @@ describe('replication orders', () => {
     await beat('second', 900)
     await beat('spare', 900)
     clock.advance(1)
-    // first has expired: photo is down to one copy, and spare is asked to copy it from second.
+    // first has expired, and the sweep removes it: photo is down to one copy, and spare is asked to copy it from second.
+    await app.directory.sweep()
     expect((await report()).underReplicated).toMatchObject([{ name: photo.name, replicas: 1, status: 'under-replicated' }])
     expect((await beat('spare', 900)).replicate).toMatchObject([{ name: photo.name, sources: [{ peerId: 'second' }] }])
 
     clock.advance(EXPIRES_AFTER_MS)
+    await app.directory.sweep()
     const lost = await report()
     expect(lost).toMatchObject({ files: 0, underReplicated: [], lost: [{ ...photo, addedAt: expect.any(String) }] })
     expect((await locate(app, photo.name)).json()).toMatchObject({ statusCode: 404, error: 'CENTRAL_FILE_LOST' })

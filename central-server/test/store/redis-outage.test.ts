@@ -14,14 +14,20 @@ const PEER: PeerRecord = { peerId: 'p1', grpcAddress: 'p1.example:50051', capaci
 /** Far above what a refused call takes (a few ms), far below a hang. */
 const FAST_MS = 1000
 
-/** One call of each kind: a script, a plain command, a MULTI. */
+/** Calls of each kind: scripts that write and that read, plain commands. */
 const CALLS: Array<[string, (store: DirectoryStore) => Promise<unknown>]> = [
   ['putPeer', async (store) => { await store.putPeer(PEER, []) }],
   ['getPeer', async (store) => await store.getPeer('p1')],
-  ['listPeers', async (store) => await store.listPeers()],
+  ['listPeerIdsNotSeenAfter', async (store) => await store.listPeerIdsNotSeenAfter(T0)],
+  ['pagePeers', async (store) => await pagePeers(store)],
   ['reserveUpload', async (store) => await store.reserveUpload({ kind: 'upload', peerId: 'p1', name: 'a', size: 1, placedAt: T0, started: false, expiresAt: T0 + 1 }, { seenAfter: 0 })],
-  ['recordInCatalog', async (store) => { await store.recordInCatalog([{ name: 'a', size: 1, sha256: 'a'.repeat(64), addedAt: T0 }]) }]
+  ['takeCopyOrders', async (store) => await store.takeCopyOrders('p1', { at: T0, seenAfter: 0, replicationFactor: 2, expiresAt: T0 + 1, lookAhead: 64 })],
+  ['countDirectory', async (store) => await store.countDirectory({ at: T0, seenAfter: 0, replicationFactor: 2 })]
 ]
+
+async function pagePeers (store: DirectoryStore): Promise<unknown[]> {
+  return await store.pagePeers({ seenAfter: 0, limit: 10 })
+}
 
 async function failsFast (call: () => Promise<unknown>): Promise<unknown> {
   const started = Date.now()
@@ -83,10 +89,10 @@ describeWithRedis('the Redis store when Redis is in trouble', () => {
     store = createRedisDirectoryStore({ url: redis.url, keyPrefix: 'outage:', log: captureLogger().logger })
     expect(await store.waitUntilReady(200)).toBe(false)
     const current = store
-    expect(await failsFast(async () => await current.listPeers())).toBeInstanceOf(StoreUnavailableError)
+    expect(await failsFast(async () => await pagePeers(current))).toBeInstanceOf(StoreUnavailableError)
     await redis.start()
     expect(await store.waitUntilReady(5000)).toBe(true)
-    expect(await store.listPeers()).toEqual([])
+    expect(await pagePeers(store)).toEqual([])
   })
 
   it('gives a call up after its timeout when Redis hangs, and answers again once it resumes', async () => {
@@ -95,11 +101,11 @@ describeWithRedis('the Redis store when Redis is in trouble', () => {
     redis.pause()
     const started = Date.now()
     const current = store
-    await expect(current.listPeers()).rejects.toBeInstanceOf(StoreUnavailableError)
+    await expect(pagePeers(current)).rejects.toBeInstanceOf(StoreUnavailableError)
     expect(Date.now() - started).toBeGreaterThanOrEqual(250)
     expect(Date.now() - started).toBeLessThan(FAST_MS)
     redis.resume()
-    await waitFor('the store to answer again', async () => await current.listPeers().then(() => true, () => false), 5000)
+    await waitFor('the store to answer again', async () => await pagePeers(current).then(() => true, () => false), 5000)
   })
 
   it('closes at once even while Redis is down', async () => {

@@ -1,68 +1,73 @@
 // The memory store's catalog: who holds what under each name, and what each name stands for. An announce
-// is refused here, atomically, when its name belongs to another content or another upload.
-import { compareStrings } from '../compare-strings.js'
-import type { HoldingRecord, HoldingStore } from '../directory-store.js'
-import { claimedByAnother, heldByAnother, indexHolder, reservationKey, sameContent } from './state.js'
+// is refused here, atomically, when its name belongs to another content or another upload. Listings walk
+// the catalog's name index or its copy-count index, so they cost the page they answer.
+import type { FileRecord, HoldingStore } from '../directory-store.js'
+import { dropReservation, forgetExpired, refreshFile, refreshRoom, setHolding } from './bookkeeping.js'
+import { claimedByAnother, fileRecord, heldByAnother, sameContent } from './state.js'
 import type { MemoryState } from './state.js'
 
 export function createMemoryHoldingStore (state: MemoryState): HoldingStore {
-  const { peers, holdings, holdersByName, reservations, catalog } = state
+  const { peers, holdings, reservations, catalog, index } = state
 
   return {
     async addHolding (holding, status, { seenAfter }) {
       const { peerId, name } = holding
+      const at = status.lastSeenAt
+      forgetExpired(state, at)
       const peer = peers.get(peerId)
       if (peer == null) return 'unknown-peer'
-      const at = status.lastSeenAt
-      const own = reservations.get(reservationKey(peerId, name))
-      const ownClaim = own?.kind === 'upload' && own.expiresAt > at
-      if (!ownClaim) {
-        if (claimedByAnother(state, name, peerId, at)) return 'name-uploading'
-        const known = catalog.get(name)
+      const known = catalog.get(name)
+      if (reservations.get(peerId)?.get(name)?.kind !== 'upload') {
+        if (claimedByAnother(state, name, peerId)) return 'name-uploading'
         if (known != null && !sameContent(known, holding) && heldByAnother(state, name, peerId, seenAfter)) return 'name-held'
       }
+      // Announcing the same content again keeps its original date; new content under the name is new.
+      const previous = holdings.get(peerId)?.get(name)
+      const announcedAt = previous != null && sameContent(previous, holding) ? previous.announcedAt : holding.announcedAt
       peers.set(peerId, { ...peer, freeBytes: status.freeBytes, lastSeenAt: at })
-      holdings.get(peerId)?.set(name, { ...holding })
-      indexHolder(state, name, peerId)
-      reservations.delete(reservationKey(peerId, name))
-      const known = catalog.get(name)
+      index.peersSeen.set(peerId, at)
+      setHolding(state, { peerId, name, size: holding.size, sha256: holding.sha256, announcedAt })
+      dropReservation(state, peerId, name)
       if (known == null || !sameContent(known, holding)) {
-        catalog.set(name, { name, size: holding.size, sha256: holding.sha256, addedAt: holding.announcedAt })
+        catalog.set(name, { name, size: holding.size, sha256: holding.sha256, addedAt: announcedAt })
+        index.names.set(name, 0)
       }
+      refreshRoom(state, peerId)
+      refreshFile(state, name)
       return 'added'
     },
 
-    async listHoldings ({ seenAfter, name }) {
-      const peerIds = name == null ? [...holdings.keys()] : [...holdersByName.get(name) ?? []]
-      const result: HoldingRecord[] = []
-      for (const peerId of peerIds) {
-        const peer = peers.get(peerId)
-        if (peer == null || peer.lastSeenAt <= seenAfter) continue
-        const held = holdings.get(peerId)
-        if (held == null) continue
-        if (name == null) {
-          for (const holding of held.values()) result.push({ ...holding })
-        } else {
-          const holding = held.get(name)
-          if (holding != null) result.push({ ...holding })
+    async getFile (name, { seenAfter }) {
+      return fileRecord(state, name, seenAfter)
+    },
+
+    async pageFiles ({ seenAfter, after, limit, words, scanLimit }) {
+      const files: FileRecord[] = []
+      const walk = index.names.entries(after == null ? undefined : { after: { member: after, score: 0 } })
+      let read = 0
+      for (let next = walk.next(); !next.done; next = walk.next()) {
+        const name = next.value.member
+        read++
+        const folded = name.toLowerCase()
+        if (words.every((word) => folded.includes(word))) {
+          const file = fileRecord(state, name, seenAfter)
+          if (file != null) files.push(file)
+        }
+        if (files.length >= limit || read >= scanLimit) {
+          return { files, resumeAfter: walk.next().done === true ? null : name }
         }
       }
-      return result
+      return { files, resumeAfter: null }
     },
 
-    async recordInCatalog (entries) {
-      for (const entry of entries) {
-        if (!catalog.has(entry.name)) catalog.set(entry.name, { ...entry })
+    async listFilesByCopies ({ min, max, seenAfter, limit }) {
+      const files: FileRecord[] = []
+      for (const { member, score } of index.fileCopies.entries({ fromScore: min })) {
+        if (score > max || files.length >= limit) break
+        const file = fileRecord(state, member, seenAfter)
+        if (file != null) files.push(file)
       }
-    },
-
-    async listCatalog () {
-      return [...catalog.values()].sort((a, b) => compareStrings(a.name, b.name)).map((entry) => ({ ...entry }))
-    },
-
-    async getCatalogEntry (name) {
-      const entry = catalog.get(name)
-      return entry == null ? null : { ...entry }
+      return files
     }
   }
 }

@@ -1,41 +1,48 @@
 // The memory store's peers (membership and expiry): records replaced by registrations, renewed by
-// heartbeats, removed by a leave or an expiry together with everything they held and had reserved.
-import { compareStrings } from '../compare-strings.js'
-import type { HoldingRecord, PeerStore } from '../directory-store.js'
-import { indexHolder, reservationKey } from './state.js'
+// heartbeats, removed by a leave or an expiry together with everything they held and had reserved; and
+// the peer questions answered from indexes: by last seen (expiry), by id (the peer list), by room (placement).
+import type { PeerStore, PeerSummary } from '../directory-store.js'
+import { dropHoldings, dropReservation, forgetExpired, refreshFile, refreshRoom, setHolding } from './bookkeeping.js'
+import { roomOf } from './state.js'
 import type { MemoryState } from './state.js'
 
 export function createMemoryPeerStore (state: MemoryState): PeerStore {
-  const { peers, holdings, holdersByName, reservations } = state
+  const { peers, holdings, catalog, index } = state
 
-  function dropFiles (peerId: string): void {
-    for (const name of holdings.get(peerId)?.keys() ?? []) {
-      const ids = holdersByName.get(name)
-      ids?.delete(peerId)
-      if (ids?.size === 0) holdersByName.delete(name)
-    }
-    holdings.delete(peerId)
+  function summary (peerId: string): PeerSummary | null {
+    const peer = peers.get(peerId)
+    return peer == null ? null : { ...peer, fileCount: holdings.get(peerId)?.size ?? 0 }
   }
 
   return {
     async putPeer (peer, files) {
-      dropFiles(peer.peerId)
-      peers.set(peer.peerId, { ...peer })
-      const held = new Map<string, HoldingRecord>()
+      const { peerId } = peer
+      const touched = new Set(dropHoldings(state, peerId))
+      peers.set(peerId, { ...peer })
+      index.peersSeen.set(peerId, peer.lastSeenAt)
+      index.peerIds.set(peerId, 0)
+      holdings.set(peerId, new Map())
       for (const file of files) {
-        held.set(file.name, { ...file, peerId: peer.peerId })
-        indexHolder(state, file.name, peer.peerId)
+        setHolding(state, { peerId, name: file.name, size: file.size, sha256: file.sha256, announcedAt: file.announcedAt })
+        touched.add(file.name)
+        if (!catalog.has(file.name)) {
+          catalog.set(file.name, { name: file.name, size: file.size, sha256: file.sha256, addedAt: file.announcedAt })
+          index.names.set(file.name, 0)
+        }
         // Only the reservations this file set fulfils go: uploads still under way keep theirs, as the
         // reported free space may not show them yet.
-        reservations.delete(reservationKey(peer.peerId, file.name))
+        dropReservation(state, peerId, file.name)
       }
-      holdings.set(peer.peerId, held)
+      refreshRoom(state, peerId)
+      for (const name of touched) refreshFile(state, name)
     },
 
     async updatePeer (peerId, status) {
       const peer = peers.get(peerId)
       if (peer == null) return false
       peers.set(peerId, { ...peer, freeBytes: status.freeBytes, activeTransfers: status.activeTransfers, lastSeenAt: status.lastSeenAt })
+      index.peersSeen.set(peerId, status.lastSeenAt)
+      refreshRoom(state, peerId)
       return true
     },
 
@@ -43,11 +50,13 @@ export function createMemoryPeerStore (state: MemoryState): PeerStore {
       const peer = peers.get(peerId)
       if (peer == null) return false
       if (options.notSeenAfter != null && peer.lastSeenAt > options.notSeenAfter) return false
-      dropFiles(peerId)
+      const names = dropHoldings(state, peerId)
+      for (const name of [...state.reservations.get(peerId)?.keys() ?? []]) dropReservation(state, peerId, name)
       peers.delete(peerId)
-      for (const [key, reservation] of reservations) {
-        if (reservation.peerId === peerId) reservations.delete(key)
-      }
+      index.peersSeen.delete(peerId)
+      index.peerIds.delete(peerId)
+      refreshRoom(state, peerId)
+      for (const name of names) refreshFile(state, name)
       return true
     },
 
@@ -56,16 +65,36 @@ export function createMemoryPeerStore (state: MemoryState): PeerStore {
       return peer == null ? null : { ...peer }
     },
 
-    async listPeers (filter = {}) {
-      const { seenAfter } = filter
-      return [...peers.values()]
-        .filter((peer) => seenAfter == null || peer.lastSeenAt > seenAfter)
-        .sort((a, b) => compareStrings(a.peerId, b.peerId))
-        .map((peer) => ({ ...peer, fileCount: holdings.get(peer.peerId)?.size ?? 0 }))
+    async listPeerIdsNotSeenAfter (cutoff) {
+      const ids: string[] = []
+      for (const { member, score } of index.peersSeen.entries()) {
+        if (score > cutoff) break
+        ids.push(member)
+      }
+      return ids
     },
 
-    async listPeerIdsNotSeenAfter (cutoff) {
-      return [...peers.values()].filter((peer) => peer.lastSeenAt <= cutoff).map((peer) => peer.peerId)
+    async pagePeers ({ seenAfter, after, limit }) {
+      const page: PeerSummary[] = []
+      for (const { member } of index.peerIds.entries(after == null ? undefined : { after: { member: after, score: 0 } })) {
+        if (page.length >= limit) break
+        const peer = summary(member)
+        if (peer != null && peer.lastSeenAt > seenAfter) page.push(peer)
+      }
+      return page
+    },
+
+    async listRoomiestPeers ({ at, seenAfter, exceptHoldersOf, limit }) {
+      forgetExpired(state, at)
+      const holders = state.holdersByName.get(exceptHoldersOf)
+      const found = []
+      for (const { member } of index.peersRoom.entries()) {
+        if (found.length >= limit) break
+        const peer = peers.get(member)
+        if (peer == null || peer.lastSeenAt <= seenAfter || holders?.has(member) === true) continue
+        found.push({ peer: { ...peer }, room: roomOf(state, peer) })
+      }
+      return found
     }
   }
 }

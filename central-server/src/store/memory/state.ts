@@ -1,44 +1,96 @@
-// The memory store's state, and the questions more than one of its groups asks of it. Records are copied
-// in and out by every method, so callers can never share state with the store, exactly as with a store
-// in another process.
-import type { CatalogRecord, HoldingRecord, PeerRecord, ReservationRecord } from '../directory-store.js'
+// The memory store's state, and the questions more than one of its groups asks of it. It keeps the
+// indexes of the Redis layout (store/directory-store.ts) in Maps and SortedSets, so each question costs
+// what it costs in Redis. Records are copied in and out by every method, so callers can never share
+// state with the store, exactly as with a store in another process.
+import type { CatalogRecord, FileRecord, HoldingRecord, PeerRecord, ReservationRecord } from '../directory-store.js'
+import { SortedSet } from './sorted-set.js'
+
+export interface MemoryIndexes {
+  /** peerId by lastSeenAt (peers:seen). */
+  peersSeen: SortedSet
+  /** peerId, score 0: by id (peers:ids). */
+  peerIds: SortedSet
+  /** peerId by minus its unreserved room: most room first (peers:room). */
+  peersRoom: SortedSet
+  /** The same, only peers with a free copy slot (peers:copy-room). */
+  copyRoom: SortedSet
+  /** Catalog names, score 0: by name (catalog:names). */
+  names: SortedSet
+  /** Every catalog name by its copies (catalog:copies). */
+  fileCopies: SortedSet
+  /** Names with a copy, by copies plus copies ordered: the copy queue (copy-queue). */
+  shortFiles: SortedSet
+  /** `${peerId}/${name}` by expiresAt (res-expiry). */
+  reservationExpiry: SortedSet
+}
 
 export interface MemoryState {
   peers: Map<string, PeerRecord>
   /** peerId -> name -> holding */
   holdings: Map<string, Map<string, HoldingRecord>>
-  /** name -> peerIds holding it, so a locate does not scan every peer. */
+  /** name -> peerIds holding it, any content. */
   holdersByName: Map<string, Set<string>>
-  /** `${peerId}/${name}` -> reservation ('/' never appears in a peer id or a file name). */
-  reservations: Map<string, ReservationRecord>
   /** name -> the content known under it, whether or not anyone still holds it. */
   catalog: Map<string, CatalogRecord>
+  /** peerId -> name -> reservation */
+  reservations: Map<string, Map<string, ReservationRecord>>
+  /** name -> peerIds with a reservation for it. */
+  reservationsByName: Map<string, Set<string>>
+  /** peerId -> bytes its running reservations hold. */
+  reservedBytes: Map<string, number>
+  /** peerId -> its running copy orders. */
+  copyOrdersByPeer: Map<string, number>
+  /** name -> copies of it ordered and running. */
+  copiesOrdered: Map<string, number>
+  counters: { copiesOrdered: number, uploadsPlaced: number }
+  index: MemoryIndexes
 }
 
 export function createMemoryState (): MemoryState {
-  return { peers: new Map(), holdings: new Map(), holdersByName: new Map(), reservations: new Map(), catalog: new Map() }
+  return {
+    peers: new Map(),
+    holdings: new Map(),
+    holdersByName: new Map(),
+    catalog: new Map(),
+    reservations: new Map(),
+    reservationsByName: new Map(),
+    reservedBytes: new Map(),
+    copyOrdersByPeer: new Map(),
+    copiesOrdered: new Map(),
+    counters: { copiesOrdered: 0, uploadsPlaced: 0 },
+    index: {
+      peersSeen: new SortedSet(),
+      peerIds: new SortedSet(),
+      peersRoom: new SortedSet(),
+      copyRoom: new SortedSet(),
+      names: new SortedSet(),
+      fileCopies: new SortedSet(),
+      shortFiles: new SortedSet(),
+      reservationExpiry: new SortedSet()
+    }
+  }
 }
 
+/** '/' never appears in a peer id or a file name, so the key splits back at its first '/'. */
 export const reservationKey = (peerId: string, name: string): string => `${peerId}/${name}`
 
 export function sameContent (a: { size: number, sha256: string }, b: { size: number, sha256: string }): boolean {
   return a.sha256 === b.sha256 && a.size === b.size
 }
 
-export function indexHolder (state: MemoryState, name: string, peerId: string): void {
-  let ids = state.holdersByName.get(name)
-  if (ids == null) state.holdersByName.set(name, ids = new Set())
-  ids.add(peerId)
-}
-
-function isLive (state: MemoryState, peerId: string, seenAfter: number): boolean {
+export function isLive (state: MemoryState, peerId: string, seenAfter: number): boolean {
   return (state.peers.get(peerId)?.lastSeenAt ?? -Infinity) > seenAfter
 }
 
+/** Free bytes less what running reservations hold. */
+export function roomOf (state: MemoryState, peer: PeerRecord): number {
+  return peer.freeBytes - (state.reservedBytes.get(peer.peerId) ?? 0)
+}
+
 /** Whether a peer other than `peerId` (any peer, with null) has a running upload claim on `name`. */
-export function claimedByAnother (state: MemoryState, name: string, peerId: string | null, at: number): boolean {
-  for (const reservation of state.reservations.values()) {
-    if (reservation.kind === 'upload' && reservation.name === name && reservation.peerId !== peerId && reservation.expiresAt > at) return true
+export function claimedByAnother (state: MemoryState, name: string, peerId: string | null): boolean {
+  for (const holderId of state.reservationsByName.get(name) ?? []) {
+    if (holderId !== peerId && state.reservations.get(holderId)?.get(name)?.kind === 'upload') return true
   }
   return false
 }
@@ -52,4 +104,18 @@ export function heldByAnother (state: MemoryState, name: string, peerId: string 
     if (holding != null && (known == null || sameContent(holding, known))) return true
   }
   return false
+}
+
+/** The catalog entry with its live holders of that content; null when the catalog does not know the name. */
+export function fileRecord (state: MemoryState, name: string, seenAfter: number): FileRecord | null {
+  const entry = state.catalog.get(name)
+  if (entry == null) return null
+  const holders: FileRecord['holders'] = []
+  for (const peerId of state.holdersByName.get(name) ?? []) {
+    const peer = state.peers.get(peerId)
+    const holding = state.holdings.get(peerId)?.get(name)
+    if (peer == null || holding == null || peer.lastSeenAt <= seenAfter || !sameContent(holding, entry)) continue
+    holders.push({ ...peer, announcedAt: holding.announcedAt })
+  }
+  return { ...entry, holders }
 }

@@ -1,11 +1,12 @@
 // The DirectoryStore on Redis, for several central replicas sharing one directory: one file per group
-// of the interface (peers, holdings and the catalog, reservations) over one connection, each method one
-// Lua script or one command (keys.ts lays the keys out). Every call fails at once with
+// of the interface (peers, holdings and the catalog, reservations, the copy queue and counts) as in the
+// memory store, over one connection, each method one Lua script or one command (keys.ts lays the keys out). Every call fails at once with
 // StoreUnavailableError (503) while Redis cannot be reached, and works again as soon as the client has
 // reconnected by itself.
 import type { DirectoryStore } from '../directory-store.js'
 import { connectRedis } from './connection.js'
 import type { StoreLog } from './connection.js'
+import { createRedisCopyQueue } from './copy-queue.js'
 import { DEFAULT_KEY_PREFIX, redisKeys } from './keys.js'
 import { createRedisHoldingStore } from './holdings.js'
 import { createRedisPeerStore } from './peers.js'
@@ -17,7 +18,7 @@ export type { StoreLog } from './connection.js'
 
 /**
  * A store call Redis has not answered by then fails as unavailable (a hung or partitioned server). Well
- * above what the slowest call takes: a registration of 100,000 files is one script of about a second.
+ * above what the slowest call takes: a registration of 100,000 files is one script of about two seconds.
  */
 export const DEFAULT_CALL_TIMEOUT_MS = 10_000
 
@@ -41,7 +42,8 @@ export function createRedisDirectoryStore (options: RedisDirectoryStoreOptions):
   const methods = {
     ...createRedisPeerStore(context),
     ...createRedisHoldingStore(context),
-    ...createRedisReservationStore(context)
+    ...createRedisReservationStore(context),
+    ...createRedisCopyQueue(context)
   }
   return {
     ...guardAll(methods, options.callTimeoutMs ?? DEFAULT_CALL_TIMEOUT_MS),

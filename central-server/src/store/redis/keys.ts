@@ -1,24 +1,31 @@
 // Every key the Redis directory store uses, named in one place (lua/lib.lua names the same keys for the
 // scripts, and a test checks that the two agree). Every key starts with the store's prefix, so several
-// directories, or tests, can share one Redis. Peer ids never contain '/' (proto's peerIdSchema), so a
-// `peerId/name` member splits at its first '/'.
+// directories, or tests, can share one Redis. The layout is the one store/directory-store.ts describes;
+// records.ts says how each value is written.
 //
-//   peer:<peerId>           hash   the PeerRecord's fields
-//   peers:seen              zset   peerId scored by lastSeenAt: live peers and expiry are range queries
-//   peers:free              zset   peerId scored by freeBytes: placement looks at the roomiest first
-//   peers:ids               zset   peerId, all scored 0: peers in id order, for paged listings
-//   files:<peerId>          hash   name -> JSON {size, sha256, announcedAt}: what a peer holds
-//   holders:<name>          set    peerIds holding a file of that name: locating costs O(holders)
-//   catalog                 hash   name -> JSON {size, sha256, addedAt}: what each name stands for
-//   catalog:names           zset   names, all scored 0: the catalog in name order, for paged listings
-//   reservation:<peerId>/<name>  hash  a ReservationRecord's fields
-//   reserved:<peerId>       zset   names reserved on a peer, scored by expiresAt: its reserved bytes
-//   reservations            zset   `peerId/name` scored by expiresAt: the running ones, and the expired to forget
-//   claims:<name>           zset   peerIds with an upload claim on the name, scored by expiresAt
+//   peer:<peerId>         hash  the PeerRecord's fields, plus reservedBytes and copyOrders (absent at 0)
+//   peers:seen            zset  peerId by lastSeenAt: expiry and liveness counts are range queries
+//   peers:ids             zset  peerId, score 0: GET /peers pages with ZRANGE BYLEX
+//   peers:room            zset  peerId by -(freeBytes - reservedBytes): placement reads the roomiest first
+//   peers:copy-room       zset  the same, only peers with a free copy slot: a copy order's spread (ZRANK)
+//   files:<peerId>        hash  name -> holding: what a peer holds
+//   holders:<name>        set   peerIds holding the name (any content): a locate costs O(holders)
+//   catalog               hash  name -> catalog entry: what each name stands for, kept after its holders go
+//   catalog:names         zset  names, score 0: GET /files pages with ZRANGE BYLEX
+//   catalog:folded        hash  name -> name.toLowerCase(), only where that differs (Lua cannot fold Unicode)
+//   catalog:copies        zset  every catalog name by its copies: /health and /replication
+//   copy-queue            zset  names with a copy by copies + copies ordered: the files short of copies
+//   catalog:ordered       hash  name -> copies ordered (running replica reservations), absent at 0
+//   res:<peerId>          hash  name -> reservation: a peer's reservations
+//   res-names:<name>      set   peerIds with a reservation for the name: claims and orders by name
+//   res-expiry            zset  `peerId/name` by expiresAt: the reservations over at `at`, a range query
+//   counters              hash  copiesOrdered, uploadsPlaced (absent at 0)
 //
-// Times are the caller's (a store never reads a clock), so nothing expires by a Redis TTL: a sorted set
-// scored by expiresAt answers "still running at `at`" with a range query, and the expired are dropped
-// when met (listReservations forgets them).
+// A key of a peer or a name never shares its stem with a fixed key (a peer may well be called `copies`
+// or `expiry`). Peer ids never contain '/' (proto's peerIdSchema), so a `peerId/name` member splits at
+// its first '/'.
+// Times are the caller's (a store never reads a clock), so nothing expires by a Redis TTL: the scripts
+// forget the reservations over at the `at` they are given, as the memory store does.
 
 export const DEFAULT_KEY_PREFIX = 'p2p:'
 
@@ -26,16 +33,21 @@ export interface RedisKeys {
   prefix: string
   peer: (peerId: string) => string
   peersSeen: string
-  peersFree: string
   peerIds: string
+  peersRoom: string
+  copyRoom: string
   files: (peerId: string) => string
   holders: (name: string) => string
   catalog: string
   catalogNames: string
-  reservation: (peerId: string, name: string) => string
-  reserved: (peerId: string) => string
-  reservations: string
-  claims: (name: string) => string
+  catalogFolded: string
+  fileCopies: string
+  copyQueue: string
+  copiesOrdered: string
+  reservations: (peerId: string) => string
+  reservationsByName: (name: string) => string
+  reservationExpiry: string
+  counters: string
 }
 
 export function redisKeys (prefix = DEFAULT_KEY_PREFIX): RedisKeys {
@@ -43,15 +55,20 @@ export function redisKeys (prefix = DEFAULT_KEY_PREFIX): RedisKeys {
     prefix,
     peer: (peerId) => `${prefix}peer:${peerId}`,
     peersSeen: `${prefix}peers:seen`,
-    peersFree: `${prefix}peers:free`,
     peerIds: `${prefix}peers:ids`,
+    peersRoom: `${prefix}peers:room`,
+    copyRoom: `${prefix}peers:copy-room`,
     files: (peerId) => `${prefix}files:${peerId}`,
     holders: (name) => `${prefix}holders:${name}`,
     catalog: `${prefix}catalog`,
     catalogNames: `${prefix}catalog:names`,
-    reservation: (peerId, name) => `${prefix}reservation:${peerId}/${name}`,
-    reserved: (peerId) => `${prefix}reserved:${peerId}`,
-    reservations: `${prefix}reservations`,
-    claims: (name) => `${prefix}claims:${name}`
+    catalogFolded: `${prefix}catalog:folded`,
+    fileCopies: `${prefix}catalog:copies`,
+    copyQueue: `${prefix}copy-queue`,
+    copiesOrdered: `${prefix}catalog:ordered`,
+    reservations: (peerId) => `${prefix}res:${peerId}`,
+    reservationsByName: (name) => `${prefix}res-names:${name}`,
+    reservationExpiry: `${prefix}res-expiry`,
+    counters: `${prefix}counters`
   }
 }

@@ -1,18 +1,27 @@
-// The store's Lua scripts, each one atomic step of the DirectoryStore, loaded from lua/ with lib.lua
-// (the key layout and shared questions) in front. node-redis runs a defined script with EVALSHA and,
-// when Redis answers NOSCRIPT (it restarted, or its script cache was flushed), sends it again with EVAL,
-// which also caches it: nothing here has to load scripts ahead of time.
+// The store's Lua scripts, each one atomic step of the DirectoryStore, loaded from lua/ with the library
+// in front: the constants the scripts share with the TypeScript, lib.lua (the key layout and small
+// questions), bookkeeping.lua (how a change keeps the indexes true) and reads.lua (questions about a
+// name). node-redis runs a defined script with EVALSHA and, when Redis answers NOSCRIPT (it restarted,
+// or its script cache was flushed), sends it again with EVAL, which also caches it: nothing here has to
+// load scripts ahead of time.
 import { readFileSync } from 'node:fs'
+import { MAX_REPLICATIONS_PER_PEER } from '@p2p/proto'
 import { defineScript } from 'redis'
 import type { CommandParser, RedisArgument } from 'redis'
-import type { FlatPairs } from './records.js'
+import type { NameTaken } from '../directory-store.js'
+import type { FileRow, FlatPairs } from './records.js'
 
 function readLua (name: string): string {
   return readFileSync(new URL(`./lua/${name}.lua`, import.meta.url), 'utf8')
 }
 
-/** lib.lua, as every script starts. */
-export const LUA_LIB = readLua('lib')
+/** What every script starts with. */
+export const LUA_LIB = [
+  `local MAX_REPLICATIONS_PER_PEER = ${MAX_REPLICATIONS_PER_PEER}`,
+  readLua('lib'),
+  readLua('bookkeeping'),
+  readLua('reads')
+].join('\n')
 
 /**
  * A script called with no KEYS and ARGV = [key prefix, ...args]; `Reply` is the shape its Lua returns
@@ -35,12 +44,17 @@ export const SCRIPTS = {
   putPeer: luaScript<number>('put-peer'),
   updatePeer: luaScript<0 | 1>('update-peer'),
   removePeer: luaScript<0 | 1>('remove-peer'),
-  listPeers: luaScript<FlatPairs[]>('list-peers'),
-  addHolding: luaScript<'added' | 'unknown-peer' | 'name-uploading' | 'name-held'>('add-holding'),
-  listHoldings: luaScript<string[]>('list-holdings'),
+  pagePeers: luaScript<FlatPairs[]>('page-peers'),
+  roomiestPeers: luaScript<FlatPairs[]>('roomiest-peers'),
+  addHolding: luaScript<'added' | 'unknown-peer' | NameTaken>('add-holding'),
+  getFile: luaScript<FileRow | null>('get-file'),
+  pageFiles: luaScript<Array<string | FileRow>>('page-files'),
+  filesByCopies: luaScript<FileRow[]>('files-by-copies'),
   addReservation: luaScript<number>('add-reservation'),
   removeReservation: luaScript<number>('remove-reservation'),
-  reserveUpload: luaScript<'reserved' | 'no-room' | 'name-uploading' | 'name-held'>('reserve-upload'),
+  peerReservations: luaScript<FlatPairs>('peer-reservations'),
+  reserveUpload: luaScript<'reserved' | 'no-room' | NameTaken>('reserve-upload'),
   renewUploadClaims: luaScript<number>('renew-upload-claims'),
-  listReservations: luaScript<FlatPairs[]>('list-reservations')
+  takeCopyOrders: luaScript<FileRow[]>('take-copy-orders'),
+  countDirectory: luaScript<number[]>('count-directory')
 }

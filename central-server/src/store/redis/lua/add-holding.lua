@@ -1,27 +1,28 @@
--- addHolding: ARGV[2] = peerId, [3] = name, [4] = the holding's JSON, [5] = its catalog entry's JSON,
--- [6] = freeBytes, [7] = lastSeenAt (the announce's "now"), [8] = seenAfter. Adds one file to a known
--- peer unless its name belongs to someone else; answers 'added', 'unknown-peer', 'name-uploading' or
--- 'name-held', and changes nothing unless 'added'.
-local peerId, name, at = ARGV[2], ARGV[3], ARGV[7]
-if redis.call('EXISTS', K.peer(peerId)) == 0 then return 'unknown-peer' end
-local holding = cjson.decode(ARGV[4])
-local known = catalogEntry(name)
+-- addHolding: ARGV[2] = peerId, [3] = name, [4] = the holding, [5] = the lower-cased name ('' when the
+-- same), [6] = freeBytes, [7] = lastSeenAt (the announce's "now"), [8] = seenAfter. Adds one file to a
+-- known peer unless its name belongs to someone else; answers 'added', 'unknown-peer', 'name-uploading'
+-- or 'name-held', and changes nothing but forgetting the reservations over unless 'added'.
+local peerId, name, holding, folded, at, seenAfter = ARGV[2], ARGV[3], ARGV[4], ARGV[5], ARGV[7], ARGV[8]
+forgetExpired(at)
+if not isKnown(peerId) then return 'unknown-peer' end
+local known = redis.call('HGET', K.catalog, name)
 
--- An announce under the peer's own running claim wins: the claim was given when the name was free.
-local own = redis.call('HMGET', K.reservation(peerId, name), 'kind', 'expiresAt')
-local ownClaim = own[1] == 'upload' and tonumber(own[2]) > tonumber(at)
-if not ownClaim then
-  if claimedByAnother(name, peerId, at) then return 'name-uploading' end
-  if known and not sameContent(known, holding) and heldByAnother(name, peerId, ARGV[8]) then return 'name-held' end
+-- An announce under the peer's own claim wins: the claim was given when the name was free.
+local own = redis.call('HGET', K.reservations(peerId), name)
+if not (own and string.sub(own, 1, 7) == 'upload ') then
+  if claimedByAnother(name, peerId) then return 'name-uploading' end
+  if known and not sameContent(known, holding) and heldByAnother(name, peerId, seenAfter) then return 'name-held' end
 end
 
+-- Announcing the same content again keeps its original date; new content under the name is new.
+local previous = redis.call('HGET', K.files(peerId), name)
+if sameContent(previous, holding) then holding = previous end
 redis.call('HSET', K.peer(peerId), 'freeBytes', ARGV[6], 'lastSeenAt', at)
-indexPeer(peerId, at, ARGV[6])
-redis.call('HSET', K.files(peerId), name, ARGV[4])
+redis.call('ZADD', K.peersSeen, at, peerId)
+redis.call('HSET', K.files(peerId), name, holding)
 redis.call('SADD', K.holders(name), peerId)
 dropReservation(peerId, name)
-if not known or not sameContent(known, holding) then
-  redis.call('HSET', K.catalog, name, ARGV[5])
-  redis.call('ZADD', K.catalogNames, 0, name)
-end
+if not sameContent(known, holding) then putCatalogEntry(name, holding, folded) end
+recountCopies(name)
+refreshRoom(peerId)
 return 'added'

@@ -1,32 +1,41 @@
--- Put in front of every script of the Redis directory store: the key layout (the same as keys.ts) and
--- the questions more than one script asks. Every script is called with no KEYS and ARGV[1] = the key
--- prefix: the keys a script touches depend on what it reads (a peer's files, a name's holders), so it
--- builds them itself. That suits one Redis (or one primary behind Sentinel), not Redis Cluster.
+-- Put in front of every script of the Redis directory store (after the constants scripts.ts writes):
+-- the key layout (the same as keys.ts) and the small questions every script asks. Every script is called
+-- with no KEYS and ARGV[1] = the key prefix: the keys a script touches depend on what it reads (a peer's
+-- files, a name's holders), so it builds them itself. That suits one Redis (or one primary behind
+-- Sentinel), not Redis Cluster.
 --
--- Numbers arrive as strings and are written back as the same strings: Lua's numbers are doubles whose
--- tostring keeps 14 digits, so a script compares them with tonumber but never formats one.
+-- Numbers arrive as strings and are stored as the same strings: Lua's numbers are doubles whose tostring
+-- keeps 14 digits, so a script compares them with tonumber but never formats one. The scores and
+-- increments it computes go to Redis as Lua numbers, which Redis formats exactly (%.17g).
+-- Strings are never ordered with Lua's < (Redis runs Lua under the system's collation): an order between
+-- members is asked of a sorted set (ZRANK), which orders by bytes as the memory store does.
 
 local prefix = ARGV[1]
 
 local K = {
   peer = function (peerId) return prefix .. 'peer:' .. peerId end,
   peersSeen = prefix .. 'peers:seen',
-  peersFree = prefix .. 'peers:free',
   peerIds = prefix .. 'peers:ids',
+  peersRoom = prefix .. 'peers:room',
+  copyRoom = prefix .. 'peers:copy-room',
   files = function (peerId) return prefix .. 'files:' .. peerId end,
   holders = function (name) return prefix .. 'holders:' .. name end,
   catalog = prefix .. 'catalog',
   catalogNames = prefix .. 'catalog:names',
-  reservation = function (peerId, name) return prefix .. 'reservation:' .. peerId .. '/' .. name end,
-  reserved = function (peerId) return prefix .. 'reserved:' .. peerId end,
-  reservations = prefix .. 'reservations',
-  claims = function (name) return prefix .. 'claims:' .. name end
+  catalogFolded = prefix .. 'catalog:folded',
+  fileCopies = prefix .. 'catalog:copies',
+  copyQueue = prefix .. 'copy-queue',
+  copiesOrdered = prefix .. 'catalog:ordered',
+  reservations = function (peerId) return prefix .. 'res:' .. peerId end,
+  reservationsByName = function (name) return prefix .. 'res-names:' .. name end,
+  reservationExpiry = prefix .. 'res-expiry',
+  counters = prefix .. 'counters'
 }
 
--- ARGV[from..] as a list, and a list of field/value pairs as a table.
-local function argsFrom (from)
+-- ARGV[from..to] (to the end without `to`) as a list, and a list of field/value pairs as a table.
+local function argsFrom (from, to)
   local list = {}
-  for i = from, #ARGV do list[#list + 1] = ARGV[i] end
+  for i = from, to or #ARGV do list[#list + 1] = ARGV[i] end
   return list
 end
 
@@ -36,83 +45,44 @@ local function fieldsOf (list)
   return fields
 end
 
+-- The fields of a holding, a catalog entry or a reservation (records.ts writes them space-separated).
+local function split (value)
+  local fields = {}
+  for field in string.gmatch(value, '%S+') do fields[#fields + 1] = field end
+  return fields
+end
+
+-- Whether two holdings or catalog entries (`size sha256 at`) are the same content; false when either is missing.
+local function sameContent (a, b)
+  if not a or not b then return false end
+  -- Lua compares strings by identity: a holding that is its name's catalog entry needs no parsing.
+  return a == b or string.match(a, '^%S+ %S+') == string.match(b, '^%S+ %S+')
+end
+
+-- 1 when the holding is a copy of the catalog entry, else 0 (what it adds to the entry's copies).
+local function copyOf (holding, entry)
+  return sameContent(holding, entry) and 1 or 0
+end
+
+local function isKnown (peerId)
+  return redis.call('HEXISTS', K.peer(peerId), 'peerId') == 1
+end
+
 local function isLive (peerId, seenAfter)
   local seen = redis.call('ZSCORE', K.peersSeen, peerId)
   return seen ~= false and tonumber(seen) > tonumber(seenAfter)
 end
 
-local function sameContent (a, b)
-  return a.sha256 == b.sha256 and a.size == b.size
+-- Commands that take many members at once get them a thousand at a time (Lua's unpack has a limit):
+-- `apply` is called with each slice of `list`, in order. `size` defaults to a thousand.
+local function inBatches (list, apply, size)
+  local step = size or 1000
+  for from = 1, #list, step do apply({ unpack(list, from, math.min(from + step - 1, #list)) }) end
 end
 
--- What the catalog says `name` stands for ({size, sha256, addedAt}), or false.
-local function catalogEntry (name)
-  local entry = redis.call('HGET', K.catalog, name)
-  return entry ~= false and cjson.decode(entry)
-end
-
--- Whether a peer other than `peerId` (any peer, with false) has an upload claim on `name` running at `at`.
-local function claimedByAnother (name, peerId, at)
-  for _, claimant in ipairs(redis.call('ZRANGEBYSCORE', K.claims(name), '(' .. at, '+inf')) do
-    if claimant ~= peerId then return true end
-  end
-  return false
-end
-
--- Whether a live peer other than `peerId` (any peer, with false) holds what `name` stands for (any
--- content when the catalog does not know it).
-local function heldByAnother (name, peerId, seenAfter)
-  local known = catalogEntry(name)
-  for _, holder in ipairs(redis.call('SMEMBERS', K.holders(name))) do
-    if holder ~= peerId and isLive(holder, seenAfter) then
-      local held = redis.call('HGET', K.files(holder), name)
-      if held ~= false and (not known or sameContent(cjson.decode(held), known)) then return true end
-    end
-  end
-  return false
-end
-
--- A `peerId/name` member of the reservations set as peerId, name (a peer id never contains '/').
-local function splitMember (member)
-  local slash = string.find(member, '/', 1, true)
-  return string.sub(member, 1, slash - 1), string.sub(member, slash + 1)
-end
-
-local function dropReservation (peerId, name)
-  redis.call('DEL', K.reservation(peerId, name))
-  redis.call('ZREM', K.reserved(peerId), name)
-  redis.call('ZREM', K.reservations, peerId .. '/' .. name)
-  redis.call('ZREM', K.claims(name), peerId)
-end
-
--- Stores a reservation given as field/value pairs (records.ts encodes them), replacing the peer's
--- reservation for that name.
-local function putReservation (list)
-  local r = fieldsOf(list)
-  dropReservation(r.peerId, r.name)
-  redis.call('HSET', K.reservation(r.peerId, r.name), unpack(list))
-  redis.call('ZADD', K.reserved(r.peerId), r.expiresAt, r.name)
-  redis.call('ZADD', K.reservations, r.expiresAt, r.peerId .. '/' .. r.name)
-  if r.kind == 'upload' then redis.call('ZADD', K.claims(r.name), r.expiresAt, r.peerId) end
-end
-
--- Moves a running reservation's end to `expiresAt` (a string) in its hash and in every index.
-local function extendReservation (peerId, name, kind, expiresAt)
-  redis.call('HSET', K.reservation(peerId, name), 'expiresAt', expiresAt)
-  redis.call('ZADD', K.reserved(peerId), expiresAt, name)
-  redis.call('ZADD', K.reservations, expiresAt, peerId .. '/' .. name)
-  if kind == 'upload' then redis.call('ZADD', K.claims(name), expiresAt, peerId) end
-end
-
--- Drops every file of a peer, and the peer from each name's holders.
-local function dropFiles (peerId)
-  for _, name in ipairs(redis.call('HKEYS', K.files(peerId))) do
-    redis.call('SREM', K.holders(name), peerId)
-  end
-  redis.call('DEL', K.files(peerId))
-end
-
-local function indexPeer (peerId, lastSeenAt, freeBytes)
-  redis.call('ZADD', K.peersSeen, lastSeenAt, peerId)
-  redis.call('ZADD', K.peersFree, freeBytes, peerId)
+-- Adds `delta` (a number) to a count kept in a hash field; a count back at zero is no field, so a
+-- directory whose peers are all gone leaves no counts behind.
+local function incr (key, field, delta)
+  if delta == 0 then return end
+  if redis.call('HINCRBY', key, field, delta) == 0 then redis.call('HDEL', key, field) end
 end

@@ -1,7 +1,8 @@
 -- updatePeer: ARGV[2] = peerId, then freeBytes, activeTransfers, lastSeenAt. 1 when the peer is known
--- (and updated), 0 when it is not (and nothing changes).
+-- (and updated, in its hash, peers:seen and its room), 0 when it is not (and nothing changes).
 local peerId = ARGV[2]
-if redis.call('EXISTS', K.peer(peerId)) == 0 then return 0 end
+if not isKnown(peerId) then return 0 end
 redis.call('HSET', K.peer(peerId), 'freeBytes', ARGV[3], 'activeTransfers', ARGV[4], 'lastSeenAt', ARGV[5])
-indexPeer(peerId, ARGV[5], ARGV[3])
+redis.call('ZADD', K.peersSeen, ARGV[5], peerId)
+refreshRoom(peerId)
 return 1

@@ -1,0 +1,45 @@
+-- The questions about a name that several scripts ask: who may have it, and the file as answered.
+
+-- Whether a peer other than `peerId` (any peer, with false) has an upload claim on the name. The caller
+-- has forgotten the reservations over already. O(reservations of the name).
+local function claimedByAnother (name, peerId)
+  for _, other in ipairs(redis.call('SMEMBERS', K.reservationsByName(name))) do
+    if other ~= peerId then
+      local value = redis.call('HGET', K.reservations(other), name)
+      if value and string.sub(value, 1, 7) == 'upload ' then return true end
+    end
+  end
+  return false
+end
+
+-- Whether a live peer other than `peerId` (any peer, with false) holds what the name stands for (any
+-- content when the catalog does not know it). O(holders).
+local function heldByAnother (name, peerId, seenAfter)
+  local known = redis.call('HGET', K.catalog, name)
+  for _, holder in ipairs(redis.call('SMEMBERS', K.holders(name))) do
+    if holder ~= peerId and isLive(holder, seenAfter) then
+      local held = redis.call('HGET', K.files(holder), name)
+      if held and (not known or sameContent(held, known)) then return true end
+    end
+  end
+  return false
+end
+
+-- The file as records.ts decodes it (FileRow): its name, its catalog entry, and each live holder of that
+-- content as { announcedAt, ...its peer's pairs }; false when the catalog does not know the name. O(holders).
+local function fileRow (name, seenAfter)
+  local entry = redis.call('HGET', K.catalog, name)
+  if not entry then return false end
+  local row = { name, entry }
+  for _, holder in ipairs(redis.call('SMEMBERS', K.holders(name))) do
+    if isLive(holder, seenAfter) then
+      local held = redis.call('HGET', K.files(holder), name)
+      if sameContent(held, entry) then
+        local peer = redis.call('HGETALL', K.peer(holder))
+        table.insert(peer, 1, string.match(held, '(%S+)$'))
+        row[#row + 1] = peer
+      end
+    end
+  end
+  return row
+end
