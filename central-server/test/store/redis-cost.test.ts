@@ -1,7 +1,7 @@
-// Over Redis too, a request's cost does not grow with the directory: the same heartbeats, locate and
-// /health over 1,000 holdings and over 20,000 (half the files short of a copy) make the same store calls
-// and run the same number of Redis commands, counting those the scripts run (INFO commandstats), against
-// a real redis-server. A placement reads up to PLACEMENT_CANDIDATES peers of equal room, so it is bounded
+// Over Redis too, a request's cost does not grow with the directory: the same heartbeats (with orders
+// to give and without), locate and /health over 1,000 holdings and over 20,000 (half the files short of
+// a copy) make the same store calls and run the same number of Redis commands, counting those the
+// scripts run (INFO commandstats), against a real redis-server. A placement reads up to PLACEMENT_CANDIDATES peers of equal room, so it is bounded
 // rather than equal.
 import { describeWithRedis, silentLogger, startRedisServer } from '@p2p/test-support'
 import type { TestRedisServer } from '@p2p/test-support'
@@ -95,6 +95,9 @@ describeWithRedis('the cost of a request over Redis', () => {
     expect(ordered).toHaveLength(2)
     await measure('heartbeat while copying', async () => await beat(ordered))
     expect(await measure('heartbeat after orders failed', async () => await beat([]))).toHaveLength(2)
+    // Most heartbeats: a peer among many of equal room, which looks at the whole look-ahead and takes nothing.
+    await measure('heartbeat of a peer with no order', async () =>
+      expect(await heartbeat(context, 'p3', { freeBytes: 1e5, activeTransfers: 0, replicating: [], uploading: [] })).toMatchObject({ replicate: [] }))
     await measure('locate', async () => await locate(context, 'p1.f0.bin'))
     await measure('health', async () => await health(context))
     await measure('placement', async () => await place(context, { name: 'new.bin', size: 100 }))
@@ -109,7 +112,7 @@ describeWithRedis('the cost of a request over Redis', () => {
     expect(largePlacement?.redisCommands).toBeLessThanOrEqual(400)
     for (const cost of Object.values(small)) {
       expect(cost.storeCalls).toBeLessThanOrEqual(10)
-      expect(cost.redisCommands).toBeLessThanOrEqual(200)
+      expect(cost.redisCommands).toBeLessThanOrEqual(250)
     }
   }, 60_000)
 })

@@ -18,7 +18,7 @@ export type { StoreLog } from './connection.js'
 
 /**
  * A store call Redis has not answered by then fails as unavailable (a hung or partitioned server). Well
- * above what the slowest call takes: a registration of 100,000 files is one script of about two seconds.
+ * above what the slowest call takes: a registration of 100,000 files is one script of two to three seconds.
  */
 export const DEFAULT_CALL_TIMEOUT_MS = 10_000
 

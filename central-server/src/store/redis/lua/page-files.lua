@@ -15,7 +15,7 @@ local function matches (name)
   return true
 end
 
-local out = { '' }
+local out, peers = { '' }, {}
 local read = 0
 while true do
   -- One name more than is needed tells whether any follows the last one read.
@@ -24,7 +24,7 @@ while true do
   for i = 1, math.min(want, #names) do
     local name = names[i]
     read = read + 1
-    if matches(name) then out[#out + 1] = fileRow(name, seenAfter) end
+    if matches(name) then out[#out + 1] = fileRow(name, seenAfter, peers) end
     if #out - 1 >= limit or read >= scanLimit then
       if names[i + 1] then out[1] = name end
       return out

@@ -27,17 +27,25 @@ end
 
 -- The file as records.ts decodes it (FileRow): its name, its catalog entry, and each live holder of that
 -- content as { announcedAt, ...its peer's pairs }; false when the catalog does not know the name. O(holders).
-local function fileRow (name, seenAfter)
+-- A listing passes `peers`, a table it keeps for the script's run, so a peer holding many of its files
+-- is read once (only scripts that change no peer while they list may).
+local function fileRow (name, seenAfter, peers)
   local entry = redis.call('HGET', K.catalog, name)
   if not entry then return false end
   local row = { name, entry }
   for _, holder in ipairs(redis.call('SMEMBERS', K.holders(name))) do
-    if isLive(holder, seenAfter) then
+    local peer = peers and peers[holder]
+    if peer == nil then
+      peer = isLive(holder, seenAfter) and redis.call('HGETALL', K.peer(holder))
+      if peers then peers[holder] = peer end
+    end
+    if peer then
       local held = redis.call('HGET', K.files(holder), name)
       if sameContent(held, entry) then
-        local peer = redis.call('HGETALL', K.peer(holder))
-        table.insert(peer, 1, string.match(held, '(%S+)$'))
-        row[#row + 1] = peer
+        -- Anchored: an unanchored '(%S+)$' would try every start, backtracking through the sha256 at each.
+        local holderRow = { string.match(held, '^%S+ %S+ (%S+)') }
+        for i = 1, #peer do holderRow[i + 1] = peer[i] end
+        row[#row + 1] = holderRow
       end
     end
   end
