@@ -80,7 +80,9 @@ export async function startCentral (options: CentralOptions): Promise<CentralPro
     REPLICA_ID: 'bench',
     ...(options.redisUrl != null ? { REDIS_URL: options.redisUrl } : {})
   }
-  const child = spawn(process.execPath, tsxArgs('central-server/src/server.ts'), { cwd: REPO_ROOT, env, stdio: ['ignore', 'pipe', 'pipe'] })
+  // e.g. '--cpu-prof --cpu-prof-dir=/tmp/prof': a CPU profile of the central, written when it stops.
+  const nodeArgs = (process.env.BENCH_CENTRAL_NODE_ARGS ?? '').split(' ').filter((arg) => arg !== '')
+  const child = spawn(process.execPath, [...nodeArgs, ...tsxArgs('central-server/src/server.ts')], { cwd: REPO_ROOT, env, stdio: ['ignore', 'pipe', 'pipe'] })
   const recent: string[] = []
   const keep = (line: string): void => { recent.push(line); if (recent.length > 20) recent.shift() }
   createInterface({ input: child.stdout! }).on('line', keep)
