@@ -6,7 +6,6 @@ import { buildCentralApp } from './app.js'
 import { loadConfig } from './config.js'
 import { startExpirySweeper } from './directory/expiry.js'
 import type { ExpirySweeper } from './directory/expiry.js'
-import { StoreUnavailableError } from './errors.js'
 
 const config = loadConfigOrExit(loadConfig)
 const app = buildCentralApp({
@@ -18,10 +17,4 @@ let sweeper: ExpirySweeper | null = null
 app.addHook('onClose', async () => { sweeper?.stop() })
 
 await serveHttpApp(app, config)
-// The store logs an outage once when it begins and once when it ends: a sweep that meets it sweeps
-// nothing, instead of logging an error at every interval.
-const sweep = async (): Promise<number> => await app.directory.sweep().catch((err: unknown) => {
-  if (err instanceof StoreUnavailableError) return 0
-  throw err
-})
-sweeper = startExpirySweeper({ directory: { sweep }, intervalMs: config.heartbeatIntervalMs, log: app.log })
+sweeper = startExpirySweeper({ directory: app.directory, intervalMs: config.heartbeatIntervalMs, log: app.log })

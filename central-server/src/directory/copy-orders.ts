@@ -61,6 +61,7 @@ export async function settleCopyOrders (context: DirectoryContext, peerId: strin
     return file != null && file.holders.length > 0 ? file : null
   }
 
+  const reported = new Set(stillMaking)
   const unknown = new Set(stillMaking)
   /** Orders made since the last heartbeat (copies the peer asked for), to go out now. */
   const waiting: string[] = []
@@ -68,7 +69,7 @@ export async function settleCopyOrders (context: DirectoryContext, peerId: strin
     unknown.delete(reservation.name)
     if (reservation.kind !== 'replica') continue
     if (!reservation.delivered) waiting.push(reservation.name)
-    else if (stillMaking.includes(reservation.name)) await store.addReservation({ ...reservation, expiresAt: keepUntil })
+    else if (reported.has(reservation.name)) await store.addReservation({ ...reservation, expiresAt: keepUntil })
     else await store.removeReservation(peerId, reservation.name)
   }
   // Copies the peer reports that this central never ordered (it restarted since): counted as under

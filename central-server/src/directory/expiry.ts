@@ -5,7 +5,7 @@
 // bittorrent-tracker does). Until the sweep has removed it, the store's counts and copy queue still
 // count its files as copies: /health and new copy orders may lag by up to one sweep interval.
 import type { FastifyBaseLogger } from 'fastify'
-import { PeerUnknownError } from '../errors.js'
+import { PeerUnknownError, StoreUnavailableError } from '../errors.js'
 import type { PeerRecord } from '../store/directory-store.js'
 import type { DirectoryContext } from './context.js'
 
@@ -73,7 +73,11 @@ export function startExpirySweeper (components: {
     if (running) return
     running = true
     directory.sweep()
-      .catch((err: unknown) => { log.error({ err }, 'expiry sweep failed') })
+      .catch((err: unknown) => {
+        // The store logs an outage once when it begins and once when it ends: a sweep that meets it
+        // sweeps nothing, instead of logging an error at every interval.
+        if (!(err instanceof StoreUnavailableError)) log.error({ err }, 'expiry sweep failed')
+      })
       .finally(() => { running = false })
   }, intervalMs)
   timer.unref()

@@ -10,21 +10,25 @@ export interface ChangeSignal {
 }
 
 export function createChangeSignal (): ChangeSignal {
-  let wake: (() => void) | null = null
+  // One entry per wait in progress; a wait that ends by its timeout leaves, so a long quiet spell does
+  // not pile up waiters for the next change to run.
+  const waiting = new Set<() => void>()
   return {
     notify () {
-      const waiting = wake
-      wake = null
-      waiting?.()
+      const woken = [...waiting]
+      waiting.clear()
+      for (const wake of woken) wake()
     },
     async wait (ms) {
       let timer: NodeJS.Timeout | undefined
+      let wake: (() => void) | undefined
       await new Promise<void>((resolve) => {
-        const before = wake
-        wake = () => { before?.(); resolve() }
+        wake = resolve
+        waiting.add(resolve)
         timer = setTimeout(resolve, ms)
       })
       clearTimeout(timer)
+      if (wake != null) waiting.delete(wake)
     }
   }
 }
