@@ -4,13 +4,12 @@ import { spawn } from 'node:child_process'
 import { readFile } from 'node:fs/promises'
 import type { ChildProcess } from 'node:child_process'
 import { once } from 'node:events'
-import net from 'node:net'
-import type { AddressInfo } from 'node:net'
 import path from 'node:path'
 import { createInterface } from 'node:readline'
 import { setTimeout as sleep } from 'node:timers/promises'
 import { healthResponseSchema } from '@p2p/proto'
 import type { HealthResponse } from '@p2p/proto'
+import { freePort } from '@p2p/test-support'
 import { REPO_ROOT } from '../../scripts/lib/service-process.js'
 
 export type StoreName = 'memory' | 'redis'
@@ -29,16 +28,6 @@ const READY_TIMEOUT_MS = 30_000
 /** Long enough for a central to work through the requests queued when a route's load stopped. */
 const HEALTH_TIMEOUT_MS = 120_000
 
-/** A port nobody listens on now (the OS's pick); the central binds it a moment later. */
-export async function freePort (): Promise<number> {
-  const server = net.createServer()
-  server.listen(0, '127.0.0.1')
-  await once(server, 'listening')
-  const { port } = server.address() as AddressInfo
-  server.close()
-  await once(server, 'close')
-  return port
-}
 
 export async function stopChild (child: ChildProcess): Promise<void> {
   // No pid: it never started (spawn failed), so there is nothing to stop and no exit will come.

@@ -1,26 +1,14 @@
 // The launcher's own redis-server: a real one, on a free port, its files in a temp folder. What the
 // centrals write survives its restart (append-only), and a missing redis-server is a clear error.
 import { mkdtemp, readdir, rm } from 'node:fs/promises'
-import net from 'node:net'
 import os from 'node:os'
 import path from 'node:path'
-import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { describeWithRedis, redisCommand } from '@p2p/test-support'
+import { afterAll, beforeAll, expect, it } from 'vitest'
 import { RedisMissingError, findRedisServer, freePort, startRedisProcess } from '../lib/redis-process.js'
 import type { ServiceProcess } from '../lib/service-process.js'
 
-/** One inline command, its first reply line (enough for PING, SET and GET of a short value). */
-async function redis (port: number, command: string): Promise<string> {
-  const socket = net.connect({ host: '127.0.0.1', port })
-  let answer = ''
-  socket.setEncoding('utf8')
-  socket.write(`${command}\r\nQUIT\r\n`)
-  for await (const chunk of socket) answer += chunk as string
-  const lines = answer.split('\r\n')
-  // A bulk string ($3 then the value) answers GET.
-  return lines[0]?.startsWith('$') === true && lines[0] !== '$-1' ? lines[1] ?? '' : lines[0] ?? ''
-}
-
-describe('the launcher\'s redis-server', () => {
+describeWithRedis('the launcher\'s redis-server', () => {
   let dir: string
   let executable: string
   let port: number
@@ -40,16 +28,16 @@ describe('the launcher\'s redis-server', () => {
   it('starts on the port given, answers, and says where it is', async () => {
     proc = await startRedisProcess({ executable, port, dir: path.join(dir, 'redis'), label: 'redis-server' })
     expect(proc.url).toBe(`redis://127.0.0.1:${port}`)
-    expect(await redis(port, 'PING')).toBe('+PONG')
+    expect(await redisCommand(port, 'PING')).toBe('+PONG')
   })
 
   it('keeps what was written across a restart, in its append-only files', async () => {
-    expect(await redis(port, 'SET launcher-test kept')).toBe('+OK')
+    expect(await redisCommand(port, 'SET launcher-test kept')).toBe('+OK')
     await proc!.stop()
     expect(proc!.child.exitCode).toBe(0)
     expect(await readdir(path.join(dir, 'redis'))).toContain('appendonlydir')
     proc = await startRedisProcess({ executable, port, dir: path.join(dir, 'redis'), label: 'redis-server' })
-    expect(await redis(port, 'GET launcher-test')).toBe('kept')
+    expect(await redisCommand(port, 'GET launcher-test')).toBe('kept')
   })
 
   it('names the package to install, or REDIS_URL, when redis-server is not on PATH', async () => {

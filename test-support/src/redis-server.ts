@@ -7,6 +7,7 @@ import type { ChildProcess } from 'node:child_process'
 import { accessSync, constants } from 'node:fs'
 import fs from 'node:fs/promises'
 import net from 'node:net'
+import { freePort } from './free-port.js'
 import path from 'node:path'
 import { describe, it } from 'vitest'
 import { makeTempDir } from './temp-dir.js'
@@ -152,16 +153,6 @@ export async function startRedisServer (): Promise<TestRedisServer> {
   }
 }
 
-async function freePort (): Promise<number> {
-  return await new Promise((resolve, reject) => {
-    const server = net.createServer()
-    server.once('error', reject)
-    server.listen(0, '127.0.0.1', () => {
-      const address = server.address()
-      server.close(() => { typeof address === 'object' && address != null ? resolve(address.port) : reject(new Error('no port')) })
-    })
-  })
-}
 
 /**
  * Sends one inline command (`SET k v`, `GET k`, `SCRIPT FLUSH`) and answers its reply as text: a
