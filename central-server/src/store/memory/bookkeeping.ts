@@ -47,6 +47,17 @@ export function refreshFile (state: MemoryState, name: string): void {
   else shortFiles.delete(name)
 }
 
+/**
+ * Moves the name in the copy queue after its copies ordered changed: its live copies did not, so their
+ * count is read from catalog:copies rather than counted again over its holders.
+ */
+function refreshQueue (state: MemoryState, name: string): void {
+  const { fileCopies, shortFiles } = state.index
+  const copies = fileCopies.score(name) ?? 0
+  if (copies > 0) shortFiles.set(name, copies + (state.copiesOrdered.get(name) ?? 0))
+  else shortFiles.delete(name)
+}
+
 /** Records the holding (a record the caller made for the store) and its holder index; the caller refreshes the name. */
 export function setHolding (state: MemoryState, holding: HoldingRecord): void {
   let held = state.holdings.get(holding.peerId)
@@ -85,7 +96,7 @@ export function putReservation (state: MemoryState, reservation: ReservationReco
     addTo(state.copyOrdersByPeer, peerId, 1)
     addTo(state.copiesOrdered, name, 1)
     state.counters.copiesOrdered++
-    refreshFile(state, name)
+    refreshQueue(state, name)
   } else {
     state.counters.uploadsPlaced++
   }
@@ -108,7 +119,7 @@ export function dropReservation (state: MemoryState, peerId: string, name: strin
     addTo(state.copyOrdersByPeer, peerId, -1)
     addTo(state.copiesOrdered, name, -1)
     state.counters.copiesOrdered--
-    refreshFile(state, name)
+    refreshQueue(state, name)
   } else {
     state.counters.uploadsPlaced--
   }
