@@ -13,6 +13,7 @@ import { createCentralClient, deriveClusterKeys, parseByteSize } from '@p2p/prot
 import { storedPathOf } from '@p2p/pserver/stored-path'
 import { EPHEMERAL_PORTS, startLocalNetwork } from '../scripts/lib/local-network.js'
 import { REPO_ROOT } from '../scripts/lib/service-process.js'
+import { SOURCE_NODE_ARGS } from '../scripts/lib/service-runtime.js'
 import { expectHash, makeSourceFile, measure, MiB, sha256Of } from './lib/measure.js'
 import type { Result } from './lib/measure.js'
 import { benchMultiSource } from './lib/multi-source.js'
@@ -25,7 +26,7 @@ function parseSize (text: string): number {
 }
 
 async function startBaselineSender (mode: 'tcp' | 'http', filePath: string): Promise<{ port: number, pid: number, stop: () => void }> {
-  const child = spawn(process.execPath, ['--import', 'tsx', path.join(REPO_ROOT, 'bench/lib/baseline-sender.ts'), mode, filePath], { stdio: ['ignore', 'pipe', 'inherit'] })
+  const child = spawn(process.execPath, [...SOURCE_NODE_ARGS, path.join(REPO_ROOT, 'bench/lib/baseline-sender.ts'), mode, filePath], { stdio: ['ignore', 'pipe', 'inherit'] })
   const [line] = await once(createInterface({ input: child.stdout }), 'line') as [string]
   return { port: Number(line), pid: child.pid!, stop: () => child.kill('SIGTERM') }
 }
