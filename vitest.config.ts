@@ -1,9 +1,15 @@
 import { defineConfig } from 'vitest/config'
 
+// Workspaces export their compiled dist/ by default and their TypeScript under the 'source'
+// condition: tests run the source, as tsx does with --conditions=source.
+const SOURCE_CONDITIONS = ['source', 'node', 'import', 'default']
+
 export default defineConfig({
+  ssr: { resolve: { conditions: SOURCE_CONDITIONS } },
   test: {
     projects: [
       {
+        extends: true,
         test: {
           name: 'unit',
           include: ['*/test/**/*.test.ts'],
@@ -11,6 +17,7 @@ export default defineConfig({
         }
       },
       {
+        extends: true,
         test: {
           name: 'e2e',
           include: ['e2e/**/*.test.ts'],

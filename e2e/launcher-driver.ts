@@ -8,6 +8,7 @@ import { readFile } from 'node:fs/promises'
 import path from 'node:path'
 import type { NetworkState } from '../scripts/lib/network-state.js'
 import { REPO_ROOT } from '../scripts/lib/service-process.js'
+import { SOURCE_NODE_ARGS } from '../scripts/lib/service-runtime.js'
 import { eventually } from './helpers.js'
 
 export const HEARTBEAT_MS = 500
@@ -33,7 +34,7 @@ export interface LaunchOptions {
 
 /** Starts the launcher without waiting for anything. */
 export function spawnLauncher (dataRoot: string, extraArgs: string[] = [], env: NodeJS.ProcessEnv = process.env): Launcher {
-  const child = spawn(process.execPath, ['--import', 'tsx', LAUNCHER, '--ports', 'ephemeral', '--data', dataRoot, '--heartbeat-ms', String(HEARTBEAT_MS), ...extraArgs], {
+  const child = spawn(process.execPath, [...SOURCE_NODE_ARGS, LAUNCHER, '--ports', 'ephemeral', '--data', dataRoot, '--heartbeat-ms', String(HEARTBEAT_MS), ...extraArgs], {
     cwd: REPO_ROOT,
     env,
     stdio: ['pipe', 'pipe', 'pipe']

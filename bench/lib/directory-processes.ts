@@ -11,6 +11,7 @@ import { healthResponseSchema } from '@p2p/proto'
 import type { HealthResponse } from '@p2p/proto'
 import { freePort } from '@p2p/test-support'
 import { REPO_ROOT } from '../../scripts/lib/service-process.js'
+import { serviceArgv, SOURCE_NODE_ARGS } from '../../scripts/lib/service-runtime.js'
 
 export type StoreName = 'memory' | 'redis'
 
@@ -40,7 +41,7 @@ export async function stopChild (child: ChildProcess): Promise<void> {
 }
 
 function tsxArgs (script: string): string[] {
-  return ['--import', 'tsx', path.join(REPO_ROOT, script)]
+  return [...SOURCE_NODE_ARGS, path.join(REPO_ROOT, script)]
 }
 
 export interface CentralOptions {
@@ -71,7 +72,8 @@ export async function startCentral (options: CentralOptions): Promise<CentralPro
   }
   // e.g. '--cpu-prof --cpu-prof-dir=/tmp/prof': a CPU profile of the central, written when it stops.
   const nodeArgs = (process.env.BENCH_CENTRAL_NODE_ARGS ?? '').split(' ').filter((arg) => arg !== '')
-  const child = spawn(process.execPath, [...nodeArgs, ...tsxArgs('central-server/src/server.ts')], { cwd: REPO_ROOT, env, stdio: ['ignore', 'pipe', 'pipe'] })
+  const [node, ...centralArgs] = serviceArgv('central-server')
+  const child = spawn(node, [...nodeArgs, ...centralArgs], { cwd: REPO_ROOT, env, stdio: ['ignore', 'pipe', 'pipe'] })
   const recent: string[] = []
   const keep = (line: string): void => { recent.push(line); if (recent.length > 20) recent.shift() }
   createInterface({ input: child.stdout! }).on('line', keep)

@@ -5,6 +5,10 @@ import { once } from 'node:events'
 import { pipeline } from 'node:stream/promises'
 import { sampleRss } from './rss-sampler.js'
 
+/** The services that share one peer machine, whose memory counts together. */
+export const PEER_MACHINE = 'peer machine'
+const PEER_MACHINE_GROUP = { [PEER_MACHINE]: ['pserver', 'pclient', 'proxy'] }
+
 export const MiB = 1024 * 1024
 
 export interface Result {
@@ -42,7 +46,7 @@ export function expectHash (actual: string, expected: string, what: string): voi
 
 /** Times one transfer, samples the memory of the given processes, and checks the bytes that arrived. */
 export async function measure (scenario: string, size: number, pids: Record<string, number>, run: () => Promise<void>, verify: () => Promise<void>): Promise<Result> {
-  const sampler = sampleRss({ ...pids, bench: process.pid })
+  const sampler = sampleRss({ ...pids, bench: process.pid }, PEER_MACHINE_GROUP)
   const started = process.hrtime.bigint()
   await run()
   const seconds = Number(process.hrtime.bigint() - started) / 1e9

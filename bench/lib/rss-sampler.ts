@@ -18,13 +18,24 @@ export async function rssMiB (pid: number): Promise<number | undefined> {
   }
 }
 
-export function sampleRss (pids: Record<string, number>, everyMs = 50): RssSampler {
+/**
+ * `groups` name sets of labels whose memory counts together (a machine's services): a group's peak is
+ * the highest sum of one sampling round, not the sum of each process's own peak.
+ */
+export function sampleRss (pids: Record<string, number>, groups: Record<string, string[]> = {}, everyMs = 50): RssSampler {
   const peaks: Record<string, number> = {}
   const sampleAll = async (): Promise<void> => {
+    const now: Record<string, number> = {}
     await Promise.all(Object.entries(pids).map(async ([label, pid]) => {
       const rss = await rssMiB(pid)
-      if (rss != null) peaks[label] = Math.max(peaks[label] ?? 0, rss)
+      if (rss == null) return
+      now[label] = rss
+      peaks[label] = Math.max(peaks[label] ?? 0, rss)
     }))
+    for (const [group, labels] of Object.entries(groups)) {
+      const total = labels.reduce((sum, label) => sum + (now[label] ?? 0), 0)
+      peaks[group] = Math.max(peaks[group] ?? 0, total)
+    }
   }
   let running = sampleAll()
   const timer = setInterval(() => { running = running.then(sampleAll) }, everyMs)

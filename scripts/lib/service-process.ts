@@ -6,12 +6,13 @@ import type { ChildProcess } from 'node:child_process'
 import { createWriteStream } from 'node:fs'
 import type { WriteStream } from 'node:fs'
 import { once } from 'node:events'
-import { fileURLToPath } from 'node:url'
 import { createInterface } from 'node:readline'
+import { REPO_ROOT, serviceArgv } from './service-runtime.js'
+import type { ServiceName } from './service-runtime.js'
 
-export const REPO_ROOT = fileURLToPath(new URL('../../', import.meta.url))
+export { REPO_ROOT }
+export type { ServiceName }
 
-export type ServiceName = 'central-server' | 'pserver' | 'pclient' | 'proxy'
 
 export interface ServiceOptions {
   /** Which workspace to run; needed unless `command` says what to run. */
@@ -24,8 +25,9 @@ export interface ServiceOptions {
   /** How long to wait for the service's 'listening' log line. */
   readyTimeoutMs?: number
   /**
-   * The whole command line, when the service is not started the default way (`node --import tsx
-   * <service>/src/server.ts` from the repository root), e.g. inside a network namespace.
+   * The whole command line, when the service is not started the default way (its source or its compiled
+   * output as P2P_SERVICES says, from the repository root: service-runtime.ts), e.g. inside a network
+   * namespace.
    */
   command?: { argv: [string, ...string[]], cwd: string }
   /** Aborted while the service starts (the network is being stopped): it is stopped and the start rejects. */
@@ -65,7 +67,7 @@ const MAX_KEPT_LINES = 400
 
 export async function startService (options: ServiceOptions): Promise<ServiceProcess> {
   options.signal?.throwIfAborted()
-  const [file, ...args] = options.command?.argv ?? [process.execPath, '--import', 'tsx', `${REPO_ROOT}${requireService(options)}/src/server.ts`]
+  const [file, ...args] = options.command?.argv ?? serviceArgv(requireService(options))
   const child = spawn(file, args, {
     cwd: options.command?.cwd ?? REPO_ROOT,
     env: { PATH: process.env.PATH ?? '', NODE_ENV: process.env.NODE_ENV ?? 'production', ...options.env },

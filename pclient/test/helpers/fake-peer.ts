@@ -121,6 +121,9 @@ export async function startFakePeer (peerId = 'peer-a'): Promise<FakePeer> {
       void (async () => {
         for (let at = offset; at < end; at += step) {
           if (file.failAfterBytes != null && at - offset >= file.failAfterBytes) {
+            // A moment before failing, as a peer that crashes mid-send: the status would otherwise
+            // overtake the pieces already sent, and the caller would see a failure before any byte.
+            await new Promise((resolve) => setTimeout(resolve, 100))
             call.emit('error', { code: grpc.status.INTERNAL, details: 'scripted failure mid-transfer' })
             return
           }

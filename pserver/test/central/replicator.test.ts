@@ -113,9 +113,10 @@ describe('replicator', () => {
     const target = await start()
     let paced = 0
     // Each chunk waits longer than the idle timeout: a timer running while pacing would cancel the copy.
+    // The timeout still leaves room for the call's first message, which waits for the connection.
     const replicator = replicatorOn(target, {
-      idleTimeoutMs: 50,
-      copyRate: { take: async (bytes) => { paced += bytes; await new Promise((resolve) => setTimeout(resolve, 80)) } }
+      idleTimeoutMs: 250,
+      copyRate: { take: async (bytes) => { paced += bytes; await new Promise((resolve) => setTimeout(resolve, 300)) } }
     })
     replicator.accept([orderFor('movie.bin', content, [{ peerId: 'source', grpcAddress: source.address }])])
     await replicator.idle()

@@ -1,6 +1,6 @@
-// Every key the Redis directory store uses, named in one place (lua/lib.lua names the same keys for the
-// scripts, and a test checks that the two agree). Every key starts with the store's prefix, so several
-// directories, or tests, can share one Redis. The layout is the one store/directory-store.ts describes;
+// Every key the Redis directory store uses, named in one place (central-server/lua/lib.lua names the
+// same keys for the scripts, and a test checks that the two agree). Every key starts with the store's
+// prefix, so several directories, or tests, can share one Redis. The layout is the one store/directory-store.ts describes;
 // records.ts says how each value is written.
 //
 //   peer:<peerId>         hash  the PeerRecord's fields, plus reservedBytes and copyOrders (absent at 0)

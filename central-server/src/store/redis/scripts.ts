@@ -1,5 +1,6 @@
-// The store's Lua scripts, each one atomic step of the DirectoryStore, loaded from lua/ with the library
-// in front: the constants the scripts share with the TypeScript, lib.lua (the key layout and small
+// The store's Lua scripts, each one atomic step of the DirectoryStore, loaded from central-server/lua/
+// (beside src/, so the compiled dist/ finds them at the same relative place) with the library in
+// front: the constants the scripts share with the TypeScript, lib.lua (the key layout and small
 // questions), bookkeeping.lua (how a change keeps the indexes true) and reads.lua (questions about a
 // name). node-redis runs a defined script with EVALSHA and, when Redis answers NOSCRIPT (it restarted,
 // or its script cache was flushed), sends it again with EVAL, which also caches it: nothing here has to
@@ -12,7 +13,7 @@ import type { NameTaken } from '../directory-store.js'
 import type { FileRow, FlatPairs } from './records.js'
 
 function readLua (name: string): string {
-  return readFileSync(new URL(`./lua/${name}.lua`, import.meta.url), 'utf8')
+  return readFileSync(new URL(`../../../lua/${name}.lua`, import.meta.url), 'utf8')
 }
 
 /** What every script starts with. */

@@ -1,0 +1,44 @@
+// What ships is what is tested: `npm test` builds the services and the end-to-end tests run their
+// compiled JavaScript (P2P_SERVICES=compiled), on the Node major version the images are based on. A
+// source-only run of the e2e tests (`npm run test:e2e` without it) says so loudly instead of checking.
+import { readFile } from 'node:fs/promises'
+import { describe, expect, it } from 'vitest'
+import { REPO_ROOT } from '../scripts/lib/service-process.js'
+import { serviceArgv, serviceRuntime } from '../scripts/lib/service-runtime.js'
+import { startTestNetwork } from './helpers.js'
+import { skipWithoutRequirement } from './deployment/requirement.js'
+
+/** The Node major version of every image: the Dockerfile's base image tag, e.g. node:24-bookworm-slim. */
+async function imageNodeMajor (): Promise<number> {
+  const dockerfile = await readFile(`${REPO_ROOT}Dockerfile`, 'utf8')
+  const from = /^FROM node:(\d+)[-.\w]*/m.exec(dockerfile)
+  if (from == null) throw new Error('the Dockerfile has no FROM node:<major>... line')
+  return Number(from[1])
+}
+
+async function commandLineOf (pid: number): Promise<string[]> {
+  return (await readFile(`/proc/${pid}/cmdline`, 'utf8')).split('\0').filter((arg) => arg !== '')
+}
+
+const notCompiled = serviceRuntime() === 'compiled' ? null : 'P2P_SERVICES is not "compiled" (npm test sets it after npm run build)'
+
+describe.skipIf(skipWithoutRequirement('the compiled-services check', notCompiled))('the services under test', () => {
+  it('are the compiled JavaScript, run by the Node major version the images ship', async () => {
+    expect(serviceRuntime()).toBe('compiled')
+    expect(Number(process.versions.node.split('.')[0])).toBe(await imageNodeMajor())
+
+    const network = await startTestNetwork({ peers: 1 })
+    try {
+      const processes = [network.central.server, network.central.proxy, network.peers[0]!.pserver, network.peers[0]!.pclient, network.peers[0]!.proxy]
+      for (const service of processes) {
+        const [node, ...args] = await commandLineOf(service.child.pid!)
+        expect(node).toBe(process.execPath)
+        expect(args).toHaveLength(1)
+        expect(args[0]).toMatch(/\/(central-server|pserver|pclient|proxy)\/dist\/server\.js$/)
+      }
+      expect(serviceArgv('pserver')).toEqual([process.execPath, `${REPO_ROOT}pserver/dist/server.js`])
+    } finally {
+      await network.stop()
+    }
+  })
+})

@@ -1,0 +1,35 @@
+// How a service's process is started: from its TypeScript source through tsx (`npm start`, the tests
+// by default), or from the compiled JavaScript that the images ship (`npm run build`, then
+// P2P_SERVICES=compiled: what `npm test` and `npm run bench` do).
+// Workspaces export their compiled dist/ by default and their source under the 'source' condition,
+// so a process running source must ask for that condition, or it would load stale or missing dist/.
+import { existsSync } from 'node:fs'
+import { fileURLToPath } from 'node:url'
+
+export type ServiceName = 'central-server' | 'pserver' | 'pclient' | 'proxy'
+
+export const REPO_ROOT = fileURLToPath(new URL('../../', import.meta.url))
+
+/** Node's flags that run a TypeScript file of this repository. */
+export const SOURCE_NODE_ARGS = ['--conditions=source', '--import', 'tsx']
+
+export type ServiceRuntime = 'source' | 'compiled'
+
+export function serviceRuntime (env: NodeJS.ProcessEnv = process.env): ServiceRuntime {
+  const value = env.P2P_SERVICES ?? 'source'
+  if (value !== 'source' && value !== 'compiled') throw new Error(`P2P_SERVICES must be 'source' or 'compiled', not '${value}'`)
+  return value
+}
+
+/** The command line that runs one service the way `runtime` says. */
+export function serviceArgv (service: ServiceName, runtime: ServiceRuntime = serviceRuntime()): [string, ...string[]] {
+  if (runtime === 'source') return [process.execPath, ...SOURCE_NODE_ARGS, `${REPO_ROOT}${service}/src/server.ts`]
+  const entry = `${REPO_ROOT}${service}/dist/server.js`
+  if (!existsSync(entry)) throw new Error(`${entry} is missing: run \`npm run build\` before starting compiled services`)
+  return [process.execPath, entry]
+}
+
+/** The command line that runs a TypeScript script of this repository (a launcher, a benchmark helper). */
+export function scriptArgv (scriptPath: string): [string, ...string[]] {
+  return [process.execPath, ...SOURCE_NODE_ARGS, scriptPath]
+}
