@@ -223,15 +223,16 @@ describe.skipIf(skipWithoutRequirement('the compose file tests', missing))('the 
       expect(stage.user, `${workspace} runs as root`).not.toBeNull()
       expect(stage.user).not.toMatch(/^(root|0)$/)
       expect(stage.healthcheck, `${workspace} has no HEALTHCHECK`).not.toBeNull()
-      // The same command as `npm start` and the tests; the image holds the file it runs.
-      const entry = `${workspace}/src/server.ts`
-      expect(stage.cmd).toEqual(['node', '--import', 'tsx', entry])
-      await access(`${REPO_ROOT}${entry}`)
+      // The compiled service, as `npm test` runs it (P2P_SERVICES=compiled), from the source it is
+      // compiled from; the image holds the file it runs.
+      const entry = `${workspace}/dist/server.js`
+      expect(stage.cmd).toEqual(['node', entry])
+      await access(`${REPO_ROOT}${workspace}/src/server.ts`)
       expect(stage.copied.some((copied) => `${stage.workdir}/${entry}`.startsWith(`${copied}/`))).toBe(true)
       expect(stage.runs.some((run) => run.startsWith(`npm ci --omit=dev --workspace=${workspace} `)), `${workspace} installs more than its production dependencies`).toBe(true)
-      // tsx runs the service, so it must be one of the production dependencies installed.
+      // Nothing compiles at run time: tsx is a development tool, not one of the service's dependencies.
       const manifest = JSON.parse(await readFile(`${REPO_ROOT}${workspace}/package.json`, 'utf8')) as { dependencies?: Record<string, string> }
-      expect(Object.keys(manifest.dependencies ?? {})).toContain('tsx')
+      expect(Object.keys(manifest.dependencies ?? {})).not.toContain('tsx')
     }
   })
 

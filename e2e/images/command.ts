@@ -3,8 +3,10 @@
 // limit is killed with its whole process group, so a hung build or compose call cannot hang the test.
 import { spawn } from 'node:child_process'
 
-/** How much of each stream is kept: enough for the error that matters at the end of a build log. */
-const KEPT_CHARS = 20_000
+/** How much of standard error is kept: enough for the error that matters at the end of a build log. */
+const KEPT_STDERR_CHARS = 20_000
+/** Standard output is what callers parse (podman's JSON), so it is kept whole up to a bound. */
+const KEPT_STDOUT_CHARS = 10_000_000
 
 export interface CommandResult {
   code: number | null
@@ -36,8 +38,8 @@ export async function runCommand (argv: string[], options: CommandOptions): Prom
     const child = spawn(program, args, { env: options.env ?? process.env, cwd: options.cwd, detached: true, stdio: ['ignore', 'pipe', 'pipe'] })
     let stdout = ''
     let stderr = ''
-    child.stdout.setEncoding('utf8').on('data', (chunk: string) => { stdout = tail(stdout + chunk, KEPT_CHARS) })
-    child.stderr.setEncoding('utf8').on('data', (chunk: string) => { stderr = tail(stderr + chunk, KEPT_CHARS) })
+    child.stdout.setEncoding('utf8').on('data', (chunk: string) => { stdout = tail(stdout + chunk, KEPT_STDOUT_CHARS) })
+    child.stderr.setEncoding('utf8').on('data', (chunk: string) => { stderr = tail(stderr + chunk, KEPT_STDERR_CHARS) })
     let timedOut = false
     const timer = setTimeout(() => {
       timedOut = true

@@ -16,7 +16,8 @@ const TOOLS: Array<[string, string]> = [
   ['podman', 'podman'],
   ['buildah', 'buildah'],
   ['docker-compose', 'docker-compose'],
-  ['mmdebstrap', 'mmdebstrap']
+  ['mmdebstrap', 'mmdebstrap'],
+  ['iptables', 'iptables']
 ]
 /** Files podman needs for what the compose files ask: DNS between containers, and `init: true`. */
 const HELPERS: Array<[string, string]> = [

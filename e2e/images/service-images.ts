@@ -40,18 +40,32 @@ async function npmMounts (dir: string): Promise<string[]> {
   return [...mounts, '-v', `${npmrc}:${BUILD_NPMRC}:ro`, '-v', `${cache}:${BUILD_NPM_CACHE}`]
 }
 
+/**
+ * The Dockerfile's compile stage, tagged too: untagged, the last layer of a stage no image is built
+ * on would look unused, and the next run could not take `npm run build` from the cache.
+ */
+const COMPILE_STAGE = { target: 'build', image: 'p2p-build' }
+
+async function imageId (image: string): Promise<string | null> {
+  return await podman(['image', 'inspect', '--format', '{{.Id}}', image]).then((id) => id.trim(), () => null)
+}
+
 /** Builds each `target` of the Dockerfile as `image`; resolves with the seconds each took. */
 export async function buildServiceImages (targets: Array<{ target: string, image: string }>): Promise<Record<string, number>> {
   const dir = await mkdtemp(path.join(os.tmpdir(), 'p2p-image-build-'))
   const seconds: Record<string, number> = {}
   try {
     const mounts = await npmMounts(dir)
-    for (const { target, image } of targets) {
+    for (const { target, image } of [COMPILE_STAGE, ...targets]) {
       const started = Date.now()
+      const previous = await imageId(image)
       await podman([
         'build', '--format', 'docker', '--pull=never', '--isolation', 'chroot', '--network', 'host', '--layers',
         ...mounts, '--target', target, '-t', image, '-f', `${REPO_ROOT}Dockerfile`, REPO_ROOT
       ], BUILD_TIMEOUT_MS)
+      // The image this one replaces, with the layers only it used, so that the cache does not grow
+      // with every change; one still in use (a container of it exists) stays.
+      if (previous != null && previous !== await imageId(image)) await podman(['rmi', previous]).catch(() => {})
       seconds[target] = Math.round((Date.now() - started) / 100) / 10
     }
   } finally {

@@ -47,8 +47,9 @@ async function imageEnv (image: string): Promise<Record<string, string> | null> 
   return Object.fromEntries((env ?? []).map((pair) => [pair.slice(0, pair.indexOf('=')), pair.slice(pair.indexOf('=') + 1)]))
 }
 
+// chroot isolation (RUN steps share the host's network) is what works as root on these machines.
 const build = async (args: string[]): Promise<void> => {
-  await podman(['build', '--format', 'docker', '--pull=never', '--isolation', 'chroot', ...args], BUILD_TIMEOUT_MS)
+  await podman(['build', '--format', 'docker', '--pull=never', '--isolation', 'chroot', '--network', 'host', ...args], BUILD_TIMEOUT_MS)
 }
 
 /** Debian bookworm's minimal system from Debian's mirror, as debian:bookworm-slim is made. */
@@ -85,7 +86,7 @@ export async function ensureNodeImage (image: string, version: string): Promise<
     await expectCommand(['tar', '-xzf', nodeTarball, '-C', context, '--strip-components=2', 'package/bin/node'], { timeoutMs: 60_000 })
     await expectCommand(['mkdir', path.join(context, 'npm')], { timeoutMs: 5000 })
     await expectCommand(['tar', '-xzf', npmTarball, '-C', path.join(context, 'npm'), '--strip-components=1', '--no-same-owner'], { timeoutMs: 60_000 })
-    await build(['--network', 'none', '--build-arg', `NODE_VERSION=${version}`, '-f', path.join(STAND_INS, 'node.Containerfile'), '-t', wanted, context])
+    await build(['--build-arg', `NODE_VERSION=${version}`, '-f', path.join(STAND_INS, 'node.Containerfile'), '-t', wanted, context])
   } finally {
     await rm(context, { recursive: true, force: true })
   }
@@ -99,6 +100,6 @@ export async function ensureRedisImage (image: string): Promise<'kept' | 'built'
   if (await imageEnv(wanted) != null) return 'kept'
   await ensureDebianImage()
   // Its RUN installs Debian's redis-server from Debian's mirror.
-  await build(['--network', 'host', '-f', path.join(STAND_INS, 'redis.Containerfile'), '-t', wanted, STAND_INS])
+  await build(['-f', path.join(STAND_INS, 'redis.Containerfile'), '-t', wanted, STAND_INS])
   return 'built'
 }
