@@ -157,6 +157,17 @@ describe.skipIf(skipWithoutRequirement('the compose file tests', missing))('the 
     }
   })
 
+  it('move a machine\'s published ports and the ports its services listen on together (HTTP_PORT, GRPC_PORT)', async () => {
+    const env = await envFile('other-ports.env', { HTTP_PORT: '8080', GRPC_PORT: '50061' })
+    for (const file of COMPOSE_FILES) {
+      // planMachine refuses a published port that is not the one the service listens on.
+      const plan = planMachine(await readComposeConfig(file, env), stages, path.join(dir, 'ports-volumes'))
+      expect(plan.services.find((service) => service.workspace === 'proxy')?.published, path.basename(file)).toEqual([8080])
+    }
+    const pserver = planMachine(await readComposeConfig(PEER_COMPOSE_FILE, env), stages, path.join(dir, 'ports-volumes')).services.find((service) => service.workspace === 'pserver')
+    expect([pserver?.published, pserver?.env.ADVERTISE_ADDRESS]).toEqual([[50061], `${OPERATOR_VALUES.PUBLIC_HOST}:50061`])
+  })
+
   it('put a proxy in front of each machine\'s web service (every replica of the central), which believes it and nothing outside the machine', () => {
     for (const [file, upstream] of [[CENTRAL_COMPOSE_FILE, 'central-server'], [CENTRAL_SINGLE_COMPOSE_FILE, 'central-server'], [PEER_COMPOSE_FILE, 'pclient']] as const) {
       const proxyEnv = serviceOf(file, 'proxy').env

@@ -19,8 +19,9 @@ const TOOLS: Array<[string, string]> = [
   ['mmdebstrap', 'mmdebstrap'],
   ['iptables', 'iptables']
 ]
-/** Files podman needs for what the compose files ask: DNS between containers, and `init: true`. */
+/** Files podman needs for what the compose files ask: networks with DNS between containers, and `init: true`. */
 const HELPERS: Array<[string, string]> = [
+  ['/usr/lib/podman/netavark', 'netavark'],
   ['/usr/lib/podman/aardvark-dns', 'aardvark-dns'],
   ['/usr/libexec/podman/catatonit', 'catatonit']
 ]
