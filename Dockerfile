@@ -3,35 +3,15 @@
 # The `build` stage compiles every service (`npm ci` with the dev dependencies, then `npm run build`,
 # which writes each workspace's dist/). Each service's stage then installs only that service's
 # production dependencies (and those of proto/, which every service uses), takes the compiled
-# JavaScript and the few other files the service reads at run time, and runs `node <service>/dist/server.js`
-# as the unprivileged user `node`: what `npm test` runs (P2P_SERVICES=compiled), on the same Node major.
+# JavaScript and the few other files the service reads at run time, and runs
+# `node <service>/dist/server.js` as the unprivileged user `node`: what `npm test` runs
+# (P2P_SERVICES=compiled), on the same Node major.
 # Only instructions in the forms e2e/deployment/dockerfile.ts understands: the multi-machine test reads
 # each stage's WORKDIR, ENV, USER, CMD and HEALTHCHECK from here and runs exactly that.
 
-FROM node:24-bookworm-slim AS build
-WORKDIR /app
-# npm ci needs every workspace's manifest to accept the lockfile. Sources are copied after the
-# install, so that a source change does not reinstall the dependencies.
-COPY package.json package-lock.json tsconfig.base.json tsconfig.build.json ./
-COPY proto/package.json proto/
-COPY central-server/package.json central-server/
-COPY pserver/package.json pserver/
-COPY pclient/package.json pclient/
-COPY proxy/package.json proxy/
-COPY test-support/package.json test-support/
-RUN npm ci --no-audit --no-fund
-# Each workspace's src/ and tsconfig.build.json (.dockerignore keeps tests and any local dist/ out).
-COPY proto/ proto/
-COPY central-server/ central-server/
-COPY pserver/ pserver/
-COPY pclient/ pclient/
-COPY proxy/ proxy/
-RUN npm run build
-
-# What every service's image starts from: the manifests npm ci needs, proto's compiled code and its
-# .proto file, and the health check script.
-FROM node:24-bookworm-slim AS runtime
-ENV NODE_ENV=production
+# Every workspace's manifest and the lockfile: what npm ci needs to accept the lockfile. Sources come
+# later, so that a source change does not reinstall the dependencies.
+FROM node:24-bookworm-slim AS manifests
 WORKDIR /app
 COPY package.json package-lock.json ./
 COPY proto/package.json proto/
@@ -40,6 +20,22 @@ COPY pserver/package.json pserver/
 COPY pclient/package.json pclient/
 COPY proxy/package.json proxy/
 COPY test-support/package.json test-support/
+
+FROM manifests AS build
+RUN npm ci --no-audit --no-fund
+COPY tsconfig.base.json tsconfig.build.json ./
+# Each workspace's src/ and tsconfig.build.json (.dockerignore keeps tests and any local dist/ out).
+COPY proto/ proto/
+COPY central-server/ central-server/
+COPY pserver/ pserver/
+COPY pclient/ pclient/
+COPY proxy/ proxy/
+RUN npm run build
+
+# What every service's image starts from: the manifests, proto's compiled code and its .proto file,
+# and the health check script.
+FROM manifests AS runtime
+ENV NODE_ENV=production
 COPY deploy/healthcheck.mjs deploy/
 COPY proto/filesharing.proto proto/
 COPY --from=build /app/proto/dist proto/dist
