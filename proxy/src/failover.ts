@@ -18,6 +18,8 @@ export interface FailoverComponents {
   proxy: httpProxy
   pool: UpstreamPool
   logger: Logger
+  /** Told of every failed attempt, whether it goes on to another upstream (metrics.ts). */
+  onUpstreamFailure?: (retried: boolean) => void
 }
 
 export type Forward = (req: http.IncomingMessage, res: http.ServerResponse) => void
@@ -87,6 +89,7 @@ export function createFailover (components: FailoverComponents): Forward {
         })
         const code = (err as NodeJS.ErrnoException).code
         logger.warn({ err: { message: err.message, code }, upstream, method: req.method, url: req.url, retry: verdict.retry }, 'upstream request failed')
+        components.onUpstreamFailure?.(verdict.retry)
         if (verdict.takeOutOfTurn) pool.takeOutOfTurn(upstream, code ?? err.message)
         if (!verdict.retry) {
           answerFailure(res, err)
