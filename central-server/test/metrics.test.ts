@@ -18,7 +18,8 @@ async function sample (registry: Registry, name: string, labels: Record<string, 
   const { values } = await metric.get()
   const wanted = Object.entries(labels)
   const found = values.find((value) => {
-    if (family !== name && value.metricName !== name) return false
+    // A histogram's samples carry their own names (_bucket, _sum, _count).
+    if (family !== name && (value as { metricName?: string }).metricName !== name) return false
     const own = Object.entries(value.labels)
     return own.length === wanted.length && wanted.every(([key, expected]) => value.labels[key] === expected)
   })

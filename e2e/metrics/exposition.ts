@@ -41,10 +41,12 @@ export function parseExposition (text: string): Exposition {
   return { samples, types }
 }
 
+/** A Go float, as Prometheus reads it: special values in any case (prom-client writes NaN as "Nan"). */
 function parseValue (text: string): number | null {
-  if (text === '+Inf' || text === 'Inf') return Infinity
-  if (text === '-Inf') return -Infinity
-  if (text === 'NaN') return NaN
+  const special = text.toLowerCase()
+  if (special === '+inf' || special === 'inf') return Infinity
+  if (special === '-inf') return -Infinity
+  if (special === 'nan') return NaN
   const value = Number(text)
   return text !== '' && !Number.isNaN(value) ? value : null
 }

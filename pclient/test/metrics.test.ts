@@ -73,7 +73,7 @@ describe('the pclient\'s metrics', () => {
       metrics,
       central: {
         locate: async (name: string): Promise<FileView> => ({
-          name, size: content.length, sha256: sha256Hex(content), addedAt: '2026-01-01T00:00:00.000Z', replicas: 2, status: 'replicated',
+          name, size: content.length, sha256: sha256Hex(content), addedAt: '2026-01-01T00:00:00.000Z', replicas: 2, status: 'ok',
           holders: [liar, honest].map((holder) => ({ peerId: holder.peerId, grpcAddress: holder.address, freeBytes: 0, activeTransfers: 0 }))
         })
       }
