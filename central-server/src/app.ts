@@ -1,5 +1,5 @@
 // Builds the central directory's Fastify app from its components; never listens (server.ts does, tests inject).
-import { clusterSecretSchema, DEFAULT_TICKET_TTL_MS, deriveClusterKeys, SIGNATURE_HEADER } from '@p2p/proto'
+import { clusterSecretSchema, DEFAULT_TICKET_TTL_MS, deriveClusterKeys, SIGNATURE_HEADER, timeHttpAnswers } from '@p2p/proto'
 import Fastify from 'fastify'
 import type { FastifyInstance, FastifyLoggerOptions } from 'fastify'
 import { serializerCompiler, validatorCompiler } from 'fastify-type-provider-zod'
@@ -90,9 +90,7 @@ export function buildCentralApp (options: CentralAppOptions): FastifyInstance {
   app.setSerializerCompiler(serializerCompiler)
   const { metrics } = options
   if (metrics != null) {
-    app.addHook('onResponse', async (request, reply) => {
-      metrics.observeHttp({ method: request.method, route: request.routeOptions.url, status: reply.statusCode, elapsedMs: reply.elapsedTime })
-    })
+    timeHttpAnswers(app, metrics.observeHttp)
     app.addHook('onReady', async () => { metrics.watchDirectory(app.directory.counts, opened.kind) })
   }
 

@@ -2,7 +2,7 @@
 // (server.ts does, tests inject).
 import { randomBytes } from 'node:crypto'
 import multipart from '@fastify/multipart'
-import { createCentralClient, createPeerFilesClient, deriveClusterKeys } from '@p2p/proto'
+import { createCentralClient, createPeerFilesClient, deriveClusterKeys, timeHttpAnswers } from '@p2p/proto'
 import type { CentralClient } from '@p2p/proto'
 import Fastify from 'fastify'
 import type { FastifyInstance, FastifyServerOptions } from 'fastify'
@@ -53,11 +53,7 @@ export function buildClientApp (options: ClientAppOptions): FastifyInstance {
   app.setValidatorCompiler(validatorCompiler)
   app.setSerializerCompiler(serializerCompiler)
   const { metrics } = options
-  if (metrics != null) {
-    app.addHook('onResponse', async (request, reply) => {
-      metrics.observeHttp({ method: request.method, route: request.routeOptions.url, status: reply.statusCode, elapsedMs: reply.elapsedTime })
-    })
-  }
+  if (metrics != null) timeHttpAnswers(app, metrics.observeHttp)
 
   void app.register(servicesPlugin, {
     central: options.central ?? createCentralClient({

@@ -50,6 +50,21 @@ export function createHttpDurations (registry: Registry): (answer: HttpAnswer) =
   }
 }
 
+/** The part of a Fastify app timeHttpAnswers needs (proto does not depend on Fastify). */
+export interface ResponseHookTarget {
+  addHook: (
+    name: 'onResponse',
+    hook: (request: { method: string, routeOptions: { url?: string | undefined } }, reply: { statusCode: number, elapsedTime: number }) => Promise<void>
+  ) => unknown
+}
+
+/** Reports every answer of `app` to `observe` (createHttpDurations), by the route that matched, once it is sent. */
+export function timeHttpAnswers (app: ResponseHookTarget, observe: (answer: HttpAnswer) => void): void {
+  app.addHook('onResponse', async (request, reply) => {
+    observe({ method: request.method, route: request.routeOptions.url, status: reply.statusCode, elapsedMs: reply.elapsedTime })
+  })
+}
+
 /** METRICS_HOST: where the metrics listener binds; loopback unless the machine's Prometheus is elsewhere. */
 export const metricsHostSchema = z.preprocess(unsetIfEmpty, z.string().min(1).default('127.0.0.1'))
 
