@@ -127,6 +127,15 @@ describe('metrics', () => {
     expect(valueOf(central, 'p2p_directory_store_operation_duration_seconds_count', { operation: 'putPeer', outcome: 'ok' })).toBeGreaterThanOrEqual(2)
   })
 
+  it('serves a restarted service\'s metrics on the port it had, so whatever scrapes it finds it again', async () => {
+    const proxy = slot('peer-2 proxy')
+    const before = proxy.process.metricsUrl
+    await proxy.process.stop()
+    await proxy.start()
+    expect(proxy.process.metricsUrl).toBe(before)
+    expect(hasSample(await scrape('peer-2 proxy'), 'p2p_proxy_upstream_failures_total', { outcome: 'retried' })).toBe(true)
+  })
+
   it('answers /metrics through a proxy\'s public port with a 404 of its own, on the central machine and on a peer', async () => {
     for (const publicUrl of [network.central.url, network.peers[0]!.url]) {
       for (const metricsPath of ['/metrics', '/metrics/']) {
