@@ -1,11 +1,12 @@
 // Builds the central directory's Fastify app from its components; never listens (server.ts does, tests inject).
-import { clusterSecretSchema, DEFAULT_TICKET_TTL_MS, deriveClusterKeys, SIGNATURE_HEADER } from '@p2p/proto'
+import { clusterSecretSchema, DEFAULT_TICKET_TTL_MS, deriveClusterKeys, SIGNATURE_HEADER, timeHttpAnswers } from '@p2p/proto'
 import Fastify from 'fastify'
 import type { FastifyInstance, FastifyLoggerOptions } from 'fastify'
 import { serializerCompiler, validatorCompiler } from 'fastify-type-provider-zod'
 import type { LoggerOptions as PinoLoggerOptions } from 'pino'
 import { DEFAULT_RATE_LIMIT_PER_MINUTE, DEFAULT_TRUSTED_PROXIES, defaultReplicaId } from './config.js'
 import type { CentralConfig } from './config.js'
+import type { CentralMetrics } from './metrics.js'
 import { BODY_LIMIT_BYTES, HEADERS_TIMEOUT_MS, MAX_HEADER_BYTES, MAX_PARAM_LENGTH, REQUEST_TIMEOUT_MS } from './http/request-limits.js'
 import { clusterAuthPlugin } from './plugins/cluster-auth.js'
 import { directoryPlugin } from './plugins/directory.js'
@@ -20,6 +21,7 @@ import { placementRoutes } from './routes/placements.js'
 import type { DirectoryStore } from './store/directory-store.js'
 import { openDirectoryStore } from './store/open-store.js'
 import type { OpenedStore, StoreKind } from './store/open-store.js'
+import { timedStore } from './store/timed-store.js'
 
 export type CentralLoggerOptions = FastifyLoggerOptions & PinoLoggerOptions
 
@@ -38,6 +40,8 @@ export interface CentralAppOptions {
   reservationTtlMs?: number
   /** Fastify (pino) logger options; default: no logging. Secrets are always redacted. */
   logger?: CentralLoggerOptions | false
+  /** What the app counts for Prometheus (served by server.ts on its own port); default: nothing. */
+  metrics?: CentralMetrics
 }
 
 /**
@@ -84,6 +88,11 @@ export function buildCentralApp (options: CentralAppOptions): FastifyInstance {
   })
   app.setValidatorCompiler(validatorCompiler)
   app.setSerializerCompiler(serializerCompiler)
+  const { metrics } = options
+  if (metrics != null) {
+    timeHttpAnswers(app, metrics.observeHttp)
+    app.addHook('onReady', async () => { metrics.watchDirectory(app.directory.counts, opened.kind) })
+  }
 
   // Order matters: the rate limiter's hooks see a request before the membership check does, and both
   // must exist before the routes they apply to (and the not-found handler) are added.
@@ -93,7 +102,7 @@ export function buildCentralApp (options: CentralAppOptions): FastifyInstance {
   void app.register(openapiPlugin)
   void app.register(ticketsPlugin, { key: keys.transferTickets, ttlMs: options.config.ticketTtlMs ?? DEFAULT_TICKET_TTL_MS, now })
   void app.register(directoryPlugin, {
-    store: opened.store,
+    store: metrics == null ? opened.store : timedStore(opened.store, metrics.store),
     now,
     heartbeatIntervalMs: options.config.heartbeatIntervalMs,
     ...(options.config.replicationFactor == null ? {} : { replicationFactor: options.config.replicationFactor }),

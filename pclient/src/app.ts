@@ -2,12 +2,13 @@
 // (server.ts does, tests inject).
 import { randomBytes } from 'node:crypto'
 import multipart from '@fastify/multipart'
-import { createCentralClient, createPeerFilesClient, deriveClusterKeys } from '@p2p/proto'
+import { createCentralClient, createPeerFilesClient, deriveClusterKeys, timeHttpAnswers } from '@p2p/proto'
 import type { CentralClient } from '@p2p/proto'
 import Fastify from 'fastify'
 import type { FastifyInstance, FastifyServerOptions } from 'fastify'
 import { serializerCompiler, validatorCompiler } from 'fastify-type-provider-zod'
 import type { ClientConfig } from './config.js'
+import type { ClientMetrics } from './metrics.js'
 import { errorHandlerPlugin, sendError } from './plugins/error-handler.js'
 import { servicesPlugin } from './plugins/services.js'
 import { viewsPlugin } from './plugins/views.js'
@@ -34,6 +35,8 @@ export interface ClientAppOptions {
   connectPeer?: ConnectPeer
   /** Fastify logger options; default: no logging. */
   logger?: FastifyServerOptions['logger']
+  /** What the app counts for Prometheus (served by server.ts on its own port); default: nothing. */
+  metrics?: ClientMetrics
 }
 
 export function buildClientApp (options: ClientAppOptions): FastifyInstance {
@@ -49,6 +52,8 @@ export function buildClientApp (options: ClientAppOptions): FastifyInstance {
   })
   app.setValidatorCompiler(validatorCompiler)
   app.setSerializerCompiler(serializerCompiler)
+  const { metrics } = options
+  if (metrics != null) timeHttpAnswers(app, metrics.observeHttp)
 
   void app.register(servicesPlugin, {
     central: options.central ?? createCentralClient({
@@ -59,6 +64,7 @@ export function buildClientApp (options: ClientAppOptions): FastifyInstance {
       signer: { id: `pclient:${options.config.peerName ?? `web-${randomBytes(4).toString('hex')}`}`, key: deriveClusterKeys(options.config.clusterSecret).peerRequests }
     }),
     connectPeer: options.connectPeer ?? createPeerFilesClient,
+    ...(metrics == null ? {} : { metrics }),
     settings: {
       maxUploadBytes: options.config.maxUploadBytes,
       peerName: options.config.peerName,

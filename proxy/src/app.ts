@@ -5,6 +5,7 @@
 import http from 'node:http'
 import httpProxy from 'http-proxy'
 import type { Logger } from 'pino'
+import { isMetricsPath, METRICS_NOT_FORWARDED } from './errors.js'
 import { createFailover } from './failover.js'
 import { createUpstreamPool } from './upstream-pool.js'
 import { limitUpstreamWaits } from './upstream-timeouts.js'
@@ -18,6 +19,8 @@ export interface ProxyComponents extends UpstreamTimeouts {
   idleTimeoutMs: number
   headersTimeoutMs: number
   logger: Logger
+  /** Told of every failed attempt at an upstream (metrics.ts); default: nobody. */
+  onUpstreamFailure?: (retried: boolean) => void
 }
 
 export function createProxyServer (components: ProxyComponents): http.Server {
@@ -33,7 +36,9 @@ export function createProxyServer (components: ProxyComponents): http.Server {
     probeTimeoutMs: components.connectTimeoutMs + components.answerTimeoutMs,
     logger: components.logger
   })
-  const forward = createFailover({ proxy, pool, logger: components.logger })
+  const forward = createFailover({
+    proxy, pool, logger: components.logger, ...(components.onUpstreamFailure == null ? {} : { onUpstreamFailure: components.onUpstreamFailure })
+  })
 
   proxy.on('proxyReq', (proxyReq) => {
     limitUpstreamWaits(proxyReq, components)
@@ -59,6 +64,12 @@ export function createProxyServer (components: ProxyComponents): http.Server {
     // upstream need not be asked again; and http-proxy hands over the upstream request, which the
     // timeouts above need, only for requests without Expect.
     delete req.headers.expect
+    if (isMetricsPath(req.url)) {
+      const body = JSON.stringify(METRICS_NOT_FORWARDED)
+      res.writeHead(404, { 'content-type': 'application/json; charset=utf-8', 'content-length': Buffer.byteLength(body) })
+      res.end(body)
+      return
+    }
     forward(req, res)
   })
   server.timeout = components.idleTimeoutMs

@@ -1,5 +1,5 @@
 // The proxy's configuration, read from the environment once and validated; nothing else reads process.env.
-import { logLevelSchema, parseEnv, unsetIfEmpty } from '@p2p/proto'
+import { DEFAULT_METRICS_PORTS, logLevelSchema, metricsHostSchema, metricsPortSchema, parseEnv, unsetIfEmpty } from '@p2p/proto'
 import type { ConfigProblem } from '@p2p/proto'
 import { z } from 'zod'
 
@@ -36,7 +36,10 @@ const configSchema = z.object({
   UPSTREAM_ANSWER_TIMEOUT_MS: z.coerce.number().int().positive().default(30_000),
   /** Slow clients must send their request headers within this time. */
   HEADERS_TIMEOUT_MS: z.coerce.number().int().positive().default(20_000),
-  LOG_LEVEL: logLevelSchema
+  LOG_LEVEL: logLevelSchema,
+  /** Where the proxy's own GET /metrics is served: a port of its own; /metrics on PORT is always 404. */
+  METRICS_HOST: metricsHostSchema,
+  METRICS_PORT: metricsPortSchema(DEFAULT_METRICS_PORTS.proxy)
 })
 
 export type ProxyConfig = z.infer<typeof configSchema> & {

@@ -3,7 +3,8 @@
 // too long to accept the connection or to start its answer (504).
 export const ProxyErrorCode = {
   UpstreamUnreachable: 'PROXY_UPSTREAM_UNREACHABLE',
-  UpstreamTimeout: 'PROXY_UPSTREAM_TIMEOUT'
+  UpstreamTimeout: 'PROXY_UPSTREAM_TIMEOUT',
+  NotFound: 'PROXY_NOT_FOUND'
 } as const
 
 export interface ProxyErrorBody { statusCode: number, error: string, message: string }
@@ -27,6 +28,21 @@ export class NoUpstreamInTurnError extends Error {
     super('no upstream is answering')
     this.name = 'NoUpstreamInTurnError'
   }
+}
+
+/**
+ * /metrics, and anything under it, is answered here and never forwarded: every service serves its
+ * metrics on a port of its own, which the public port must not reach, whatever a service behind it does.
+ */
+export function isMetricsPath (url: string | undefined): boolean {
+  const path = (url ?? '').split('?')[0] ?? ''
+  return path === '/metrics' || path.startsWith('/metrics/')
+}
+
+export const METRICS_NOT_FORWARDED: ProxyErrorBody = {
+  statusCode: 404,
+  error: ProxyErrorCode.NotFound,
+  message: 'metrics are not served on this port; each service serves them on its own metrics port (METRICS_PORT)'
 }
 
 /** What the client is told when the request to the upstream failed before any answer. */

@@ -18,6 +18,8 @@ export interface FailoverComponents {
   proxy: httpProxy
   pool: UpstreamPool
   logger: Logger
+  /** Told of every failed attempt: whether the request went on to another upstream, or its client got the error (metrics.ts). */
+  onUpstreamFailure?: (retried: boolean) => void
 }
 
 export type Forward = (req: http.IncomingMessage, res: http.ServerResponse) => void
@@ -62,6 +64,8 @@ export function createFailover (components: FailoverComponents): Forward {
     const tried = new Set<string>()
     const tryNext = (lastError: Error | undefined): void => {
       const upstream = pool.next(tried)
+      // After a failed attempt: on to another upstream, or the client gets the error.
+      if (lastError != null) components.onUpstreamFailure?.(upstream != null)
       if (upstream == null) {
         answerFailure(res, lastError ?? new NoUpstreamInTurnError())
         return
@@ -89,6 +93,7 @@ export function createFailover (components: FailoverComponents): Forward {
         logger.warn({ err: { message: err.message, code }, upstream, method: req.method, url: req.url, retry: verdict.retry }, 'upstream request failed')
         if (verdict.takeOutOfTurn) pool.takeOutOfTurn(upstream, code ?? err.message)
         if (!verdict.retry) {
+          components.onUpstreamFailure?.(false)
           answerFailure(res, err)
           return
         }

@@ -1,12 +1,15 @@
-// Starts the proxy: loads config, listens, and closes gracefully on SIGINT/SIGTERM.
+// Starts the proxy: loads config, serves its metrics on their own port, listens, and closes gracefully
+// on SIGINT/SIGTERM.
 import { setTimeout } from 'node:timers/promises'
 import { pino } from 'pino'
-import { httpUrlOf, loadConfigOrExit, serve } from '@p2p/proto'
+import { httpUrlOf, loadConfigOrExit, serve, startMetricsServer } from '@p2p/proto'
 import { createProxyServer } from './app.js'
 import { loadConfig } from './config.js'
+import { createProxyMetrics } from './metrics.js'
 
 const config = loadConfigOrExit(loadConfig)
 const logger = pino({ level: config.LOG_LEVEL, base: { service: 'proxy' } })
+const metrics = createProxyMetrics()
 const server = createProxyServer({
   upstreamUrls: config.upstreamUrls,
   probeIntervalMs: config.UPSTREAM_PROBE_INTERVAL_MS,
@@ -14,8 +17,11 @@ const server = createProxyServer({
   headersTimeoutMs: config.HEADERS_TIMEOUT_MS,
   connectTimeoutMs: config.UPSTREAM_CONNECT_TIMEOUT_MS,
   answerTimeoutMs: config.UPSTREAM_ANSWER_TIMEOUT_MS,
-  logger
+  logger,
+  onUpstreamFailure: metrics.upstreamFailed
 })
+// Before 'listening', so a launcher that waits for that line finds 'metrics listening' already logged.
+const metricsServer = await startMetricsServer({ registry: metrics.registry, host: config.METRICS_HOST, port: config.METRICS_PORT, log: logger })
 
 await serve({
   log: logger,
@@ -33,5 +39,6 @@ await serve({
     await Promise.race([closed, setTimeout(2000)])
     server.closeAllConnections()
     await closed
+    await metricsServer.close()
   }
 })

@@ -4,7 +4,7 @@
 import * as grpc from '@grpc/grpc-js'
 import type { Logger } from 'pino'
 import { createPeerFilesClient, grpcServerOptions, loadFileSharingProto } from '@p2p/proto'
-import type { CentralClient, PeerFilesHandlers } from '@p2p/proto'
+import type { CentralClient, PeerFilesHandlers, TransferMeter } from '@p2p/proto'
 import type { TicketGate } from './auth/ticket-gate.js'
 import { createAnnouncer } from './central/announcer.js'
 import type { Announcer, AnnouncerComponents } from './central/announcer.js'
@@ -43,6 +43,8 @@ export interface PeerServerComponents {
   copyIdleTimeoutMs?: number
   /** Caps the bytes per second all copies ordered by the central take together; default: no cap. */
   copyBytesPerSecond?: number
+  /** Counts the transfers and their bytes (metrics.ts); default: not counted. */
+  meter?: TransferMeter
 }
 
 export interface PeerServer {
@@ -56,6 +58,7 @@ export interface PeerServer {
 
 export function createPeerServer (components: PeerServerComponents): PeerServer {
   const { store, central, peerId, tickets, logger } = components
+  const meter = components.meter == null ? {} : { meter: components.meter }
   const transfers = createActiveTransfers()
   const replicator = createReplicator({
     store,
@@ -66,15 +69,16 @@ export function createPeerServer (components: PeerServerComponents): PeerServer 
     connect: components.connectSource ?? createPeerFilesClient,
     peerId,
     logger,
+    ...meter,
     ...(components.copyIdleTimeoutMs == null ? {} : { idleTimeoutMs: components.copyIdleTimeoutMs }),
     ...(components.copyBytesPerSecond == null ? {} : { copyRate: createSendRate(components.copyBytesPerSecond) })
   })
   const announcer = createAnnouncer({ central, store, transfers, copies: replicator, peerId, logger, ...components.announcer })
   const sendRate = components.sendBytesPerSecond == null ? UNLIMITED_SEND_RATE : createSendRate(components.sendBytesPerSecond)
   const handlers: PeerFilesHandlers = {
-    Download: createDownloadHandler({ store, transfers, tickets, logger, sendRate }),
+    Download: createDownloadHandler({ store, transfers, tickets, logger, sendRate, ...meter }),
     GetFileInfo: createGetFileInfoHandler({ store, tickets, logger }),
-    Upload: createUploadHandler({ store, transfers, announcer, peerId, tickets, logger, idleTimeoutMs: components.uploadIdleTimeoutMs }),
+    Upload: createUploadHandler({ store, transfers, announcer, peerId, tickets, logger, idleTimeoutMs: components.uploadIdleTimeoutMs, ...meter }),
     Stat: createStatHandler({ store, transfers, peerId, logger })
   }
   const grpcServer = new grpc.Server(grpcServerOptions)

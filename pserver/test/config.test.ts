@@ -26,7 +26,9 @@ describe('loadConfig', () => {
       centralTimeoutMs: 5000,
       capacityBytes: 10 * 2 ** 30,
       logLevel: 'info',
-      clusterSecret: SECRET
+      clusterSecret: SECRET,
+      metricsHost: '127.0.0.1',
+      metricsPort: 9465
     })
   })
 
@@ -34,7 +36,8 @@ describe('loadConfig', () => {
     const config = loadConfig({
       PEER_ID: 'peer-a', DATA_DIR: '/tmp/a', SEED_DIR: '/tmp/seed', GRPC_HOST: '0.0.0.0', GRPC_PORT: '0',
       ADVERTISE_ADDRESS: 'peer-a.example:50051', CENTRAL_URL: 'http://central:8000', CAPACITY_BYTES: '500MiB', LOG_LEVEL: 'debug',
-      SEND_BYTES_PER_SECOND: '20MiB', COPY_BYTES_PER_SECOND: '5MiB', CENTRAL_TIMEOUT_MS: '3000'
+      SEND_BYTES_PER_SECOND: '20MiB', COPY_BYTES_PER_SECOND: '5MiB', CENTRAL_TIMEOUT_MS: '3000',
+      METRICS_HOST: '::1', METRICS_PORT: '0'
     })
     expect(config).toEqual({
       peerId: 'peer-a',
@@ -49,7 +52,9 @@ describe('loadConfig', () => {
       sendBytesPerSecond: 20 * 2 ** 20,
       copyBytesPerSecond: 5 * 2 ** 20,
       logLevel: 'debug',
-      clusterSecret: SECRET
+      clusterSecret: SECRET,
+      metricsHost: '::1',
+      metricsPort: 0
     })
   })
 

@@ -10,7 +10,12 @@ import type { ServiceSlot } from './service-slot.js'
 export interface PeerOptions {
   /** Peer n's data folder is `<dataRoot>/peer-<n>`. */
   dataRoot: string
-  ports: { peerProxy: (index: number) => number, pclient: (index: number) => number, pserver: (index: number) => number }
+  ports: {
+    peerProxy: (index: number) => number
+    pclient: (index: number) => number
+    pserver: (index: number) => number
+    peerMetrics: (index: number, service: 'proxy' | 'pclient' | 'pserver') => number
+  }
   /** CAPACITY_BYTES of peer n (1-based), e.g. '10GiB'. */
   capacity?: (index: number) => string
   /** Files every peer shares at start; the repository's files/ by default, null for none. */
@@ -55,6 +60,7 @@ export async function startPeerMachine (index: number, centralUrl: string, optio
     ...(seedDir != null ? { SEED_DIR: seedDir } : {}),
     GRPC_HOST: HOST,
     GRPC_PORT: String(options.ports.pserver(index)),
+    METRICS_PORT: String(options.ports.peerMetrics(index, 'pserver')),
     CENTRAL_URL: centralUrl,
     CAPACITY_BYTES: options.capacity?.(index) ?? '10GiB',
     ...optionalEnv('SEND_BYTES_PER_SECOND', options.sendRate?.(index))
@@ -63,13 +69,16 @@ export async function startPeerMachine (index: number, centralUrl: string, optio
     run('pserver', `${id} pserver`, id, pserverEnv),
     run('pclient', `${id} pclient`, id, {
       PORT: String(options.ports.pclient(index)),
+      METRICS_PORT: String(options.ports.peerMetrics(index, 'pclient')),
       CENTRAL_URL: centralUrl,
       PEER_NAME: id,
       ...optionalEnv('PIECE_TIMEOUT_MS', options.pieceTimeoutMs == null ? null : String(options.pieceTimeoutMs)),
       ...optionalEnv('KEEP_DOWNLOADS', options.keepDownloads == null ? null : String(options.keepDownloads))
     })
   ])
-  const proxy = await run('proxy', `${id} proxy`, id, { PORT: String(options.ports.peerProxy(index)), UPSTREAM_URL: requireUrl(pclient.process) })
+  const proxy = await run('proxy', `${id} proxy`, id, {
+    PORT: String(options.ports.peerProxy(index)), METRICS_PORT: String(options.ports.peerMetrics(index, 'proxy')), UPSTREAM_URL: requireUrl(pclient.process)
+  })
   await pserver.process.waitForLog((line) => line.msg === 'registered')
   const grpcAddress = pserver.process.address
   if (grpcAddress == null) throw new Error(`${id} pserver did not log its gRPC address`)

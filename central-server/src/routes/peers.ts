@@ -9,6 +9,9 @@ import { z } from 'zod'
 import { REGISTRATION_BODY_LIMIT_BYTES } from '../http/request-limits.js'
 import { clusterSecurity, peerErrorResponses } from '../plugins/cluster-auth.js'
 
+/** The heartbeat's route, which the metrics count heartbeats by (metrics.ts). */
+export const HEARTBEAT_ROUTE = '/peers/:peerId/heartbeat'
+
 export const peerRoutes: FastifyPluginAsyncZod = async (app) => {
   app.post('/peers', {
     bodyLimit: REGISTRATION_BODY_LIMIT_BYTES,
@@ -22,7 +25,7 @@ export const peerRoutes: FastifyPluginAsyncZod = async (app) => {
     }
   }, async (request) => ({ ...await app.directory.register(request.body), replicate: [] }))
 
-  app.put('/peers/:peerId/heartbeat', {
+  app.put(HEARTBEAT_ROUTE, {
     config: { signed: 'peer' },
     schema: {
       tags: ['peers'],

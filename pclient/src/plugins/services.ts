@@ -2,13 +2,16 @@
 // the record of downloads, and a signal that aborts every running transfer when the app closes (so
 // shutdown stays quick).
 import { setMaxListeners } from 'node:events'
-import type { CentralClient } from '@p2p/proto'
+import { UNMETERED } from '@p2p/proto'
+import type { CentralClient, TransferMeter } from '@p2p/proto'
 import type { FastifyInstance } from 'fastify'
 import fp from 'fastify-plugin'
 import type { ClientConfig } from '../config.js'
 import { shareCentralReads } from '../central-reads.js'
 import type { SharedCentralReads } from '../central-reads.js'
 import { ShuttingDownError } from '../errors.js'
+import { meteredTracker } from '../metrics.js'
+import type { ClientMetrics } from '../metrics.js'
 import { createDownloadTracker } from '../transfers/download-tracker.js'
 import type { DownloadTracker } from '../transfers/download-tracker.js'
 import type { ConnectPeer } from '../transfers/peer-connector.js'
@@ -29,6 +32,8 @@ declare module 'fastify' {
     downloads: DownloadTracker
     /** Aborted when the app starts closing: running uploads and downloads stop and clean up. */
     transferSignal: AbortSignal
+    /** Counts uploads and their bytes (downloads are counted through `downloads`). */
+    transferMeter: TransferMeter
   }
 }
 
@@ -36,6 +41,8 @@ export interface ServicesPluginOptions {
   central: CentralClient
   connectPeer: ConnectPeer
   settings: ClientSettings
+  /** Default: nothing is counted. */
+  metrics?: ClientMetrics
 }
 
 export const servicesPlugin = fp(async (app: FastifyInstance, options: ServicesPluginOptions) => {
@@ -48,7 +55,9 @@ export const servicesPlugin = fp(async (app: FastifyInstance, options: ServicesP
   app.decorate('centralSnapshot', reads.snapshot)
   app.decorate('connectPeer', options.connectPeer)
   app.decorate('settings', options.settings)
-  app.decorate('downloads', createDownloadTracker())
+  const { metrics } = options
+  app.decorate('downloads', metrics == null ? createDownloadTracker() : meteredTracker(createDownloadTracker(), metrics))
+  app.decorate('transferMeter', metrics?.meter ?? UNMETERED)
   app.decorate('transferSignal', shutdown.signal)
   app.addHook('preClose', async () => {
     shutdown.abort(new ShuttingDownError())

@@ -68,7 +68,7 @@ export const uploadRoutes: FastifyPluginAsyncZod = async (app) => {
     }
 
     const result = await uploadFile(
-      { central: app.central, connectPeer: app.connectPeer, log: request.log },
+      { central: app.central, connectPeer: app.connectPeer, log: request.log, meter: app.transferMeter },
       { name: part.filename, size: contentLength, sizeIsMaximum: true, source: part.file, confirmWhole, signal: app.transferSignal }
     )
     app.invalidateCentralReads()

@@ -4,6 +4,7 @@ import { createCentralClient } from '@p2p/proto'
 import type { CentralClient } from '@p2p/proto'
 import type { FastifyInstance } from 'fastify'
 import { buildClientApp } from '../../src/app.js'
+import type { ClientMetrics } from '../../src/metrics.js'
 import { closedPort } from './closed-port.js'
 import { withPages } from './paged-central.js'
 
@@ -15,6 +16,7 @@ export interface TestAppOptions {
   central?: Partial<CentralClient>
   maxUploadBytes?: number
   peerName?: string | null
+  metrics?: ClientMetrics
 }
 
 export async function buildTestApp (options: TestAppOptions = {}): Promise<FastifyInstance> {
@@ -22,7 +24,8 @@ export async function buildTestApp (options: TestAppOptions = {}): Promise<Fasti
   const unreachable = createCentralClient({ baseUrl: centralUrl })
   const app = buildClientApp({
     config: { centralUrls: [centralUrl], maxUploadBytes: options.maxUploadBytes ?? 2 ** 40, peerName: options.peerName ?? 'test-peer', clusterSecret: 's'.repeat(64) },
-    central: { ...unreachable, ...withPages(options.central ?? {}) }
+    central: { ...unreachable, ...withPages(options.central ?? {}) },
+    ...(options.metrics == null ? {} : { metrics: options.metrics })
   })
   await app.ready()
   return app

@@ -8,3 +8,10 @@ export const TICKET_METADATA_KEY = 'p2p-ticket'
  * it, never on the details text.
  */
 export const ERROR_CODE_METADATA_KEY = 'p2p-error-code'
+
+/**
+ * The metadata key a pserver fetching a copy the central ordered sends with its Download calls, value
+ * 'replication', so the source counts those bytes as replication rather than a user's download. It only
+ * labels metrics: a caller that lies about it changes a count, nothing else.
+ */
+export const TRANSFER_PURPOSE_METADATA_KEY = 'p2p-transfer-purpose'

@@ -6,7 +6,8 @@
 // the heartbeats, gives it out again. Content already stored under another name is copied from the
 // local disk instead of the network.
 import type { Logger } from 'pino'
-import type { ReplicationOrder } from '@p2p/proto'
+import { UNMETERED } from '@p2p/proto'
+import type { ReplicationOrder, TransferMeter } from '@p2p/proto'
 import { PeerError, reasonOf } from '../errors.js'
 import type { ActiveTransfers } from '../grpc/active-transfers.js'
 import { UNLIMITED_SEND_RATE } from '../grpc/send-rate.js'
@@ -29,6 +30,8 @@ export interface ReplicatorComponents {
   idleTimeoutMs?: number
   /** Paces every copy together, so copying never takes all of this peer's bandwidth; default: no cap. */
   copyRate?: SendRate
+  /** Counts the copies running and the bytes received from other peers (a copy from this peer's disk moves none). */
+  meter?: TransferMeter
 }
 
 /** Why a copy was cancelled (shutdown), and how to stop the read under way. */
@@ -48,6 +51,7 @@ export function createReplicator (components: ReplicatorComponents): Replicator 
   const { store, announcer, transfers, connect, peerId, logger } = components
   const idleTimeoutMs = components.idleTimeoutMs ?? DEFAULT_COPY_IDLE_TIMEOUT_MS
   const copyRate = components.copyRate ?? UNLIMITED_SEND_RATE
+  const meter = components.meter ?? UNMETERED
   const running = new Map<string, Promise<void>>()
   let closed = false
 
@@ -85,6 +89,7 @@ export function createReplicator (components: ReplicatorComponents): Replicator 
   async function copy (order: ReplicationOrder): Promise<void> {
     const cancel: CopyCancel = { reason: null }
     const end = transfers.begin((reason) => { cancel.reason ??= reason; cancel.stop?.() })
+    const metered = meter.begin('replication')
     try {
       const existing = await store.get(order.name)
       if (existing != null) {
@@ -102,7 +107,7 @@ export function createReplicator (components: ReplicatorComponents): Replicator 
         if (source.peerId === peerId) continue
         if (cancel.reason != null) return
         try {
-          await finish(order, await copyFrom(order, peerSource(order, source, connect, idleTimeoutMs), cancel), source.peerId)
+          await finish(order, await copyFrom(order, counted(peerSource(order, source, connect, idleTimeoutMs)), cancel), source.peerId)
           return
         } catch (err) {
           if (cancel.reason != null) return
@@ -114,6 +119,21 @@ export function createReplicator (components: ReplicatorComponents): Replicator 
       if (cancel.reason == null) logger.error({ err, file: order.name }, 'copy failed')
     } finally {
       end()
+      metered()
+    }
+  }
+
+  /** The source's bytes, counted as replication bytes received as they arrive. */
+  function counted (source: CopySource): CopySource {
+    const chunks = source.chunks
+    return {
+      ...source,
+      chunks: (async function * () {
+        for await (const chunk of chunks) {
+          meter.moved('replication', 'received', chunk.length)
+          yield chunk
+        }
+      })()
     }
   }
 

@@ -4,8 +4,8 @@
 import type { Readable } from 'node:stream'
 import type { ServerWritableStream, handleServerStreamingCall } from '@grpc/grpc-js'
 import type { Logger } from 'pino'
-import { CHUNK_BYTES } from '@p2p/proto'
-import type { DownloadRequest__Output, FileChunk } from '@p2p/proto'
+import { CHUNK_BYTES, TRANSFER_PURPOSE_METADATA_KEY, UNMETERED } from '@p2p/proto'
+import type { DownloadRequest__Output, FileChunk, TransferKind, TransferMeter } from '@p2p/proto'
 import { PeerError, isUnexpectedError, toGrpcError } from '../errors.js'
 import type { FileStore, StoredFile } from '../store/file-store.js'
 import { findFile } from './find-file.js'
@@ -21,6 +21,8 @@ export interface DownloadComponents {
   logger: Pick<Logger, 'error' | 'debug'>
   /** Shared by every download of this peer; default: no cap. */
   sendRate?: SendRate
+  /** Counts the bytes sent, as a user's download or, for another peer's ordered copy, replication. */
+  meter?: TransferMeter
 }
 
 type DownloadCall = ServerWritableStream<DownloadRequest__Output, FileChunk>
@@ -28,8 +30,11 @@ type DownloadCall = ServerWritableStream<DownloadRequest__Output, FileChunk>
 export function createDownloadHandler (components: DownloadComponents): handleServerStreamingCall<DownloadRequest__Output, FileChunk> {
   const { store, transfers, tickets, logger } = components
   const sendRate = components.sendRate ?? UNLIMITED_SEND_RATE
+  const meter = components.meter ?? UNMETERED
 
   async function serve (call: DownloadCall): Promise<void> {
+    const kind = kindOf(call)
+    const metered = meter.begin(kind)
     let source: Readable | null = null
     let cancelled: PeerError | null = null
     const stop = (reason?: PeerError): void => {
@@ -55,7 +60,9 @@ export function createDownloadHandler (components: DownloadComponents): handleSe
             const chunk = data.subarray(at, at + CHUNK_BYTES)
             await sendRate.take(chunk.length)
             if (call.destroyed) throw cancelled ?? new PeerError('PEER_CANCELLED', 'the call closed')
-            if (!call.write({ data: chunk })) await drained(call)
+            const ready = call.write({ data: chunk })
+            meter.moved(kind, 'sent', chunk.length)
+            if (!ready) await drained(call)
             if (call.destroyed) throw cancelled ?? new PeerError('PEER_CANCELLED', 'the call closed')
           }
         }
@@ -70,10 +77,17 @@ export function createDownloadHandler (components: DownloadComponents): handleSe
     } finally {
       source?.destroy()
       end()
+      metered()
     }
   }
 
   return (call) => { void serve(call) }
+}
+
+/** A pserver fetching an ordered copy says so (see TRANSFER_PURPOSE_METADATA_KEY); anything else is a user's download. */
+function kindOf (call: DownloadCall): TransferKind {
+  const [purpose] = call.metadata.get(TRANSFER_PURPOSE_METADATA_KEY)
+  return purpose === 'replication' ? 'replication' : 'download'
 }
 
 /** [offset, offset + length) inside the file; length 0 means "to the end". */

@@ -7,8 +7,8 @@
 import type { ServerReadableStream, handleClientStreamingCall, sendUnaryData } from '@grpc/grpc-js'
 import type { Logger } from 'pino'
 import { z } from 'zod'
-import { byteCountSchema, fileNameSchema, sha256Schema } from '@p2p/proto'
-import type { UploadEnd__Output, UploadHeader__Output, UploadRequest__Output, UploadResponse } from '@p2p/proto'
+import { byteCountSchema, fileNameSchema, sha256Schema, UNMETERED } from '@p2p/proto'
+import type { TransferMeter, UploadEnd__Output, UploadHeader__Output, UploadRequest__Output, UploadResponse } from '@p2p/proto'
 import type { Announcer } from '../central/announcer.js'
 import { PeerError, isUnexpectedError, toGrpcError } from '../errors.js'
 import type { FileStore, UploadEnd, UploadRequestHeader, UploadSession } from '../store/file-store.js'
@@ -26,6 +26,8 @@ export interface UploadComponents {
   tickets: TicketGate
   logger: Pick<Logger, 'error' | 'info'>
   idleTimeoutMs?: number
+  /** Counts the bytes received. */
+  meter?: TransferMeter
 }
 
 type UploadCall = ServerReadableStream<UploadRequest__Output, UploadResponse>
@@ -64,6 +66,7 @@ export function parseUploadEnd (end: UploadEnd__Output): UploadEnd {
 export function createUploadHandler (components: UploadComponents): handleClientStreamingCall<UploadRequest__Output, UploadResponse> {
   const { store, transfers, announcer, peerId, tickets, logger } = components
   const idleTimeoutMs = components.idleTimeoutMs ?? DEFAULT_UPLOAD_IDLE_TIMEOUT_MS
+  const meter = components.meter ?? UNMETERED
 
   async function receive (call: UploadCall, callback: sendUnaryData<UploadResponse>): Promise<void> {
     let session: UploadSession | null = null
@@ -71,6 +74,7 @@ export function createUploadHandler (components: UploadComponents): handleClient
     // Destroying the call ends the iteration below with `reason`, wherever it is waiting. Once every
     // byte has arrived the commit is short and is left to finish.
     const finish = transfers.begin((reason) => { if (receiving) call.destroy(reason) })
+    const metered = meter.begin('upload')
     const messages = call[Symbol.asyncIterator]()
     const next = async (): Promise<UploadRequest__Output | null> => {
       const timer = setTimeout(() => {
@@ -96,6 +100,7 @@ export function createUploadHandler (components: UploadComponents): handleClient
       for (let message = await next(); message != null; message = await next()) {
         if (end != null) throw new PeerError('PEER_BAD_REQUEST', 'no message may follow the end message')
         if (message.payload === 'chunk' && message.chunk != null) {
+          meter.moved('upload', 'received', message.chunk.length)
           await session.write(message.chunk)
         } else if (message.payload === 'end' && message.end != null) {
           end = parseUploadEnd(message.end)
@@ -123,6 +128,7 @@ export function createUploadHandler (components: UploadComponents): handleClient
       callback(toGrpcError(err))
     } finally {
       finish()
+      metered()
     }
   }
 

@@ -62,6 +62,7 @@ function refreshQueue (state: MemoryState, name: string): void {
 export function setHolding (state: MemoryState, holding: HoldingRecord): void {
   let held = state.holdings.get(holding.peerId)
   if (held == null) state.holdings.set(holding.peerId, held = new Map())
+  if (!held.has(holding.name)) state.counters.holdings++
   held.set(holding.name, holding)
   let holders = state.holdersByName.get(holding.name)
   if (holders == null) state.holdersByName.set(holding.name, holders = new Set())
@@ -77,6 +78,7 @@ export function dropHoldings (state: MemoryState, peerId: string): string[] {
     if (holders?.size === 0) state.holdersByName.delete(name)
   }
   state.holdings.delete(peerId)
+  state.counters.holdings -= names.length
   return names
 }
 

@@ -74,7 +74,8 @@ export function createMemoryCopyQueue (state: MemoryState): CopyQueueStore {
         underReplicated: replicationFactor > 1 ? fileCopies.count(1, replicationFactor - 1) : 0,
         lost,
         copiesOrdered: state.counters.copiesOrdered,
-        uploadsPlaced: state.counters.uploadsPlaced
+        uploadsPlaced: state.counters.uploadsPlaced,
+        holdings: state.counters.holdings
       }
     }
   }
