@@ -1,6 +1,6 @@
 // The web client's configuration, read from the environment once and validated; nothing else reads process.env.
 import { z } from 'zod'
-import { DEFAULT_CENTRAL_TIMEOUT_MS, byteSizeSchema, centralUrlEnvShape, centralUrlProblems, centralUrlsOf, clusterSecretSchema, logLevelSchema, parseEnv, unsetIfEmpty } from '@p2p/proto'
+import { DEFAULT_CENTRAL_TIMEOUT_MS, byteSizeSchema, centralUrlEnvShape, centralUrlProblems, centralUrlsOf, clusterSecretSchema, drainGraceSchema, logLevelSchema, parseEnv, unsetIfEmpty } from '@p2p/proto'
 import type { LogLevel } from '@p2p/proto'
 
 const configSchema = z.object({
@@ -21,7 +21,9 @@ const configSchema = z.object({
   /** How long a holder may take to deliver one whole piece of a multi-source download before it is dropped. */
   PIECE_TIMEOUT_MS: z.preprocess(unsetIfEmpty, z.coerce.number().int().min(100).max(3_600_000).default(30_000)),
   /** 'true': after a whole file was downloaded, this peer keeps a copy too (and serves it); needs PEER_NAME. */
-  KEEP_DOWNLOADS: z.preprocess(unsetIfEmpty, z.enum(['true', 'false']).default('false'))
+  KEEP_DOWNLOADS: z.preprocess(unsetIfEmpty, z.enum(['true', 'false']).default('false')),
+  /** On SIGTERM: how long the uploads and downloads in flight may take to finish before they are cut. */
+  DRAIN_GRACE_MS: drainGraceSchema
 })
 
 export interface ClientConfig {
@@ -38,6 +40,7 @@ export interface ClientConfig {
   trustedProxies: string[]
   pieceTimeoutMs: number
   keepDownloads: boolean
+  drainGraceMs: number
 }
 
 /** Parses the environment once; throws one error whose message lists every bad variable. */
@@ -54,6 +57,7 @@ export function loadConfig (env: NodeJS.ProcessEnv = process.env): ClientConfig 
     clusterSecret: e.CLUSTER_SECRET,
     trustedProxies: e.TRUSTED_PROXIES.split(',').map((entry) => entry.trim()).filter((entry) => entry !== ''),
     pieceTimeoutMs: e.PIECE_TIMEOUT_MS,
-    keepDownloads: e.KEEP_DOWNLOADS === 'true'
+    keepDownloads: e.KEEP_DOWNLOADS === 'true',
+    drainGraceMs: e.DRAIN_GRACE_MS
   }
 }

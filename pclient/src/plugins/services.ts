@@ -1,7 +1,9 @@
 // Puts what the routes need on the instance: the central's client, the way to reach peers, the limits,
-// the record of downloads, and a signal that aborts every running transfer when the app closes (so
-// shutdown stays quick).
+// the record of downloads, and a signal that aborts every running transfer. Closing the app drains it:
+// Fastify stops listening and answers requests on open connections 503; the transfers in flight get
+// drainGraceMs to finish, and only then are they aborted (their peers discard partial uploads).
 import { setMaxListeners } from 'node:events'
+import { closeConnectionsAsTheyIdle, DEFAULT_DRAIN_GRACE_MS } from '@p2p/proto'
 import type { CentralClient } from '@p2p/proto'
 import type { FastifyInstance } from 'fastify'
 import fp from 'fastify-plugin'
@@ -27,7 +29,7 @@ declare module 'fastify' {
     settings: ClientSettings
     /** Downloads in progress and recently finished, with their sources. */
     downloads: DownloadTracker
-    /** Aborted when the app starts closing: running uploads and downloads stop and clean up. */
+    /** Aborted when the app has closed, or its drain grace is over: running uploads and downloads stop and clean up. */
     transferSignal: AbortSignal
   }
 }
@@ -36,6 +38,8 @@ export interface ServicesPluginOptions {
   central: CentralClient
   connectPeer: ConnectPeer
   settings: ClientSettings
+  /** How long a closing app lets transfers in flight finish; default DEFAULT_DRAIN_GRACE_MS. */
+  drainGraceMs?: number
 }
 
 export const servicesPlugin = fp(async (app: FastifyInstance, options: ServicesPluginOptions) => {
@@ -50,7 +54,22 @@ export const servicesPlugin = fp(async (app: FastifyInstance, options: ServicesP
   app.decorate('settings', options.settings)
   app.decorate('downloads', createDownloadTracker())
   app.decorate('transferSignal', shutdown.signal)
+  const drainGraceMs = options.drainGraceMs ?? DEFAULT_DRAIN_GRACE_MS
+  const activeDownloads = (): number => app.downloads.list().filter((download) => download.state === 'active').length
+  let graceTimer: NodeJS.Timeout | undefined
+  let stopClosingIdle = (): void => {}
   app.addHook('preClose', async () => {
+    app.log.info({ graceMs: drainGraceMs, downloads: activeDownloads() }, 'draining: finishing the requests in flight')
+    stopClosingIdle = closeConnectionsAsTheyIdle(app.server)
+    graceTimer = setTimeout(() => {
+      app.log.warn({ graceMs: drainGraceMs, downloads: activeDownloads() }, 'drain grace over: cutting the transfers still running')
+      shutdown.abort(new ShuttingDownError())
+      app.server.closeAllConnections()
+    }, drainGraceMs)
+  })
+  app.addHook('onClose', async () => {
+    clearTimeout(graceTimer)
+    stopClosingIdle()
     shutdown.abort(new ShuttingDownError())
   })
 }, { name: 'pclient-services', fastify: '5.x' })

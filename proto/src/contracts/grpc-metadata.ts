@@ -8,3 +8,9 @@ export const TICKET_METADATA_KEY = 'p2p-ticket'
  * it, never on the details text.
  */
 export const ERROR_CODE_METADATA_KEY = 'p2p-error-code'
+
+/**
+ * The metadata key a request id travels in to a peer (the same name as the HTTP header, so one grep
+ * finds it everywhere): the peer logs the transfer's lines with it. See runtime/request-id.ts.
+ */
+export const REQUEST_ID_METADATA_KEY = 'x-request-id'
