@@ -1,5 +1,6 @@
-// Runs a pserver: loads config, prepares storage, listens for gRPC, registers with the central, and
-// shuts down gracefully on SIGINT/SIGTERM.
+// Runs a pserver: loads config, prepares storage, listens for gRPC, registers with the central, and on
+// SIGINT/SIGTERM drains: takes no new transfer, leaves the central, lets the running transfers finish
+// for DRAIN_GRACE_MS, then exits. After an uncaught error it closes at once instead.
 import { createCentralClient, deriveClusterKeys, loadConfigOrExit, serve } from '@p2p/proto'
 import { createTicketGate } from './auth/ticket-gate.js'
 import { bindServer, createPeerServer } from './app.js'
@@ -9,7 +10,7 @@ import { createLogger } from './logger.js'
 import { loadOrCreatePeerId } from './central/peer-id.js'
 import { createDiskFileStore } from './store/disk-file-store.js'
 
-/** The whole shutdown (transfers, connections, leaving the central) must fit in this. */
+/** Closing after the drain grace (cancelled transfers, connections, leaving the central) must fit in this. */
 const SHUTDOWN_DELAY_MS = 3_000
 
 async function main (config: PeerConfig): Promise<void> {
@@ -37,7 +38,8 @@ async function main (config: PeerConfig): Promise<void> {
         port = await bindServer(peer.grpcServer, config.grpcHost, config.grpcPort)
         return { address: formatHostPort(config.grpcHost, port) }
       },
-      close: async () => { await peer.close() },
+      close: async ({ err }) => { await (err == null ? peer.drain(config.drainGraceMs) : peer.close()) },
+      drainGraceMs: config.drainGraceMs,
       shutdownDelayMs: SHUTDOWN_DELAY_MS
     })
 

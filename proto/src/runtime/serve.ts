@@ -13,8 +13,11 @@ export interface ServeOptions {
   log: ServiceLog
   /** Binds the service; resolves with where it listens, for the log line: { url } for HTTP, { address } for gRPC. */
   listen: () => Promise<Record<string, unknown>>
-  /** Stops the service (finishing or cutting what runs) within its drain grace plus shutdownDelayMs. */
-  close: () => Promise<void>
+  /**
+   * Stops the service (finishing or cutting what runs) within its drain grace plus shutdownDelayMs;
+   * told what made it stop: a signal (drain) or an uncaught error (close at once).
+   */
+  close: (cause: CloseCause) => Promise<void>
   /**
    * How long close() may let work in flight finish (the service's DRAIN_GRACE_MS); default 0. The
    * process exits anyway once this and shutdownDelayMs have passed.
@@ -25,6 +28,12 @@ export interface ServeOptions {
 }
 
 const DEFAULT_SHUTDOWN_DELAY_MS = 3000
+
+/** Why a service is closing. */
+export interface CloseCause {
+  signal?: string
+  err?: unknown
+}
 
 /** What serve() installed: the signal handlers, which a test removes again. */
 export interface ServiceSignals {
@@ -46,7 +55,7 @@ export async function serve (options: ServeOptions): Promise<ServiceSignals> {
   }, async ({ err, signal }) => {
     if (err != null) log.error({ err }, 'closing after an error')
     else log.info({ signal }, 'closing')
-    await options.close()
+    await options.close(err != null ? { err } : { signal })
   })
   log.info(await options.listen(), 'listening')
   return { uninstall: signals.uninstall }

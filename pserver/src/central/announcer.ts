@@ -44,9 +44,10 @@ export interface Announcer {
   /**
    * Tells the central about a new file. Never throws. 'refused': the central gave the name to another
    * content or upload, and this peer must not keep the file under it; 'deferred': the central could
-   * not be told now, and the next heartbeat registers again with everything.
+   * not be told now, and the next heartbeat registers again with everything (or, once this peer is
+   * leaving, its next start does). `requestId`: the transfer that brought the file, for the central's log.
    */
-  announce: (file: StoredFile) => Promise<AnnounceOutcome>
+  announce: (file: StoredFile, requestId?: string) => Promise<AnnounceOutcome>
   /** Stops heartbeating and leaves the central (best effort, bounded by leaveTimeoutMs). */
   stop: () => Promise<void>
 }
@@ -130,15 +131,19 @@ export function createAnnouncer (components: AnnouncerComponents): Announcer {
       })
     },
 
-    async announce (file) {
-      if (grpcAddress == null || stopped) return 'deferred' // not started: the first registration carries every file
+    async announce (file, requestId) {
+      if (stopped) {
+        logger.info({ file: file.name }, 'not announced: this peer is leaving the network; it lists the file when it registers again')
+        return 'deferred'
+      }
+      if (grpcAddress == null) return 'deferred' // not started: the first registration carries every file
       if (registering || !registered) {
         mustRegister = true
         return 'deferred'
       }
       try {
         const freeBytes = await store.freeBytes()
-        await track(central.announceFile(peerId, { ...file, freeBytes }))
+        await track(central.announceFile(peerId, { ...file, freeBytes }, requestId == null ? undefined : { requestId }))
         return 'announced'
       } catch (err) {
         if (err instanceof CentralRequestError && err.code === CentralErrorCode.FileExists) {
