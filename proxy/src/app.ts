@@ -2,10 +2,15 @@
 // (several on the central machine, one on a peer's), bodies stream both ways, and an unreachable
 // upstream is a 502 JSON error instead of a hang, a silent one a 504 within seconds
 // (upstream-timeouts.ts). Which upstream, and what happens when it fails: upstream-pool.ts, failover.ts.
+// Every request gets a request id and one log line (request-log.ts). Once the server is closing (its
+// listener closed, draining: server.ts), a request that still arrives on an open connection is answered
+// 503 PROXY_CLOSING and its connection closed, while the requests in flight finish.
 import http from 'node:http'
 import httpProxy from 'http-proxy'
 import type { Logger } from 'pino'
+import { closingBody } from './errors.js'
 import { createFailover } from './failover.js'
+import { traceRequest } from './request-log.js'
 import { createUpstreamPool } from './upstream-pool.js'
 import { limitUpstreamWaits } from './upstream-timeouts.js'
 import type { UpstreamTimeouts } from './upstream-timeouts.js'
@@ -17,6 +22,8 @@ export interface ProxyComponents extends UpstreamTimeouts {
   probeIntervalMs: number
   idleTimeoutMs: number
   headersTimeoutMs: number
+  /** Keep a valid x-request-id from the client (a load balancer the operator runs) instead of choosing one. */
+  trustRequestId?: boolean
   logger: Logger
 }
 
@@ -59,6 +66,13 @@ export function createProxyServer (components: ProxyComponents): http.Server {
     // upstream need not be asked again; and http-proxy hands over the upstream request, which the
     // timeouts above need, only for requests without Expect.
     delete req.headers.expect
+    traceRequest(req, res, { trustRequestId: components.trustRequestId === true, logger: components.logger })
+    if (!server.listening) {
+      const body = JSON.stringify(closingBody())
+      res.writeHead(503, { 'content-type': 'application/json; charset=utf-8', 'content-length': Buffer.byteLength(body), connection: 'close' })
+      res.end(body)
+      return
+    }
     forward(req, res)
   })
   server.timeout = components.idleTimeoutMs
