@@ -34,9 +34,12 @@ export function createDownloadHandler (components: DownloadComponents): handleSe
   async function serve (call: DownloadCall): Promise<void> {
     let source: Readable | null = null
     let cancelled: PeerError | null = null
+    // Also ends a wait for the caller to take more: a shutdown must not wait on a reader that stopped.
+    const stopped = new AbortController()
     const stop = (reason?: PeerError): void => {
       cancelled ??= reason ?? new PeerError('PEER_CANCELLED', 'the caller cancelled the download')
       source?.destroy(cancelled)
+      stopped.abort(cancelled)
     }
     const end = transfers.begin(stop)
     call.once('cancelled', () => { stop() })
@@ -60,8 +63,9 @@ export function createDownloadHandler (components: DownloadComponents): handleSe
             const chunk = data.subarray(at, at + CHUNK_BYTES)
             await sendRate.take(chunk.length)
             if (call.destroyed) throw cancelled ?? new PeerError('PEER_CANCELLED', 'the call closed')
-            if (!call.write({ data: chunk })) await drained(call)
+            if (!call.write({ data: chunk })) await drained(call, stopped.signal)
             if (call.destroyed) throw cancelled ?? new PeerError('PEER_CANCELLED', 'the call closed')
+            if (cancelled != null) throw cancelled
           }
         }
       }
@@ -99,15 +103,18 @@ export function resolveRange (file: StoredFile, offset: number, length: number):
   return { offset, length: resolved }
 }
 
-/** Resolves when the call can take more, or when it closed (cancelled) and never will. */
-async function drained (call: DownloadCall): Promise<void> {
+/** Resolves when the call can take more, or when it closed (cancelled) and never will, or when `stopped` aborts. */
+async function drained (call: DownloadCall, stopped: AbortSignal): Promise<void> {
+  if (stopped.aborted) return
   await new Promise<void>((resolve) => {
     const done = (): void => {
       call.off('drain', done)
       call.off('close', done)
+      stopped.removeEventListener('abort', done)
       resolve()
     }
     call.on('drain', done)
     call.on('close', done)
+    stopped.addEventListener('abort', done)
   })
 }
