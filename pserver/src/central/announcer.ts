@@ -44,8 +44,7 @@ export interface Announcer {
   /**
    * Tells the central about a new file. Never throws. 'refused': the central gave the name to another
    * content or upload, and this peer must not keep the file under it; 'deferred': the central could
-   * not be told now, and the next heartbeat registers again with everything (or, once this peer is
-   * leaving, its next start does). `requestId`: the transfer that brought the file, for the central's log.
+   * not be told now, and the next registration carries it. `requestId`: the transfer that brought it.
    */
   announce: (file: StoredFile, requestId?: string) => Promise<AnnounceOutcome>
   /** Stops heartbeating and leaves the central (best effort, bounded by leaveTimeoutMs). */
@@ -132,11 +131,8 @@ export function createAnnouncer (components: AnnouncerComponents): Announcer {
     },
 
     async announce (file, requestId) {
-      if (stopped) {
-        logger.info({ file: file.name }, 'not announced: this peer is leaving the network; it lists the file when it registers again')
-        return 'deferred'
-      }
-      if (grpcAddress == null) return 'deferred' // not started: the first registration carries every file
+      if (stopped) logger.info({ file: file.name }, 'not announced: this peer is leaving; its next registration lists the file')
+      if (grpcAddress == null || stopped) return 'deferred' // not started: the first registration carries every file
       if (registering || !registered) {
         mustRegister = true
         return 'deferred'
