@@ -46,6 +46,9 @@ export function buildClientApp (options: ClientAppOptions): FastifyInstance {
     genReqId: requestIdOfRequest,
     // X-Forwarded-* is believed only from this machine's own proxy.
     trustProxy: options.config.trustedProxies ?? ['127.0.0.1', '::1'],
+    // A request arriving while the app drains gets PCLIENT_SHUTTING_DOWN (plugins/services.ts), not
+    // Fastify's own plain 503 body.
+    return503OnClosing: false,
     // Errors raised before routing (a malformed URL) get the same body as every other error.
     frameworkErrors: (err, request, reply) => { void sendError(err, request, reply) }
   })

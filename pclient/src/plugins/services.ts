@@ -1,7 +1,8 @@
 // Puts what the routes need on the instance: the central's client, the way to reach peers, the limits,
 // the record of downloads, and a signal that aborts every running transfer. Closing the app drains it:
-// Fastify stops listening and answers requests on open connections 503; the transfers in flight get
-// drainGraceMs to finish, and only then are they aborted (their peers discard partial uploads).
+// Fastify stops listening, a request still arriving on an open connection is answered 503
+// PCLIENT_SHUTTING_DOWN, and the transfers in flight get drainGraceMs to finish; only then are they
+// aborted (their peers discard partial uploads).
 import { setMaxListeners } from 'node:events'
 import { closeConnectionsAsTheyIdle, DEFAULT_DRAIN_GRACE_MS } from '@p2p/proto'
 import type { CentralClient } from '@p2p/proto'
@@ -58,7 +59,11 @@ export const servicesPlugin = fp(async (app: FastifyInstance, options: ServicesP
   const activeDownloads = (): number => app.downloads.list().filter((download) => download.state === 'active').length
   let graceTimer: NodeJS.Timeout | undefined
   let stopClosingIdle = (): void => {}
+  let draining = false
+  // Fastify marks these answers Connection: close (app.ts turns its own plain 503 off for this one).
+  app.addHook('onRequest', async () => { if (draining) throw new ShuttingDownError() })
   app.addHook('preClose', async () => {
+    draining = true
     app.log.info({ graceMs: drainGraceMs, downloads: activeDownloads() }, 'draining: finishing the requests in flight')
     stopClosingIdle = closeConnectionsAsTheyIdle(app.server)
     graceTimer = setTimeout(() => {
