@@ -134,5 +134,8 @@ describe('graceful drain on SIGTERM', () => {
     const served = await holder.pserver.waitForLog((line) => line.msg === 'download served' && line.reqId === download.requestId)
     expect(Number(left.time)).toBeLessThanOrEqual(Number(served.time))
     expect(Number(served.time)).toBeLessThanOrEqual(Number(drained.time))
+    const draining = await holder.pserver.waitForLog((line) => line.msg?.startsWith('draining') === true)
+    console.info(`pserver drain: left the central ${Number(left.time) - Number(draining.time)} ms after SIGTERM, ` +
+      `the running download ended ${Number(served.time) - Number(draining.time)} ms after it, exit after ${String(drained.waitedMs)} ms`)
   })
 })

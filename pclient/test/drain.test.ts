@@ -3,6 +3,8 @@
 // the grace is cut. The test holds the download's reader still while it looks, so the transfer cannot
 // end before it has.
 import { createHash, randomBytes } from 'node:crypto'
+import { once } from 'node:events'
+import net from 'node:net'
 import type { AddressInfo } from 'node:net'
 import type { FileView } from '@p2p/proto'
 import type { FastifyInstance } from 'fastify'
@@ -63,6 +65,31 @@ describe('closing the web client', () => {
     expect(await download.read()).toBe(sha256Hex(content))
     await closing
     app = undefined
+  })
+
+  it('answers a request that arrives on an open connection while it drains 503 PCLIENT_SHUTTING_DOWN, after the download in flight', async () => {
+    const url = await listeningApp(60_000)
+    const socket = net.connect(Number(new URL(url).port), '127.0.0.1')
+    await once(socket, 'connect')
+    const received: Buffer[] = []
+    socket.on('data', (chunk: Buffer) => { received.push(chunk) })
+    socket.write('GET /download/big.bin HTTP/1.1\r\nHost: x\r\n\r\n')
+    await once(socket, 'data')
+    // The reader holds still: the download cannot end before the next request is in.
+    socket.pause()
+    const closing = app!.close()
+    socket.write('GET /health HTTP/1.1\r\nHost: x\r\nAccept: application/json\r\n\r\n')
+    socket.resume()
+    await once(socket, 'close')
+    await closing
+    app = undefined
+    const all = Buffer.concat(received)
+    expect(all.subarray(0, 15).toString()).toBe('HTTP/1.1 200 OK')
+    const second = all.subarray(all.lastIndexOf('HTTP/1.1 ')).toString()
+    expect(second).toMatch(/^HTTP\/1\.1 503 /)
+    expect(second).toMatch(/connection: close/i)
+    expect(second).toContain('"error":"PCLIENT_SHUTTING_DOWN"')
+    expect(all.length - second.length).toBeGreaterThan(content.length)
   })
 
   it('cuts a download that outlasts the grace', async () => {
