@@ -1,5 +1,5 @@
 // Builds the central directory's Fastify app from its components; never listens (server.ts does, tests inject).
-import { clusterSecretSchema, DEFAULT_TICKET_TTL_MS, deriveClusterKeys, SIGNATURE_HEADER, timeHttpAnswers } from '@p2p/proto'
+import { clusterSecretSchema, DEFAULT_TICKET_TTL_MS, deriveClusterKeys, REQUEST_ID_HEADER, requestIdOfRequest, SIGNATURE_HEADER, timeHttpAnswers } from '@p2p/proto'
 import Fastify from 'fastify'
 import type { FastifyInstance, FastifyLoggerOptions } from 'fastify'
 import { serializerCompiler, validatorCompiler } from 'fastify-type-provider-zod'
@@ -75,8 +75,10 @@ export function buildCentralApp (options: CentralAppOptions): FastifyInstance {
     // X-Forwarded-For/-Proto count only when the connection comes from a proxy we run, so request.ip
     // (and the rate limit) is the real client's address and no one else can choose it.
     trustProxy: trustedProxies.length > 0 ? trustedProxies : false,
-    // Lets a request id follow one transfer across services.
-    requestIdHeader: 'x-request-id',
+    // The caller's x-request-id (checked: runtime/request-id.ts) or a new one, logged as reqId, so one
+    // transfer can be followed across services.
+    requestIdHeader: false,
+    genReqId: requestIdOfRequest,
     // Errors raised before routing (a malformed URL) get the same JSON body as every other error.
     frameworkErrors: (err, request, reply) => { void sendError(err, request, reply) }
   })
@@ -86,6 +88,7 @@ export function buildCentralApp (options: CentralAppOptions): FastifyInstance {
   app.addHook('onReady', async () => {
     if (!await opened.waitUntilReady(STORE_STARTUP_WAIT_MS)) app.log.warn({ store: opened.kind }, 'the directory store is not reachable yet; serving 503 until it is')
   })
+  app.addHook('onRequest', async (request, reply) => { void reply.header(REQUEST_ID_HEADER, request.id) })
   app.setValidatorCompiler(validatorCompiler)
   app.setSerializerCompiler(serializerCompiler)
   const { metrics } = options

@@ -1,8 +1,8 @@
 // The web client's configuration, read from the environment once and validated; nothing else reads process.env.
 import { z } from 'zod'
 import {
-  DEFAULT_CENTRAL_TIMEOUT_MS, DEFAULT_METRICS_PORTS, byteSizeSchema, centralUrlEnvShape, centralUrlProblems, centralUrlsOf, clusterSecretSchema, logLevelSchema,
-  metricsHostSchema, metricsPortSchema, parseEnv, unsetIfEmpty
+  DEFAULT_CENTRAL_TIMEOUT_MS, DEFAULT_METRICS_PORTS, byteSizeSchema, centralUrlEnvShape, centralUrlProblems, centralUrlsOf, clusterSecretSchema, drainGraceSchema,
+  logLevelSchema, metricsHostSchema, metricsPortSchema, parseEnv, unsetIfEmpty
 } from '@p2p/proto'
 import type { LogLevel } from '@p2p/proto'
 
@@ -27,7 +27,9 @@ const configSchema = z.object({
   KEEP_DOWNLOADS: z.preprocess(unsetIfEmpty, z.enum(['true', 'false']).default('false')),
   /** Where GET /metrics is served (Prometheus): a port of its own, never the page's, which the proxy forwards. */
   METRICS_HOST: metricsHostSchema,
-  METRICS_PORT: metricsPortSchema(DEFAULT_METRICS_PORTS.pclient)
+  METRICS_PORT: metricsPortSchema(DEFAULT_METRICS_PORTS.pclient),
+  /** On SIGTERM: how long the uploads and downloads in flight may take to finish before they are cut. */
+  DRAIN_GRACE_MS: drainGraceSchema
 })
 
 export interface ClientConfig {
@@ -46,6 +48,7 @@ export interface ClientConfig {
   keepDownloads: boolean
   metricsHost: string
   metricsPort: number
+  drainGraceMs: number
 }
 
 /** Parses the environment once; throws one error whose message lists every bad variable. */
@@ -64,6 +67,7 @@ export function loadConfig (env: NodeJS.ProcessEnv = process.env): ClientConfig 
     pieceTimeoutMs: e.PIECE_TIMEOUT_MS,
     keepDownloads: e.KEEP_DOWNLOADS === 'true',
     metricsHost: e.METRICS_HOST,
-    metricsPort: e.METRICS_PORT
+    metricsPort: e.METRICS_PORT,
+    drainGraceMs: e.DRAIN_GRACE_MS
   }
 }

@@ -1,6 +1,6 @@
 // Runs the peer's web client: loads config, serves its metrics on their own port, listens on HOST:PORT,
-// and shuts down gracefully on SIGINT/SIGTERM (running transfers are aborted so the peer discards
-// partial uploads).
+// and drains on SIGINT/SIGTERM: no new requests, the transfers in flight get DRAIN_GRACE_MS to finish,
+// then those left are aborted (so the peer discards partial uploads) and the process exits.
 import { loadConfigOrExit, serveHttpApp, startMetricsServer } from '@p2p/proto'
 import { buildClientApp } from './app.js'
 import { loadConfig } from './config.js'
@@ -12,4 +12,4 @@ const app = buildClientApp({ config, metrics, logger: { level: config.logLevel, 
 // Before 'listening', so a launcher that waits for that line finds 'metrics listening' already logged.
 const metricsServer = await startMetricsServer({ registry: metrics.registry, host: config.metricsHost, port: config.metricsPort, log: app.log })
 app.addHook('onClose', async () => { await metricsServer.close() })
-await serveHttpApp(app, config)
+await serveHttpApp(app, config, config.drainGraceMs)

@@ -3,8 +3,8 @@
 //   auth/            cluster keys, signed requests, transfer tickets
 //   central-client/  the typed client of the central's REST API
 //   hashing/         the SHA-256 worker thread that hashes pieces and whole contents
-//   runtime/         running a service: config from the environment, listen and shut down, metrics, byte
-//                    sizes, validation messages
+//   runtime/         running a service: config from the environment, listen, drain and shut down,
+//                    metrics, request ids, byte sizes, validation messages
 export * from './contracts/file-name.js'
 export * from './contracts/central-api.js'
 export * from './contracts/grpc-options.js'
@@ -33,8 +33,10 @@ export { hashFile } from './hashing/hash-file.js'
 export type { HashFileOptions } from './hashing/hash-file.js'
 export * from './runtime/byte-size.js'
 export * from './runtime/env-schemas.js'
+export * from './runtime/http-drain.js'
 export * from './runtime/load-config.js'
 export * from './runtime/metrics.js'
+export * from './runtime/request-id.js'
 export * from './runtime/serve.js'
 export * from './runtime/transfer-metrics.js'
 export * from './runtime/validation-issues.js'

@@ -1,10 +1,12 @@
 // The proxy's own errors, answered as JSON {statusCode, error, message} like every service's: the
 // upstream could not be reached or failed mid-request, or no upstream is in turn (502), or it took
-// too long to accept the connection or to start its answer (504).
+// too long to accept the connection or to start its answer (504), or the proxy is shutting down (503);
+// /metrics is never forwarded (404).
 export const ProxyErrorCode = {
   UpstreamUnreachable: 'PROXY_UPSTREAM_UNREACHABLE',
   UpstreamTimeout: 'PROXY_UPSTREAM_TIMEOUT',
-  NotFound: 'PROXY_NOT_FOUND'
+  NotFound: 'PROXY_NOT_FOUND',
+  Closing: 'PROXY_CLOSING'
 } as const
 
 export interface ProxyErrorBody { statusCode: number, error: string, message: string }
@@ -55,4 +57,9 @@ export function upstreamErrorBody (err: unknown): ProxyErrorBody {
     error: ProxyErrorCode.UpstreamUnreachable,
     message: 'the service behind this proxy is not reachable; try again shortly'
   }
+}
+
+/** What a request gets when it arrives on an open connection while the proxy drains to stop. */
+export function closingBody (): ProxyErrorBody {
+  return { statusCode: 503, error: ProxyErrorCode.Closing, message: 'this machine is shutting down; try again shortly' }
 }

@@ -10,6 +10,7 @@ import { PassThrough } from 'node:stream'
 import type { Stream } from 'node:stream'
 import type httpProxy from 'http-proxy'
 import type { Logger } from 'pino'
+import { REQUEST_ID_HEADER, REQUEST_ID_LOG_FIELD } from '@p2p/proto'
 import { NoUpstreamInTurnError, UpstreamTimeoutError, upstreamErrorBody } from './errors.js'
 import { judgeFailedAttempt } from './retry-policy.js'
 import type { UpstreamPool } from './upstream-pool.js'
@@ -90,7 +91,9 @@ export function createFailover (components: FailoverComponents): Forward {
           answerTimedOut: err instanceof UpstreamTimeoutError && err.phase === 'answer'
         })
         const code = (err as NodeJS.ErrnoException).code
-        logger.warn({ err: { message: err.message, code }, upstream, method: req.method, url: req.url, retry: verdict.retry }, 'upstream request failed')
+        logger.warn({
+          [REQUEST_ID_LOG_FIELD]: headers[REQUEST_ID_HEADER], err: { message: err.message, code }, upstream, method: req.method, url: req.url, retry: verdict.retry
+        }, 'upstream request failed')
         if (verdict.takeOutOfTurn) pool.takeOutOfTurn(upstream, code ?? err.message)
         if (!verdict.retry) {
           components.onUpstreamFailure?.(false)

@@ -3,8 +3,8 @@
 import path from 'node:path'
 import { z } from 'zod'
 import {
-  byteSizeSchema, centralUrlEnvShape, centralUrlProblems, centralUrlsOf, clusterSecretSchema, DEFAULT_METRICS_PORTS, grpcAddressSchema, logLevelSchema, metricsHostSchema,
-  metricsPortSchema, parseEnv, peerIdSchema, unsetIfEmpty
+  byteSizeSchema, centralUrlEnvShape, centralUrlProblems, centralUrlsOf, clusterSecretSchema, DEFAULT_METRICS_PORTS, drainGraceSchema, grpcAddressSchema, logLevelSchema,
+  metricsHostSchema, metricsPortSchema, parseEnv, peerIdSchema, unsetIfEmpty
 } from '@p2p/proto'
 import type { ConfigProblem } from '@p2p/proto'
 
@@ -40,6 +40,8 @@ const envSchema = z.object({
   /** Where GET /metrics is served (Prometheus); never the gRPC port. */
   METRICS_HOST: metricsHostSchema,
   METRICS_PORT: metricsPortSchema(DEFAULT_METRICS_PORTS.pserver),
+  /** On SIGTERM: how long running downloads and uploads may take to finish after this peer left the central. */
+  DRAIN_GRACE_MS: drainGraceSchema,
   /** Proves membership to the central and verifies the central's tickets; never logged. */
   CLUSTER_SECRET: clusterSecretSchema
 })
@@ -73,6 +75,8 @@ export interface PeerConfig {
   clusterSecret: string
   metricsHost: string
   metricsPort: number
+  /** On SIGTERM: how long the running transfers may take to finish. */
+  drainGraceMs: number
 }
 
 export function loadConfig (env: NodeJS.ProcessEnv = process.env): PeerConfig {
@@ -92,7 +96,8 @@ export function loadConfig (env: NodeJS.ProcessEnv = process.env): PeerConfig {
     logLevel: e.LOG_LEVEL,
     clusterSecret: e.CLUSTER_SECRET,
     metricsHost: e.METRICS_HOST,
-    metricsPort: e.METRICS_PORT
+    metricsPort: e.METRICS_PORT,
+    drainGraceMs: e.DRAIN_GRACE_MS
   }
 }
 

@@ -1,5 +1,6 @@
 // Runs a pserver: loads config, prepares storage, serves its metrics, listens for gRPC, registers with
-// the central, and shuts down gracefully on SIGINT/SIGTERM.
+// the central, and on SIGINT/SIGTERM drains: takes no new transfer, leaves the central, lets the
+// running transfers finish for DRAIN_GRACE_MS, then exits. After an uncaught error it closes at once.
 import { createCentralClient, deriveClusterKeys, loadConfigOrExit, serve, startMetricsServer } from '@p2p/proto'
 import { createTicketGate } from './auth/ticket-gate.js'
 import { bindServer, createPeerServer } from './app.js'
@@ -10,7 +11,7 @@ import { loadOrCreatePeerId } from './central/peer-id.js'
 import { createPeerMetrics } from './metrics.js'
 import { createDiskFileStore } from './store/disk-file-store.js'
 
-/** The whole shutdown (transfers, connections, leaving the central) must fit in this. */
+/** Closing after the drain grace (cancelled transfers, connections, leaving the central) must fit in this. */
 const SHUTDOWN_DELAY_MS = 3_000
 
 async function main (config: PeerConfig): Promise<void> {
@@ -42,10 +43,11 @@ async function main (config: PeerConfig): Promise<void> {
         port = await bindServer(peer.grpcServer, config.grpcHost, config.grpcPort)
         return { address: formatHostPort(config.grpcHost, port) }
       },
-      close: async () => {
-        await peer.close()
+      close: async ({ err }) => {
+        await (err == null ? peer.drain(config.drainGraceMs) : peer.close())
         await metricsServer.close()
       },
+      drainGraceMs: config.drainGraceMs,
       shutdownDelayMs: SHUTDOWN_DELAY_MS
     })
 

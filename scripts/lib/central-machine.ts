@@ -105,7 +105,9 @@ export async function startCentralMachine (options: CentralOptions, components: 
     PORT: String(options.proxyPort),
     METRICS_PORT: String(options.metricsPort(0)),
     ...(upstreams.length === 1 ? { UPSTREAM_URL: upstreams[0] ?? '' } : { UPSTREAM_URLS: upstreams.join(',') }),
-    UPSTREAM_ANSWER_TIMEOUT_MS: '5000'
+    UPSTREAM_ANSWER_TIMEOUT_MS: '5000',
+    // Its clients are the peers' pclients and pservers, whose x-request-id names the transfer they serve.
+    TRUST_REQUEST_ID: 'true'
   })
   return {
     url: requireUrl(proxy.process),

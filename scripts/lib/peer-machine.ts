@@ -26,6 +26,8 @@ export interface PeerOptions {
   pieceTimeoutMs?: number
   /** KEEP_DOWNLOADS of every pclient: peers keep a copy of what their users download. */
   keepDownloads?: boolean
+  /** DRAIN_GRACE_MS of every peer's pserver, pclient and proxy; their own default (30 s) when unset. */
+  drainGraceMs?: number
 }
 
 /** Starts one service of the network as a slot that can start again (local-network.ts). */
@@ -53,6 +55,7 @@ export async function startPeerMachine (index: number, centralUrl: string, optio
   const id = `peer-${index}`
   const dataDir = path.join(options.dataRoot, id)
   await mkdir(dataDir, { recursive: true })
+  const drainEnv = optionalEnv('DRAIN_GRACE_MS', options.drainGraceMs == null ? null : String(options.drainGraceMs))
   const seedDir = options.seedDir === undefined ? path.join(REPO_ROOT, 'files') : options.seedDir
   const pserverEnv = {
     PEER_ID: id,
@@ -63,7 +66,8 @@ export async function startPeerMachine (index: number, centralUrl: string, optio
     METRICS_PORT: String(options.ports.peerMetrics(index, 'pserver')),
     CENTRAL_URL: centralUrl,
     CAPACITY_BYTES: options.capacity?.(index) ?? '10GiB',
-    ...optionalEnv('SEND_BYTES_PER_SECOND', options.sendRate?.(index))
+    ...optionalEnv('SEND_BYTES_PER_SECOND', options.sendRate?.(index)),
+    ...drainEnv
   }
   const [pserver, pclient] = await Promise.all([
     run('pserver', `${id} pserver`, id, pserverEnv),
@@ -73,11 +77,12 @@ export async function startPeerMachine (index: number, centralUrl: string, optio
       CENTRAL_URL: centralUrl,
       PEER_NAME: id,
       ...optionalEnv('PIECE_TIMEOUT_MS', options.pieceTimeoutMs == null ? null : String(options.pieceTimeoutMs)),
-      ...optionalEnv('KEEP_DOWNLOADS', options.keepDownloads == null ? null : String(options.keepDownloads))
+      ...optionalEnv('KEEP_DOWNLOADS', options.keepDownloads == null ? null : String(options.keepDownloads)),
+      ...drainEnv
     })
   ])
   const proxy = await run('proxy', `${id} proxy`, id, {
-    PORT: String(options.ports.peerProxy(index)), METRICS_PORT: String(options.ports.peerMetrics(index, 'proxy')), UPSTREAM_URL: requireUrl(pclient.process)
+    PORT: String(options.ports.peerProxy(index)), METRICS_PORT: String(options.ports.peerMetrics(index, 'proxy')), UPSTREAM_URL: requireUrl(pclient.process), ...drainEnv
   })
   await pserver.process.waitForLog((line) => line.msg === 'registered')
   const grpcAddress = pserver.process.address

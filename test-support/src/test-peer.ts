@@ -7,6 +7,7 @@ import { createCentralClient, createPeerFilesClient } from '@p2p/proto'
 import type { PeerFilesClient, TransferMeter } from '@p2p/proto'
 import { LEGACY_FILES_DIR, bindServer, createDiskFileStore, createPeerServer } from '@p2p/pserver/testing'
 import type { FileStore, OpenFile, PeerServer, TicketGate } from '@p2p/pserver/testing'
+import type { Logger } from 'pino'
 import { silentLogger } from './loggers.js'
 import { makeTempDir } from './temp-dir.js'
 
@@ -47,6 +48,8 @@ export interface TestPeerOptions {
   centralUrl?: string
   /** Counts the peer's transfers (its metrics); default: not counted. */
   meter?: (store: FileStore) => TransferMeter
+  /** The peer's logger (e.g. captureLogger's, to assert on its lines); default: silent. */
+  logger?: Logger
 }
 
 export async function startTestPeer (options: TestPeerOptions = {}): Promise<TestPeer> {
@@ -67,7 +70,7 @@ export async function startTestPeer (options: TestPeerOptions = {}): Promise<Tes
     central,
     peerId: 'peer-test',
     tickets: options.tickets ?? admitEveryTransfer,
-    logger: silentLogger,
+    logger: options.logger ?? silentLogger,
     uploadIdleTimeoutMs: options.uploadIdleTimeoutMs,
     ...(options.meter == null ? {} : { meter: options.meter(store) })
   })

@@ -17,13 +17,18 @@ export interface TestAppOptions {
   maxUploadBytes?: number
   peerName?: string | null
   metrics?: ClientMetrics
+  /** How long closing lets transfers in flight finish; the app's default when unset. */
+  drainGraceMs?: number
 }
 
 export async function buildTestApp (options: TestAppOptions = {}): Promise<FastifyInstance> {
   const centralUrl = `http://127.0.0.1:${await closedPort()}`
   const unreachable = createCentralClient({ baseUrl: centralUrl })
   const app = buildClientApp({
-    config: { centralUrls: [centralUrl], maxUploadBytes: options.maxUploadBytes ?? 2 ** 40, peerName: options.peerName ?? 'test-peer', clusterSecret: 's'.repeat(64) },
+    config: {
+      centralUrls: [centralUrl], maxUploadBytes: options.maxUploadBytes ?? 2 ** 40, peerName: options.peerName ?? 'test-peer', clusterSecret: 's'.repeat(64),
+      ...(options.drainGraceMs == null ? {} : { drainGraceMs: options.drainGraceMs })
+    },
     central: { ...unreachable, ...withPages(options.central ?? {}) },
     ...(options.metrics == null ? {} : { metrics: options.metrics })
   })

@@ -15,3 +15,9 @@ export const ERROR_CODE_METADATA_KEY = 'p2p-error-code'
  * labels metrics: a caller that lies about it changes a count, nothing else.
  */
 export const TRANSFER_PURPOSE_METADATA_KEY = 'p2p-transfer-purpose'
+
+/**
+ * The metadata key a request id travels in to a peer (the same name as the HTTP header, so one grep
+ * finds it everywhere): the peer logs the transfer's lines with it. See runtime/request-id.ts.
+ */
+export const REQUEST_ID_METADATA_KEY = 'x-request-id'

@@ -14,6 +14,7 @@ import { PeerError, isUnexpectedError, toGrpcError } from '../errors.js'
 import type { FileStore, UploadEnd, UploadRequestHeader, UploadSession } from '../store/file-store.js'
 import type { ActiveTransfers } from '../grpc/active-transfers.js'
 import type { TicketGate } from '../auth/ticket-gate.js'
+import { callLogOf } from '../grpc/call-log.js'
 
 /** An upload that sends nothing for this long is given up, so it cannot hold its reservation forever. */
 export const DEFAULT_UPLOAD_IDLE_TIMEOUT_MS = 60_000
@@ -24,7 +25,7 @@ export interface UploadComponents {
   announcer: Pick<Announcer, 'announce'>
   peerId: string
   tickets: TicketGate
-  logger: Pick<Logger, 'error' | 'info'>
+  logger: Pick<Logger, 'child'>
   idleTimeoutMs?: number
   /** Counts the bytes received. */
   meter?: TransferMeter
@@ -75,6 +76,7 @@ export function createUploadHandler (components: UploadComponents): handleClient
     // byte has arrived the commit is short and is left to finish.
     const finish = transfers.begin((reason) => { if (receiving) call.destroy(reason) })
     const metered = meter.begin('upload')
+    const { requestId, log } = callLogOf(logger, call.metadata)
     const messages = call[Symbol.asyncIterator]()
     const next = async (): Promise<UploadRequest__Output | null> => {
       const timer = setTimeout(() => {
@@ -113,18 +115,18 @@ export function createUploadHandler (components: UploadComponents): handleClient
       // grpc-js may end the message stream of a cancelled call before it sets call.cancelled.
       if (end == null) throw new PeerError('PEER_INCOMPLETE_UPLOAD', 'the upload stopped before its end message: the sender was cut off')
       const file = await session.commit(end)
-      logger.info({ file: file.name, size: file.size, sha256: file.sha256 }, 'file stored')
-      if (await announcer.announce(file) === 'refused') {
+      log.info({ file: file.name, size: file.size, sha256: file.sha256 }, 'file stored')
+      if (await announcer.announce(file, requestId) === 'refused') {
         // The central is the one judge of what a name stands for: never confirm a file it refused.
         await store.remove(file.name, file.sha256)
         throw new PeerError('PEER_FILE_EXISTS', `the network gave the name "${file.name}" to another file; this upload was not kept`)
       }
       callback(null, { ...file, peerId })
     } catch (err) {
-      await session?.abort().catch((abortErr: unknown) => { logger.error({ err: abortErr }, 'could not remove an aborted upload') })
+      await session?.abort().catch((abortErr: unknown) => { log.error({ err: abortErr }, 'could not remove an aborted upload') })
       if (call.cancelled) return
-      if (isUnexpectedError(err)) logger.error({ err }, 'upload failed')
-      else logger.info({ file: session?.name, reason: (err as Error).message }, 'upload refused')
+      if (isUnexpectedError(err)) log.error({ err }, 'upload failed')
+      else log.info({ file: session?.name, reason: (err as Error).message }, 'upload refused')
       callback(toGrpcError(err))
     } finally {
       finish()
