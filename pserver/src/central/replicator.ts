@@ -118,7 +118,7 @@ export function createReplicator (components: ReplicatorComponents): Replicator 
         if (source.peerId === peerId) continue
         if (cancel.reason != null) return
         try {
-          await finish(await copyFrom(order, counted(peerSource(order, source, connect, idleTimeoutMs, requestId)), cancel), source.peerId, log, requestId)
+          await finish(await copyFrom(order, counted(peerSource(order, source, connect, idleTimeoutMs, requestId), meter), cancel), source.peerId, log, requestId)
           return
         } catch (err) {
           if (cancel.reason != null) return
@@ -133,20 +133,6 @@ export function createReplicator (components: ReplicatorComponents): Replicator 
       cancels.delete(cancelCopy)
       end()
       metered()
-    }
-  }
-
-  /** The source's bytes, counted as replication bytes received as they arrive. */
-  function counted (source: CopySource): CopySource {
-    const chunks = source.chunks
-    return {
-      ...source,
-      chunks: (async function * () {
-        for await (const chunk of chunks) {
-          meter.moved('replication', 'received', chunk.length)
-          yield chunk
-        }
-      })()
     }
   }
 
@@ -176,5 +162,19 @@ export function createReplicator (components: ReplicatorComponents): Replicator 
     async idle () {
       await Promise.all(running.values())
     }
+  }
+}
+
+/** The source's bytes, counted as replication bytes received as they arrive. */
+function counted (source: CopySource, meter: TransferMeter): CopySource {
+  const chunks = source.chunks
+  return {
+    ...source,
+    chunks: (async function * () {
+      for await (const chunk of chunks) {
+        meter.moved('replication', 'received', chunk.length)
+        yield chunk
+      }
+    })()
   }
 }
