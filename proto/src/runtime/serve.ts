@@ -1,7 +1,9 @@
 // Running a service process: binding it, saying so in the one 'listening' log line that the launcher
-// and the tests wait for, and closing it gracefully on SIGTERM/SIGINT (or after an uncaught error).
+// and the tests wait for, keeping its memory flat while it moves bytes (garbage-pacer.ts), and closing
+// it gracefully on SIGTERM/SIGINT (or after an uncaught error).
 import type { AddressInfo, Server } from 'node:net'
 import closeWithGrace from 'close-with-grace'
+import { startGarbagePacer } from './garbage-pacer.js'
 
 /** The part of a pino or Fastify logger a running service needs. */
 export interface ServiceLog {
@@ -57,8 +59,9 @@ export async function serve (options: ServeOptions): Promise<ServiceSignals> {
     else log.info({ signal }, 'closing')
     await options.close(err != null ? { err } : { signal })
   })
+  const pacer = startGarbagePacer()
   log.info(await options.listen(), 'listening')
-  return { uninstall: signals.uninstall }
+  return { uninstall: () => { signals.uninstall(); pacer.stop() } }
 }
 
 /** An HTTP app that binds itself, such as a Fastify instance. */

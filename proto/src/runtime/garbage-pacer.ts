@@ -1,0 +1,43 @@
+// Frees the buffers of bytes passing through a busy service soon after they are used. Each chunk a
+// transfer moves is a small JS object over a large native buffer (64 KiB to 4 MiB), and Node 24's V8
+// only collects the object, and frees the buffer, when its young generation fills with JS objects:
+// streaming a file fills it slowly and leaves hundreds of MiB of dead buffers behind in the meantime
+// (measured: a plain Node 24 HTTP pipe grew from 60 to 148 MiB RSS moving 512 MiB; Node 20 grew to
+// 85). While the event loop is busy, this runs a young-generation collection every few milliseconds;
+// each is cheap (the young objects are few) and the freed buffers are reused for the next chunks.
+// An idle service is left alone.
+import { performance } from 'node:perf_hooks'
+import { setFlagsFromString } from 'node:v8'
+import { runInNewContext } from 'node:vm'
+
+const EVERY_MS = 10
+/** The share of the interval the event loop must have been busy for a collection to be worth it. */
+const BUSY_ENOUGH = 0.02
+
+type CollectGarbage = (options: { type: 'minor' | 'major' }) => void
+
+export interface GarbagePacer {
+  stop: () => void
+}
+
+/**
+ * V8 exposes its collector only under --expose-gc; setting the flag at run time and reading `gc` from
+ * a new context gives it without changing how the process is started.
+ */
+function exposeCollector (): CollectGarbage {
+  setFlagsFromString('--expose-gc')
+  return runInNewContext('gc') as CollectGarbage
+}
+
+export function startGarbagePacer (everyMs = EVERY_MS): GarbagePacer {
+  const collect = exposeCollector()
+  let before = performance.eventLoopUtilization()
+  const timer = setInterval(() => {
+    const now = performance.eventLoopUtilization()
+    const busy = performance.eventLoopUtilization(now, before).utilization
+    before = now
+    if (busy >= BUSY_ENOUGH) collect({ type: 'minor' })
+  }, everyMs)
+  timer.unref()
+  return { stop: () => { clearInterval(timer) } }
+}
