@@ -1,5 +1,5 @@
 // Builds the central directory's Fastify app from its components; never listens (server.ts does, tests inject).
-import { clusterSecretSchema, DEFAULT_TICKET_TTL_MS, deriveClusterKeys, REQUEST_ID_HEADER, requestIdOfRequest, SIGNATURE_HEADER, timeHttpAnswers } from '@p2p/proto'
+import { clusterSecretSchema, DEFAULT_TICKET_TTL_MS, deriveClusterKeys, REQUEST_ID_HEADER, requestIdOfRequest, SIGNATURE_HEADER, timeHttpAnswers } from '@p2p/proto/directory'
 import Fastify from 'fastify'
 import type { FastifyInstance, FastifyLoggerOptions } from 'fastify'
 import { serializerCompiler, validatorCompiler } from 'fastify-type-provider-zod'

@@ -2,8 +2,8 @@
 // The cluster secret is never part of an error message: only the variable's name and what is wrong with it.
 import { isIP } from 'node:net'
 import os from 'node:os'
-import { clusterSecretSchema, DEFAULT_METRICS_PORTS, DEFAULT_TICKET_TTL_MS, logLevelSchema, metricsHostSchema, metricsPortSchema, parseEnv, unsetIfEmpty } from '@p2p/proto'
-import type { LogLevel } from '@p2p/proto'
+import { clusterSecretSchema, DEFAULT_METRICS_PORTS, DEFAULT_TICKET_TTL_MS, logLevelSchema, metricsHostSchema, metricsPortSchema, parseEnv, unsetIfEmpty } from '@p2p/proto/directory'
+import type { LogLevel } from '@p2p/proto/directory'
 import { z } from 'zod'
 import { DEFAULT_REPLICATION_FACTOR } from './directory/context.js'
 

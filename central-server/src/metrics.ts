@@ -3,8 +3,8 @@
 // store's operations and their latency, and the directory's sizes. The sizes are read from the store's
 // counters when Prometheus scrapes (countDirectory: O(log n), as cheap as GET /health), so every
 // replica over one Redis reports the same shared truth, never a count of its own.
-import { createHttpDurations, createMetricsRegistry, LATENCY_BUCKETS_SECONDS, metricName } from '@p2p/proto'
-import type { HttpAnswer } from '@p2p/proto'
+import { createHttpDurations, createMetricsRegistry, LATENCY_BUCKETS_SECONDS, metricName } from '@p2p/proto/directory'
+import type { HttpAnswer } from '@p2p/proto/directory'
 import { Counter, Gauge, Histogram } from 'prom-client'
 import type { Registry } from 'prom-client'
 import { HEARTBEAT_ROUTE } from './routes/peers.js'

@@ -1,7 +1,7 @@
 // Runs the central directory: loads config, opens its store (memory, or Redis shared with other
 // replicas), serves its metrics on their own port, listens on HOST:PORT, sweeps expired peers while it
 // runs, and shuts down gracefully on SIGINT/SIGTERM, closing the store last.
-import { loadConfigOrExit, serveHttpApp, startMetricsServer } from '@p2p/proto'
+import { loadConfigOrExit, serveHttpApp, startMetricsServer } from '@p2p/proto/directory'
 import { buildCentralApp } from './app.js'
 import { loadConfig } from './config.js'
 import { startExpirySweeper } from './directory/expiry.js'

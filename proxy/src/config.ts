@@ -1,6 +1,6 @@
 // The proxy's configuration, read from the environment once and validated; nothing else reads process.env.
-import { DEFAULT_METRICS_PORTS, drainGraceSchema, logLevelSchema, metricsHostSchema, metricsPortSchema, parseEnv, unsetIfEmpty } from '@p2p/proto'
-import type { ConfigProblem } from '@p2p/proto'
+import { DEFAULT_METRICS_PORTS, drainGraceSchema, logLevelSchema, metricsHostSchema, metricsPortSchema, parseEnv, unsetIfEmpty } from '@p2p/proto/runtime'
+import type { ConfigProblem } from '@p2p/proto/runtime'
 import { z } from 'zod'
 
 const httpUrl = (error: string): z.ZodURL => z.url({ protocol: /^https?$/, error })

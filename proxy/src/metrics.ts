@@ -1,6 +1,6 @@
 // The proxy's metrics, served on its own metrics port (METRICS_PORT) and never on the port it fronts:
 // the process's, and the requests an upstream failed (the central's replicas, or a peer's pclient).
-import { createMetricsRegistry, metricName } from '@p2p/proto'
+import { createMetricsRegistry, metricName } from '@p2p/proto/runtime'
 import { Counter } from 'prom-client'
 import type { Registry } from 'prom-client'
 

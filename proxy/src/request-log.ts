@@ -6,7 +6,7 @@
 // x-request-id, and the request's line is logged when its response ends, with how it ended.
 import type http from 'node:http'
 import type { Logger } from 'pino'
-import { newRequestId, REQUEST_ID_HEADER, REQUEST_ID_LOG_FIELD, requestIdFrom } from '@p2p/proto'
+import { newRequestId, REQUEST_ID_HEADER, REQUEST_ID_LOG_FIELD, requestIdFrom } from '@p2p/proto/runtime'
 
 export interface RequestLogOptions {
   /** Keep a valid x-request-id the client sent instead of choosing a new one. */

@@ -2,7 +2,7 @@
 // SIGINT/SIGTERM: no new connections, the requests in flight get DRAIN_GRACE_MS to finish, then what
 // is left is cut and the process exits.
 import { pino } from 'pino'
-import { drainHttpServer, httpUrlOf, loadConfigOrExit, serve, startMetricsServer } from '@p2p/proto'
+import { drainHttpServer, httpUrlOf, loadConfigOrExit, serve, startMetricsServer } from '@p2p/proto/runtime'
 import { createProxyServer } from './app.js'
 import { loadConfig } from './config.js'
 import { createProxyMetrics } from './metrics.js'

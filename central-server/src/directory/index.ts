@@ -7,7 +7,7 @@
 //   paging.ts       the listings' cursors and the file filter
 //   placement.ts    where an upload goes (by free space), and the claim on its name
 //   copy-orders.ts  which copies each peer is ordered to make
-import type { FileView, HealthResponse, PeerView, Placement, PlacementBody, ReplicationReport } from '@p2p/proto'
+import type { FileView, HealthResponse, PeerView, Placement, PlacementBody, ReplicationReport } from '@p2p/proto/directory'
 import type { DirectoryCounts } from '../store/directory-store.js'
 import { countDirectory, health, listFiles, locate, replicationReport } from './catalog.js'
 import type { DirectoryContext } from './context.js'

@@ -3,7 +3,7 @@
 import {
   announceFileBodySchema, copyRequestBodySchema, copyRequestResponseSchema, errorBodySchema, heartbeatBodySchema, leaseSchema, listPeersResponseSchema,
   pageQuerySchema, peerIdParamsSchema, registerPeerBodySchema
-} from '@p2p/proto'
+} from '@p2p/proto/directory'
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod'
 import { z } from 'zod'
 import { REGISTRATION_BODY_LIMIT_BYTES } from '../http/request-limits.js'

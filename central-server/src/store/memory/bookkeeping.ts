@@ -2,7 +2,7 @@
 // a peer's free bytes goes through these, which update the room of the peer and the copy counts of the
 // name it touched (what a Redis store's Lua scripts do alongside each write). Each costs O(log n), or
 // O(holders) for a name's copy count.
-import { MAX_REPLICATIONS_PER_PEER } from '@p2p/proto'
+import { MAX_REPLICATIONS_PER_PEER } from '@p2p/proto/directory'
 import type { HoldingRecord, ReservationRecord } from '../directory-store.js'
 import { reservationKey, roomOf, sameContent } from './state.js'
 import type { MemoryState } from './state.js'
