@@ -159,6 +159,17 @@ describe.skipIf(skipWithoutRequirement('the compose file tests', missing))('the 
     }
   })
 
+  it('move a machine\'s published ports and the ports its services listen on together (HTTP_PORT, GRPC_PORT)', async () => {
+    const env = await envFile('other-ports.env', { HTTP_PORT: '8080', GRPC_PORT: '50061' })
+    for (const file of COMPOSE_FILES) {
+      // planMachine refuses a published port that is not the one the service listens on.
+      const plan = planMachine(await readComposeConfig(file, env), stages, path.join(dir, 'ports-volumes'))
+      expect(plan.services.find((service) => service.workspace === 'proxy')?.published, path.basename(file)).toEqual([8080])
+    }
+    const pserver = planMachine(await readComposeConfig(PEER_COMPOSE_FILE, env), stages, path.join(dir, 'ports-volumes')).services.find((service) => service.workspace === 'pserver')
+    expect([pserver?.published, pserver?.env.ADVERTISE_ADDRESS]).toEqual([[50061], `${OPERATOR_VALUES.PUBLIC_HOST}:50061`])
+  })
+
   it('put a proxy in front of each machine\'s web service (every replica of the central), which believes it and nothing outside the machine', () => {
     for (const [file, upstream] of [[CENTRAL_COMPOSE_FILE, 'central-server'], [CENTRAL_SINGLE_COMPOSE_FILE, 'central-server'], [PEER_COMPOSE_FILE, 'pclient']] as const) {
       const proxyEnv = serviceOf(file, 'proxy').env
@@ -225,15 +236,16 @@ describe.skipIf(skipWithoutRequirement('the compose file tests', missing))('the 
       expect(stage.user, `${workspace} runs as root`).not.toBeNull()
       expect(stage.user).not.toMatch(/^(root|0)$/)
       expect(stage.healthcheck, `${workspace} has no HEALTHCHECK`).not.toBeNull()
-      // The same command as `npm start` and the tests; the image holds the file it runs.
-      const entry = `${workspace}/src/server.ts`
-      expect(stage.cmd).toEqual(['node', '--import', 'tsx', entry])
-      await access(`${REPO_ROOT}${entry}`)
+      // The compiled service, as `npm test` runs it (P2P_SERVICES=compiled), from the source it is
+      // compiled from; the image holds the file it runs.
+      const entry = `${workspace}/dist/server.js`
+      expect(stage.cmd).toEqual(['node', entry])
+      await access(`${REPO_ROOT}${workspace}/src/server.ts`)
       expect(stage.copied.some((copied) => `${stage.workdir}/${entry}`.startsWith(`${copied}/`))).toBe(true)
       expect(stage.runs.some((run) => run.startsWith(`npm ci --omit=dev --workspace=${workspace} `)), `${workspace} installs more than its production dependencies`).toBe(true)
-      // tsx runs the service, so it must be one of the production dependencies installed.
+      // Nothing compiles at run time: tsx is a development tool, not one of the service's dependencies.
       const manifest = JSON.parse(await readFile(`${REPO_ROOT}${workspace}/package.json`, 'utf8')) as { dependencies?: Record<string, string> }
-      expect(Object.keys(manifest.dependencies ?? {})).toContain('tsx')
+      expect(Object.keys(manifest.dependencies ?? {})).not.toContain('tsx')
     }
   })
 

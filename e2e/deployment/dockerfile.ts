@@ -10,6 +10,8 @@ export const DOCKERFILE = `${REPO_ROOT}Dockerfile`
 
 export interface DockerStage {
   name: string
+  /** The published image its chain of stages starts FROM (e.g. node:24-bookworm-slim). */
+  baseImage: string
   workdir: string
   env: Record<string, string>
   /** null: root, the base image's default. */
@@ -51,7 +53,7 @@ function fromStage (rest: string, stages: Map<string, DockerStage>): DockerStage
   const [, image = '', name = image] = match
   const parent = stages.get(image)
   return parent == null
-    ? { name, workdir: '/', env: {}, user: null, cmd: null, healthcheck: null, copied: [], runs: [] }
+    ? { name, baseImage: image, workdir: '/', env: {}, user: null, cmd: null, healthcheck: null, copied: [], runs: [] }
     : { ...structuredClone(parent), name }
 }
 
