@@ -3,13 +3,14 @@
 // `docker-compose config` with .env.example filled in, .env.example documents exactly their
 // variables, every variable a service is given is one its config reads (with a value it accepts),
 // the replicas share one Redis that keeps its data on a volume, only the ports that must be public
-// are published and on the ports the services listen on, and every image runs its service as
-// multi-host.test.ts runs it.
+// are published and on the ports the services listen on, every image runs its service as
+// multi-host.test.ts runs it, and the monitoring profile's Prometheus scrapes every service.
 import { randomBytes } from 'node:crypto'
 import { access, mkdtemp, readFile, rm } from 'node:fs/promises'
 import os from 'node:os'
 import path from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { parse } from 'yaml'
 import { REPO_ROOT } from '../scripts/lib/service-process.js'
 import type { ServiceName } from '../scripts/lib/service-process.js'
 import {
@@ -82,9 +83,10 @@ describe.skipIf(skipWithoutRequirement('the compose file tests', missing))('the 
   }
   const servicesOf = (file: string, workspace: ServiceName): Array<MachinePlan['services'][number]> =>
     machine(file).plan.services.filter((service) => service.workspace === workspace)
-  /** Each service as what it runs: its Dockerfile stage, or the name of its image. */
-  const runs = (file: string): Record<string, string> =>
-    Object.fromEntries(machine(file).project.services.map((service) => [service.name, service.buildTarget ?? service.image?.split(':')[0] ?? '?']))
+  /** Each service `docker compose up` starts, as what it runs: its Dockerfile stage, or the name of its image. */
+  const runs = (file: string): Record<string, string> => Object.fromEntries(machine(file).project.services
+    .filter((service) => service.profiles.length === 0)
+    .map((service) => [service.name, service.buildTarget ?? service.image?.split(':')[0] ?? '?']))
 
   it('pass docker-compose config with .env.example filled in: the central machine (replicas or one), a peer machine', () => {
     expect(runs(CENTRAL_COMPOSE_FILE)).toEqual({ redis: 'redis', 'central-1': 'central-server', 'central-2': 'central-server', proxy: 'proxy' })
@@ -257,6 +259,35 @@ describe.skipIf(skipWithoutRequirement('the compose file tests', missing))('the 
       const installed = new Set([...await dependencies(workspace), ...await dependencies('proto')])
       const loaded = await packagesImportedBy([`${REPO_ROOT}${workspace}/src`, `${REPO_ROOT}proto/src`])
       expect([...loaded].filter((name) => !installed.has(name)), `${workspace} loads packages that are not its production dependencies`).toEqual([])
+    }
+  })
+
+  it('offer a monitoring profile: Prometheus scraping every service of the machine on its metrics port, published nowhere', async () => {
+    const configs = [[CENTRAL_COMPOSE_FILE, 'central.yml'], [CENTRAL_SINGLE_COMPOSE_FILE, 'central-single.yml'], [PEER_COMPOSE_FILE, 'peer.yml']] as const
+    for (const [file, config] of configs) {
+      const { project } = machine(file)
+      const optional = project.services.filter((service) => service.profiles.length > 0)
+      expect(optional.map((service) => [service.name, service.profiles]), path.basename(file)).toEqual([['prometheus', ['monitoring']]])
+      const prometheus = optional[0]!
+      expect(prometheus.image).toMatch(/^prom\/prometheus:v\d+\.\d+\.\d+$/)
+      const mounted = (target: string): unknown => prometheus.volumes.find((volume) => volume.target === target)
+      expect(mounted('/etc/prometheus/prometheus.yml')).toEqual({ source: `${REPO_ROOT}deploy/prometheus/${config}`, named: false, target: '/etc/prometheus/prometheus.yml', readOnly: true })
+      expect(mounted('/etc/prometheus/alerts.yml')).toMatchObject({ source: `${REPO_ROOT}deploy/prometheus/alerts.yml`, readOnly: true })
+      // Its page on the machine's own loopback, nowhere else.
+      expect(prometheus.ports).toEqual([{ published: 9090, target: 9090, hostIp: '127.0.0.1' }])
+
+      // One target per service the machine runs from the Dockerfile: `<compose name>:<its METRICS_PORT>`.
+      const scrape = parse(await readFile(`${REPO_ROOT}deploy/prometheus/${config}`, 'utf8')) as {
+        scrape_configs: Array<{ job_name: string, static_configs: Array<{ targets: string[] }> }>
+      }
+      const targets = scrape.scrape_configs.flatMap((job) => job.static_configs.flatMap((group) => group.targets.map((target) => `${job.job_name} ${target}`)))
+      const services = project.services.filter((service) => service.buildTarget != null)
+      expect(targets.sort(), config).toEqual(services.map((service) => `${service.buildTarget ?? ''} ${service.name}:${service.environment.METRICS_PORT ?? '?'}`).sort())
+      for (const service of services) {
+        // Reachable over the machine's compose network, and never published.
+        expect(service.environment.METRICS_HOST, service.name).toBe('0.0.0.0')
+        expect(service.ports.map((port) => port.target)).not.toContain(Number(service.environment.METRICS_PORT))
+      }
     }
   })
 

@@ -51,6 +51,21 @@ function centralsStarting (options: LauncherOptions): string {
   return `${options.centrals === 1 ? 'the central' : `${options.centrals} central replicas`} over ${redis}`
 }
 
+/** Where each service serves its metrics, a machine a line: what a Prometheus of the network would scrape. */
+function metricsLines (services: LocalNetwork['services']): string[] {
+  const machines = new Map<string, string[]>()
+  for (const slot of services) {
+    const url = slot.process.metricsUrl
+    if (url == null) continue
+    const name = slot.label.startsWith(`${slot.machine} `) ? slot.label.slice(slot.machine.length + 1) : slot.label
+    machines.set(slot.machine, [...machines.get(slot.machine) ?? [], `${name} ${url}`])
+  }
+  return [
+    'Metrics (GET /metrics on each service\'s own port, never through a proxy; docs/monitoring.md):',
+    ...[...machines].map(([machine, entries]) => `  ${machine.padEnd(8)}  ${entries.join('   ')}`)
+  ]
+}
+
 function banner (network: LocalNetwork, options: LauncherOptions): string {
   return [
     '',
@@ -58,6 +73,8 @@ function banner (network: LocalNetwork, options: LauncherOptions): string {
     `  central directory   ${network.central.url}   (API docs: ${network.central.url}/docs)`,
     ...centralLines(network.central),
     ...network.peers.map((peer) => `  ${peer.id} web page    ${peer.url}   (gRPC ${peer.grpcAddress}, data ${shown(peer.dataDir)})`),
+    '',
+    ...metricsLines(network.services),
     '',
     `Logs: ${shown(path.join(options.dataRoot, 'logs'))}/   Every service's pid and address: ${shown(path.join(options.dataRoot, STATE_FILE_NAME))}`,
     options.autoRestart

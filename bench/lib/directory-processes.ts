@@ -68,6 +68,8 @@ export async function startCentral (options: CentralOptions): Promise<CentralPro
     RATE_LIMIT_PER_MINUTE: '1000000',
     DIRECTORY_STORE: options.store,
     REPLICA_ID: 'bench',
+    // Any free port: a benchmark never collides with a central already running on this machine.
+    METRICS_PORT: '0',
     ...(options.redisUrl != null ? { REDIS_URL: options.redisUrl } : {})
   }
   // e.g. '--cpu-prof --cpu-prof-dir=/tmp/prof': a CPU profile of the central, written when it stops.

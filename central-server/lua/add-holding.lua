@@ -19,6 +19,7 @@ local previous = redis.call('HGET', K.files(peerId), name)
 if sameContent(previous, holding) then holding = previous end
 redis.call('HSET', K.peer(peerId), 'freeBytes', ARGV[6], 'lastSeenAt', at)
 redis.call('ZADD', K.peersSeen, at, peerId)
+if not previous then incr(K.counters, 'holdings', 1) end
 redis.call('HSET', K.files(peerId), name, holding)
 redis.call('SADD', K.holders(name), peerId)
 dropReservation(peerId, name)

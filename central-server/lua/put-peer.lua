@@ -13,6 +13,7 @@ local folded = fieldsOf(argsFrom(filesEnd + 1))
 
 local filesKey = K.files(peerId)
 local before = fieldsOf(redis.call('HGETALL', filesKey))
+local heldBefore = redis.call('HLEN', filesKey)
 -- HSET, not DEL first: the hash keeps the peer's reservedBytes and copyOrders, as its reservations stay.
 redis.call('HSET', K.peer(peerId), unpack(record))
 redis.call('ZADD', K.peersSeen, fieldsOf(record).lastSeenAt, peerId)
@@ -38,6 +39,7 @@ for i = filesAt + 1, filesEnd, 2 do
   end
 end
 if #batch > 0 then redis.call('HSET', filesKey, unpack(batch)) end
+incr(K.counters, 'holdings', #names - heldBefore)
 local gone = {}
 for name in pairs(before) do
   if not now[name] then

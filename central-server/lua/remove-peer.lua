@@ -19,6 +19,7 @@ local entries = catalogEntries(names)
 local deltas = {}
 for _, name in ipairs(names) do deltas[name] = -copyOf(held[name], entries[name]) end
 addCopiesToAll(deltas, {})
+incr(K.counters, 'holdings', -#names)
 
 for _, name in ipairs(redis.call('HKEYS', K.reservations(peerId))) do dropReservation(peerId, name) end
 redis.call('DEL', K.peer(peerId))

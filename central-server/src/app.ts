@@ -1,11 +1,12 @@
 // Builds the central directory's Fastify app from its components; never listens (server.ts does, tests inject).
-import { clusterSecretSchema, DEFAULT_TICKET_TTL_MS, deriveClusterKeys, SIGNATURE_HEADER } from '@p2p/proto'
+import { clusterSecretSchema, DEFAULT_TICKET_TTL_MS, deriveClusterKeys, REQUEST_ID_HEADER, requestIdOfRequest, SIGNATURE_HEADER, timeHttpAnswers } from '@p2p/proto/directory'
 import Fastify from 'fastify'
 import type { FastifyInstance, FastifyLoggerOptions } from 'fastify'
 import { serializerCompiler, validatorCompiler } from 'fastify-type-provider-zod'
 import type { LoggerOptions as PinoLoggerOptions } from 'pino'
 import { DEFAULT_RATE_LIMIT_PER_MINUTE, DEFAULT_TRUSTED_PROXIES, defaultReplicaId } from './config.js'
 import type { CentralConfig } from './config.js'
+import type { CentralMetrics } from './metrics.js'
 import { BODY_LIMIT_BYTES, HEADERS_TIMEOUT_MS, MAX_HEADER_BYTES, MAX_PARAM_LENGTH, REQUEST_TIMEOUT_MS } from './http/request-limits.js'
 import { clusterAuthPlugin } from './plugins/cluster-auth.js'
 import { directoryPlugin } from './plugins/directory.js'
@@ -20,6 +21,7 @@ import { placementRoutes } from './routes/placements.js'
 import type { DirectoryStore } from './store/directory-store.js'
 import { openDirectoryStore } from './store/open-store.js'
 import type { OpenedStore, StoreKind } from './store/open-store.js'
+import { timedStore } from './store/timed-store.js'
 
 export type CentralLoggerOptions = FastifyLoggerOptions & PinoLoggerOptions
 
@@ -38,6 +40,8 @@ export interface CentralAppOptions {
   reservationTtlMs?: number
   /** Fastify (pino) logger options; default: no logging. Secrets are always redacted. */
   logger?: CentralLoggerOptions | false
+  /** What the app counts for Prometheus (served by server.ts on its own port); default: nothing. */
+  metrics?: CentralMetrics
 }
 
 /**
@@ -71,8 +75,10 @@ export function buildCentralApp (options: CentralAppOptions): FastifyInstance {
     // X-Forwarded-For/-Proto count only when the connection comes from a proxy we run, so request.ip
     // (and the rate limit) is the real client's address and no one else can choose it.
     trustProxy: trustedProxies.length > 0 ? trustedProxies : false,
-    // Lets a request id follow one transfer across services.
-    requestIdHeader: 'x-request-id',
+    // The caller's x-request-id (checked: runtime/request-id.ts) or a new one, logged as reqId, so one
+    // transfer can be followed across services.
+    requestIdHeader: false,
+    genReqId: requestIdOfRequest,
     // Errors raised before routing (a malformed URL) get the same JSON body as every other error.
     frameworkErrors: (err, request, reply) => { void sendError(err, request, reply) }
   })
@@ -82,8 +88,14 @@ export function buildCentralApp (options: CentralAppOptions): FastifyInstance {
   app.addHook('onReady', async () => {
     if (!await opened.waitUntilReady(STORE_STARTUP_WAIT_MS)) app.log.warn({ store: opened.kind }, 'the directory store is not reachable yet; serving 503 until it is')
   })
+  app.addHook('onRequest', async (request, reply) => { void reply.header(REQUEST_ID_HEADER, request.id) })
   app.setValidatorCompiler(validatorCompiler)
   app.setSerializerCompiler(serializerCompiler)
+  const { metrics } = options
+  if (metrics != null) {
+    timeHttpAnswers(app, metrics.observeHttp)
+    app.addHook('onReady', async () => { metrics.watchDirectory(app.directory.counts, opened.kind) })
+  }
 
   // Order matters: the rate limiter's hooks see a request before the membership check does, and both
   // must exist before the routes they apply to (and the not-found handler) are added.
@@ -93,7 +105,7 @@ export function buildCentralApp (options: CentralAppOptions): FastifyInstance {
   void app.register(openapiPlugin)
   void app.register(ticketsPlugin, { key: keys.transferTickets, ttlMs: options.config.ticketTtlMs ?? DEFAULT_TICKET_TTL_MS, now })
   void app.register(directoryPlugin, {
-    store: opened.store,
+    store: metrics == null ? opened.store : timedStore(opened.store, metrics.store),
     now,
     heartbeatIntervalMs: options.config.heartbeatIntervalMs,
     ...(options.config.replicationFactor == null ? {} : { replicationFactor: options.config.replicationFactor }),

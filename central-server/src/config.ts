@@ -2,8 +2,8 @@
 // The cluster secret is never part of an error message: only the variable's name and what is wrong with it.
 import { isIP } from 'node:net'
 import os from 'node:os'
-import { clusterSecretSchema, DEFAULT_TICKET_TTL_MS, logLevelSchema, parseEnv, unsetIfEmpty } from '@p2p/proto'
-import type { LogLevel } from '@p2p/proto'
+import { clusterSecretSchema, DEFAULT_METRICS_PORTS, DEFAULT_TICKET_TTL_MS, logLevelSchema, metricsHostSchema, metricsPortSchema, parseEnv, unsetIfEmpty } from '@p2p/proto/directory'
+import type { LogLevel } from '@p2p/proto/directory'
 import { z } from 'zod'
 import { DEFAULT_REPLICATION_FACTOR } from './directory/context.js'
 
@@ -71,7 +71,10 @@ const configSchema = z.object({
   }).optional()),
   REPLICA_ID: z.preprocess(unsetIfEmpty, z.string().max(200).regex(/^[\x21-\x7e]+$/, {
     error: 'must be 1-200 printable characters without spaces'
-  }).default(defaultReplicaId))
+  }).default(defaultReplicaId)),
+  /** Where GET /metrics is served (Prometheus): a port of its own, never the API's, which the proxy forwards. */
+  METRICS_HOST: metricsHostSchema,
+  METRICS_PORT: metricsPortSchema(DEFAULT_METRICS_PORTS['central-server'])
 })
 
 /** Where the directory is kept; a Redis URL may carry a password, so it is never logged. */
@@ -92,6 +95,8 @@ export interface CentralConfig {
   directoryStore: DirectoryStoreConfig
   /** Names this replica in GET /health. */
   replicaId: string
+  metricsHost: string
+  metricsPort: number
 }
 
 /** Parses the environment once; throws one error whose message lists every bad variable. */
@@ -112,6 +117,8 @@ export function loadConfig (env: NodeJS.ProcessEnv = process.env): CentralConfig
     trustedProxies: e.TRUSTED_PROXIES,
     replicationFactor: e.REPLICATION_FACTOR,
     directoryStore: e.DIRECTORY_STORE === 'redis' && e.REDIS_URL != null ? { kind: 'redis', url: e.REDIS_URL } : { kind: 'memory' },
-    replicaId: e.REPLICA_ID
+    replicaId: e.REPLICA_ID,
+    metricsHost: e.METRICS_HOST,
+    metricsPort: e.METRICS_PORT
   }
 }

@@ -18,7 +18,9 @@ describe('loadConfig', () => {
       trustedProxies: ['127.0.0.1', '::1'],
       replicationFactor: 2,
       directoryStore: { kind: 'memory' },
-      replicaId: `${os.hostname()}-${process.pid}`
+      replicaId: `${os.hostname()}-${process.pid}`,
+      metricsHost: '127.0.0.1',
+      metricsPort: 9464
     })
     expect(loadConfig({ CLUSTER_SECRET: SECRET, PORT: '', LOG_LEVEL: '', TRUSTED_PROXIES: '' }))
       .toMatchObject({ port: 9000, logLevel: 'info', trustedProxies: ['127.0.0.1', '::1'] })
@@ -37,7 +39,9 @@ describe('loadConfig', () => {
       REPLICATION_FACTOR: '3',
       DIRECTORY_STORE: 'redis',
       REDIS_URL: 'redis://:pw@redis.internal:6380/2',
-      REPLICA_ID: 'central-2'
+      REPLICA_ID: 'central-2',
+      METRICS_HOST: '0.0.0.0',
+      METRICS_PORT: '0'
     })).toEqual({
       host: '0.0.0.0',
       port: 0,
@@ -49,7 +53,9 @@ describe('loadConfig', () => {
       trustedProxies: ['10.0.0.0/8', '192.168.1.7', 'fd00::/8', 'loopback'],
       replicationFactor: 3,
       directoryStore: { kind: 'redis', url: 'redis://:pw@redis.internal:6380/2' },
-      replicaId: 'central-2'
+      replicaId: 'central-2',
+      metricsHost: '0.0.0.0',
+      metricsPort: 0
     })
     expect(loadConfig({ CLUSTER_SECRET: SECRET, TRUSTED_PROXIES: 'none' }).trustedProxies).toEqual([])
   })
@@ -80,6 +86,7 @@ describe('loadConfig', () => {
     expect(bad).not.toContain('s3cret')
     expect(failure({ CLUSTER_SECRET: SECRET, DIRECTORY_STORE: 'disk' })).toMatch(/DIRECTORY_STORE: must be 'memory' or 'redis'/)
     expect(failure({ CLUSTER_SECRET: SECRET, REPLICA_ID: 'two words' })).toMatch(/REPLICA_ID: /)
+    expect(failure({ CLUSTER_SECRET: SECRET, METRICS_PORT: '65536' })).toMatch(/METRICS_PORT: must be a port number/)
     // A Redis URL the memory store does not use is no error (a launcher's environment may carry one).
     expect(loadConfig({ CLUSTER_SECRET: SECRET, REDIS_URL: 'redis://127.0.0.1:6379' }).directoryStore).toEqual({ kind: 'memory' })
     expect(loadConfig({ CLUSTER_SECRET: SECRET, DIRECTORY_STORE: 'redis', REDIS_URL: 'rediss://cache.example' }).directoryStore)

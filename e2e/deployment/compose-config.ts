@@ -47,6 +47,8 @@ export interface ComposeService {
   volumes: ComposeVolume[]
   dependsOn: string[]
   sysctls: Record<string, string>
+  /** The profiles that start it (`--profile monitoring`); empty: `docker compose up` starts it. */
+  profiles: string[]
 }
 
 export interface ComposeProject {
@@ -140,7 +142,8 @@ function toService (name: string, raw: Record<string, unknown>): ComposeService 
     ports: (Array.isArray(raw.ports) ? raw.ports : []).map((port) => toPort(name, port)),
     volumes: (Array.isArray(raw.volumes) ? raw.volumes : []).map((volume) => toVolume(name, volume)),
     dependsOn: Array.isArray(raw.depends_on) ? raw.depends_on.map(String) : Object.keys(record(raw.depends_on ?? {}, `${name}.depends_on`)),
-    sysctls: Object.fromEntries(Object.entries(record(raw.sysctls ?? {}, `${name}.sysctls`)).map(([key, value]) => [key, String(value)]))
+    sysctls: Object.fromEntries(Object.entries(record(raw.sysctls ?? {}, `${name}.sysctls`)).map(([key, value]) => [key, String(value)])),
+    profiles: Array.isArray(raw.profiles) ? raw.profiles.map(String) : []
   }
 }
 
@@ -156,8 +159,14 @@ function toHealthcheck (service: string, raw: unknown): string[] | null {
   throw new Error(`${service}: healthcheck.test must start with CMD, CMD-SHELL or NONE`)
 }
 
-// `docker-compose config` (v1) prints ports in the long syntax.
+// `docker-compose config` (v1) prints ports in the long syntax, except one bound to a host address:
+// that one stays short, host:published:target/protocol.
 function toPort (service: string, raw: unknown): ComposePort {
+  if (typeof raw === 'string') {
+    const short = /^(?:(\d{1,3}(?:\.\d{1,3}){3}):)?(\d+):(\d+)(?:\/(?:tcp|udp))?$/.exec(raw)
+    if (short == null) throw new Error(`${service}: a port this test cannot read: ${raw}`)
+    return { published: Number(short[2]), target: Number(short[3]), hostIp: short[1] ?? null }
+  }
   const port = record(raw, `${service}.ports`)
   if (typeof port.published !== 'number' || typeof port.target !== 'number') throw new Error(`${service}: a port without published and target numbers: ${JSON.stringify(raw)}`)
   return { published: port.published, target: port.target, hostIp: typeof port.host_ip === 'string' ? port.host_ip : null }

@@ -6,7 +6,8 @@
 // - each service has its own address on the machine's internal network (the compose network's
 //   subnet), and its compose name resolves to that address, as Docker's DNS does;
 // - a service that binds a wildcard address but publishes no port binds its internal address only,
-//   so that, as in Docker, other machines cannot reach it;
+//   so that, as in Docker, other machines cannot reach it; so does every metrics listener (never published);
+// - only what `docker compose up` starts runs: a service of a profile (monitoring) does not;
 // - a published port keeps its number (published = target): there is no NAT in the test;
 // - a service of a published image (Redis) runs the same program from the machine's own package
 //   (Debian's redis-server), with the compose file's command and the image's defaults.
@@ -67,7 +68,7 @@ export interface MachinePlan {
 export function planMachine (project: ComposeProject, stages: Map<string, DockerStage>, volumeRoot: string, appRoot = REPO_ROOT): MachinePlan {
   if (project.subnet == null) throw new Error(`${project.file}: pin the default network's subnet, so that TRUSTED_PROXIES can name it`)
   const volumeDirs = Object.fromEntries(project.namedVolumes.map((name) => [name, path.join(volumeRoot, name)]))
-  const ordered = startOrder(project.services)
+  const ordered = startOrder(project.services.filter((service) => service.profiles.length === 0))
   const services = ordered.map((service, index) => {
     const context = { internalAddress: addressInSubnet(project.subnet ?? '', index + 2), volumeDirs, appRoot }
     return service.buildTarget == null ? planImageService(service, context) : planService(service, service.buildTarget, stages, context)
@@ -96,6 +97,8 @@ function planService (service: ComposeService, buildTarget: string, stages: Map<
   }
   const published = publishedPorts(service, port, variables.port)
   if (WILDCARDS.has(host) && published.length === 0) env[variables.host] = context.internalAddress
+  // A machine's services share one namespace in the lab: two replicas' metrics on the same port would collide on a wildcard.
+  if (WILDCARDS.has(env.METRICS_HOST ?? '')) env.METRICS_HOST = context.internalAddress
 
   return {
     name: service.name,

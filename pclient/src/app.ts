@@ -2,12 +2,13 @@
 // (server.ts does, tests inject).
 import { randomBytes } from 'node:crypto'
 import multipart from '@fastify/multipart'
-import { createCentralClient, createPeerFilesClient, deriveClusterKeys } from '@p2p/proto'
+import { createCentralClient, createPeerFilesClient, deriveClusterKeys, REQUEST_ID_HEADER, requestIdOfRequest, timeHttpAnswers } from '@p2p/proto'
 import type { CentralClient } from '@p2p/proto'
 import Fastify from 'fastify'
 import type { FastifyInstance, FastifyServerOptions } from 'fastify'
 import { serializerCompiler, validatorCompiler } from 'fastify-type-provider-zod'
 import type { ClientConfig } from './config.js'
+import type { ClientMetrics } from './metrics.js'
 import { errorHandlerPlugin, sendError } from './plugins/error-handler.js'
 import { servicesPlugin } from './plugins/services.js'
 import { viewsPlugin } from './plugins/views.js'
@@ -27,28 +28,38 @@ import type { ConnectPeer } from './transfers/peer-connector.js'
 const MAX_PARAM_LENGTH = 1024
 
 export interface ClientAppOptions {
-  config: Pick<ClientConfig, 'centralUrls' | 'maxUploadBytes' | 'peerName' | 'clusterSecret'> & Partial<Pick<ClientConfig, 'centralTimeoutMs' | 'trustedProxies' | 'pieceTimeoutMs' | 'keepDownloads'>>
+  config: Pick<ClientConfig, 'centralUrls' | 'maxUploadBytes' | 'peerName' | 'clusterSecret'> & Partial<Pick<ClientConfig, 'centralTimeoutMs' | 'trustedProxies' | 'pieceTimeoutMs' | 'keepDownloads' | 'drainGraceMs'>>
   /** Default: createCentralClient for config.centralUrls, signing as `pclient:<peerName>` (or `pclient:web-<random>`). */
   central?: CentralClient
   /** Default: createPeerFilesClient from @p2p/proto. */
   connectPeer?: ConnectPeer
   /** Fastify logger options; default: no logging. */
   logger?: FastifyServerOptions['logger']
+  /** What the app counts for Prometheus (served by server.ts on its own port); default: nothing. */
+  metrics?: ClientMetrics
 }
 
 export function buildClientApp (options: ClientAppOptions): FastifyInstance {
   const app = Fastify({
     logger: options.logger ?? false,
     routerOptions: { maxParamLength: MAX_PARAM_LENGTH, ignoreTrailingSlash: true },
-    // Lets a request id follow one transfer across services.
-    requestIdHeader: 'x-request-id',
+    // The proxy's x-request-id (checked: runtime/request-id.ts) or a new one, logged as reqId and passed
+    // on to the central and the peers, so one transfer can be followed across services.
+    requestIdHeader: false,
+    genReqId: requestIdOfRequest,
     // X-Forwarded-* is believed only from this machine's own proxy.
     trustProxy: options.config.trustedProxies ?? ['127.0.0.1', '::1'],
+    // A request arriving while the app drains gets PCLIENT_SHUTTING_DOWN (plugins/services.ts), not
+    // Fastify's own plain 503 body.
+    return503OnClosing: false,
     // Errors raised before routing (a malformed URL) get the same body as every other error.
     frameworkErrors: (err, request, reply) => { void sendError(err, request, reply) }
   })
+  app.addHook('onRequest', async (request, reply) => { void reply.header(REQUEST_ID_HEADER, request.id) })
   app.setValidatorCompiler(validatorCompiler)
   app.setSerializerCompiler(serializerCompiler)
+  const { metrics } = options
+  if (metrics != null) timeHttpAnswers(app, metrics.observeHttp)
 
   void app.register(servicesPlugin, {
     central: options.central ?? createCentralClient({
@@ -59,12 +70,14 @@ export function buildClientApp (options: ClientAppOptions): FastifyInstance {
       signer: { id: `pclient:${options.config.peerName ?? `web-${randomBytes(4).toString('hex')}`}`, key: deriveClusterKeys(options.config.clusterSecret).peerRequests }
     }),
     connectPeer: options.connectPeer ?? createPeerFilesClient,
+    ...(metrics == null ? {} : { metrics }),
     settings: {
       maxUploadBytes: options.config.maxUploadBytes,
       peerName: options.config.peerName,
       ...(options.config.pieceTimeoutMs == null ? {} : { pieceTimeoutMs: options.config.pieceTimeoutMs }),
       ...(options.config.keepDownloads == null ? {} : { keepDownloads: options.config.keepDownloads })
-    }
+    },
+    ...(options.config.drainGraceMs == null ? {} : { drainGraceMs: options.config.drainGraceMs })
   })
   void app.register(errorHandlerPlugin)
   void app.register(viewsPlugin)

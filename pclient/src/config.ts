@@ -1,6 +1,9 @@
 // The web client's configuration, read from the environment once and validated; nothing else reads process.env.
 import { z } from 'zod'
-import { DEFAULT_CENTRAL_TIMEOUT_MS, byteSizeSchema, centralUrlEnvShape, centralUrlProblems, centralUrlsOf, clusterSecretSchema, logLevelSchema, parseEnv, unsetIfEmpty } from '@p2p/proto'
+import {
+  DEFAULT_CENTRAL_TIMEOUT_MS, DEFAULT_METRICS_PORTS, byteSizeSchema, centralUrlEnvShape, centralUrlProblems, centralUrlsOf, clusterSecretSchema, drainGraceSchema,
+  logLevelSchema, metricsHostSchema, metricsPortSchema, parseEnv, unsetIfEmpty
+} from '@p2p/proto'
 import type { LogLevel } from '@p2p/proto'
 
 const configSchema = z.object({
@@ -21,7 +24,12 @@ const configSchema = z.object({
   /** How long a holder may take to deliver one whole piece of a multi-source download before it is dropped. */
   PIECE_TIMEOUT_MS: z.preprocess(unsetIfEmpty, z.coerce.number().int().min(100).max(3_600_000).default(30_000)),
   /** 'true': after a whole file was downloaded, this peer keeps a copy too (and serves it); needs PEER_NAME. */
-  KEEP_DOWNLOADS: z.preprocess(unsetIfEmpty, z.enum(['true', 'false']).default('false'))
+  KEEP_DOWNLOADS: z.preprocess(unsetIfEmpty, z.enum(['true', 'false']).default('false')),
+  /** Where GET /metrics is served (Prometheus): a port of its own, never the page's, which the proxy forwards. */
+  METRICS_HOST: metricsHostSchema,
+  METRICS_PORT: metricsPortSchema(DEFAULT_METRICS_PORTS.pclient),
+  /** On SIGTERM: how long the uploads and downloads in flight may take to finish before they are cut. */
+  DRAIN_GRACE_MS: drainGraceSchema
 })
 
 export interface ClientConfig {
@@ -38,6 +46,9 @@ export interface ClientConfig {
   trustedProxies: string[]
   pieceTimeoutMs: number
   keepDownloads: boolean
+  metricsHost: string
+  metricsPort: number
+  drainGraceMs: number
 }
 
 /** Parses the environment once; throws one error whose message lists every bad variable. */
@@ -54,6 +65,9 @@ export function loadConfig (env: NodeJS.ProcessEnv = process.env): ClientConfig 
     clusterSecret: e.CLUSTER_SECRET,
     trustedProxies: e.TRUSTED_PROXIES.split(',').map((entry) => entry.trim()).filter((entry) => entry !== ''),
     pieceTimeoutMs: e.PIECE_TIMEOUT_MS,
-    keepDownloads: e.KEEP_DOWNLOADS === 'true'
+    keepDownloads: e.KEEP_DOWNLOADS === 'true',
+    metricsHost: e.METRICS_HOST,
+    metricsPort: e.METRICS_PORT,
+    drainGraceMs: e.DRAIN_GRACE_MS
   }
 }

@@ -18,16 +18,21 @@ describe('loadConfig', () => {
       clusterSecret: SECRET,
       trustedProxies: ['127.0.0.1', '::1'],
       pieceTimeoutMs: 30_000,
-      keepDownloads: false
+      keepDownloads: false,
+      metricsHost: '127.0.0.1',
+      metricsPort: 9466,
+      drainGraceMs: 30_000
     })
   })
 
   it('reads every variable, with units for MAX_UPLOAD_BYTES', () => {
     const config = loadConfig({
-      HOST: '0.0.0.0', PORT: '0', CENTRAL_URL: 'http://central:8000', PEER_NAME: 'peer one', MAX_UPLOAD_BYTES: '500MiB', LOG_LEVEL: 'debug', PIECE_TIMEOUT_MS: '2500', KEEP_DOWNLOADS: 'true', CENTRAL_TIMEOUT_MS: '1500'
+      HOST: '0.0.0.0', PORT: '0', CENTRAL_URL: 'http://central:8000', PEER_NAME: 'peer one', MAX_UPLOAD_BYTES: '500MiB', LOG_LEVEL: 'debug', PIECE_TIMEOUT_MS: '2500', KEEP_DOWNLOADS: 'true', CENTRAL_TIMEOUT_MS: '1500',
+      METRICS_HOST: '0.0.0.0', METRICS_PORT: '9500', DRAIN_GRACE_MS: '5000'
     })
     expect(config).toEqual({
-      host: '0.0.0.0', port: 0, centralUrls: ['http://central:8000'], centralTimeoutMs: 1500, peerName: 'peer one', maxUploadBytes: 500 * 2 ** 20, logLevel: 'debug', clusterSecret: SECRET, trustedProxies: ['127.0.0.1', '::1'], pieceTimeoutMs: 2500, keepDownloads: true
+      host: '0.0.0.0', port: 0, centralUrls: ['http://central:8000'], centralTimeoutMs: 1500, peerName: 'peer one', maxUploadBytes: 500 * 2 ** 20, logLevel: 'debug', clusterSecret: SECRET, trustedProxies: ['127.0.0.1', '::1'], pieceTimeoutMs: 2500, keepDownloads: true,
+      metricsHost: '0.0.0.0', metricsPort: 9500, drainGraceMs: 5000
     })
     expect(loadConfig({ MAX_UPLOAD_BYTES: '1048576' }).maxUploadBytes).toBe(1048576)
   })
@@ -39,11 +44,14 @@ describe('loadConfig', () => {
   it('lists every bad variable in one error', () => {
     let message = ''
     try {
-      loadConfig({ PORT: '70000', CENTRAL_URL: 'ftp://central', MAX_UPLOAD_BYTES: 'lots', LOG_LEVEL: 'loud', PIECE_TIMEOUT_MS: 'soon', KEEP_DOWNLOADS: 'yes', CENTRAL_TIMEOUT_MS: '10' })
+      loadConfig({
+        PORT: '70000', CENTRAL_URL: 'ftp://central', MAX_UPLOAD_BYTES: 'lots', LOG_LEVEL: 'loud', PIECE_TIMEOUT_MS: 'soon', KEEP_DOWNLOADS: 'yes', CENTRAL_TIMEOUT_MS: '10', METRICS_PORT: 'any',
+        DRAIN_GRACE_MS: 'later'
+      })
     } catch (err) {
       message = (err as Error).message
     }
-    for (const name of ['PORT', 'CENTRAL_URL', 'MAX_UPLOAD_BYTES', 'LOG_LEVEL', 'PIECE_TIMEOUT_MS', 'KEEP_DOWNLOADS', 'CENTRAL_TIMEOUT_MS']) expect(message).toContain(name)
+    for (const name of ['PORT', 'CENTRAL_URL', 'MAX_UPLOAD_BYTES', 'LOG_LEVEL', 'PIECE_TIMEOUT_MS', 'KEEP_DOWNLOADS', 'CENTRAL_TIMEOUT_MS', 'METRICS_PORT', 'DRAIN_GRACE_MS']) expect(message).toContain(name)
   })
 
   it('takes several central addresses in CENTRAL_URLS, in order, and refuses both variables at once or a bad entry', () => {

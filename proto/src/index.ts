@@ -1,15 +1,14 @@
-// Everything the services share, from one import: '@p2p/proto'.
+// Everything the services share, from one import: '@p2p/proto'. Two smaller entries load less:
+// '@p2p/proto/runtime' (running a service) and '@p2p/proto/directory' (what the central needs).
 //   contracts/       the .proto's loader and tuning, the central's REST schemas, file names, metadata keys
 //   auth/            cluster keys, signed requests, transfer tickets
 //   central-client/  the typed client of the central's REST API
 //   hashing/         the SHA-256 worker thread that hashes pieces and whole contents
-//   runtime/         running a service: config from the environment, listen and shut down, byte sizes,
-//                    validation messages
-export * from './contracts/file-name.js'
-export * from './contracts/central-api.js'
+//   runtime/         running a service: config from the environment, listen, drain and shut down,
+//                    metrics, request ids, byte sizes, validation messages
+export * from './directory.js'
 export * from './contracts/grpc-options.js'
 export * from './contracts/grpc-loader.js'
-export * from './contracts/grpc-metadata.js'
 export type { PeerFilesClient, PeerFilesHandlers } from './generated/filesharing/v1/PeerFiles.js'
 export type { DownloadRequest, DownloadRequest__Output } from './generated/filesharing/v1/DownloadRequest.js'
 export type { FileChunk, FileChunk__Output } from './generated/filesharing/v1/FileChunk.js'
@@ -21,9 +20,6 @@ export type { StatResponse, StatResponse__Output } from './generated/filesharing
 export type { UploadEnd, UploadEnd__Output } from './generated/filesharing/v1/UploadEnd.js'
 export type { FileInfoRequest, FileInfoRequest__Output } from './generated/filesharing/v1/FileInfoRequest.js'
 export type { FileInfo, FileInfo__Output } from './generated/filesharing/v1/FileInfo.js'
-export * from './auth/cluster-keys.js'
-export * from './auth/request-signature.js'
-export * from './auth/transfer-tickets.js'
 export * from './central-client/central-client.js'
 export * from './central-client/central-urls.js'
 export { createHashWorker, sharedHashWorker } from './hashing/hash-worker.js'
@@ -31,8 +27,3 @@ export type { HashWorker, HashWorkerOptions } from './hashing/hash-worker.js'
 export type { HashJob, HashJobOptions, HashResult, PieceCutting } from './hashing/hash-job.js'
 export { hashFile } from './hashing/hash-file.js'
 export type { HashFileOptions } from './hashing/hash-file.js'
-export * from './runtime/byte-size.js'
-export * from './runtime/env-schemas.js'
-export * from './runtime/load-config.js'
-export * from './runtime/serve.js'
-export * from './runtime/validation-issues.js'

@@ -2,10 +2,16 @@
 // (several on the central machine, one on a peer's), bodies stream both ways, and an unreachable
 // upstream is a 502 JSON error instead of a hang, a silent one a 504 within seconds
 // (upstream-timeouts.ts). Which upstream, and what happens when it fails: upstream-pool.ts, failover.ts.
+// Every request gets a request id and one log line (request-log.ts). Once the server is closing (its
+// listener closed, draining: server.ts), a request that still arrives on an open connection is answered
+// 503 PROXY_CLOSING and its connection closed, while the requests in flight finish.
 import http from 'node:http'
 import httpProxy from 'http-proxy'
 import type { Logger } from 'pino'
+import { closingBody, isMetricsPath, METRICS_NOT_FORWARDED } from './errors.js'
+import type { ProxyErrorBody } from './errors.js'
 import { createFailover } from './failover.js'
+import { traceRequest } from './request-log.js'
 import { createUpstreamPool } from './upstream-pool.js'
 import { limitUpstreamWaits } from './upstream-timeouts.js'
 import type { UpstreamTimeouts } from './upstream-timeouts.js'
@@ -17,7 +23,11 @@ export interface ProxyComponents extends UpstreamTimeouts {
   probeIntervalMs: number
   idleTimeoutMs: number
   headersTimeoutMs: number
+  /** Keep a valid x-request-id from the client (a load balancer the operator runs) instead of choosing one. */
+  trustRequestId?: boolean
   logger: Logger
+  /** Told of every failed attempt at an upstream (metrics.ts); default: nobody. */
+  onUpstreamFailure?: (retried: boolean) => void
 }
 
 export function createProxyServer (components: ProxyComponents): http.Server {
@@ -33,7 +43,9 @@ export function createProxyServer (components: ProxyComponents): http.Server {
     probeTimeoutMs: components.connectTimeoutMs + components.answerTimeoutMs,
     logger: components.logger
   })
-  const forward = createFailover({ proxy, pool, logger: components.logger })
+  const forward = createFailover({
+    proxy, pool, logger: components.logger, ...(components.onUpstreamFailure == null ? {} : { onUpstreamFailure: components.onUpstreamFailure })
+  })
 
   proxy.on('proxyReq', (proxyReq) => {
     limitUpstreamWaits(proxyReq, components)
@@ -59,7 +71,10 @@ export function createProxyServer (components: ProxyComponents): http.Server {
     // upstream need not be asked again; and http-proxy hands over the upstream request, which the
     // timeouts above need, only for requests without Expect.
     delete req.headers.expect
-    forward(req, res)
+    traceRequest(req, res, { trustRequestId: components.trustRequestId === true, logger: components.logger })
+    if (isMetricsPath(req.url)) answerJson(res, METRICS_NOT_FORWARDED)
+    else if (!server.listening) answerJson(res, closingBody(), { connection: 'close' })
+    else forward(req, res)
   })
   server.timeout = components.idleTimeoutMs
   server.on('timeout', (socket) => socket.destroy())
@@ -68,4 +83,11 @@ export function createProxyServer (components: ProxyComponents): http.Server {
     proxy.close()
   })
   return server
+}
+
+/** The proxy's own answer, never the upstream's. */
+function answerJson (res: http.ServerResponse, body: ProxyErrorBody, headers: http.OutgoingHttpHeaders = {}): void {
+  const text = JSON.stringify(body)
+  res.writeHead(body.statusCode, { 'content-type': 'application/json; charset=utf-8', 'content-length': Buffer.byteLength(text), ...headers })
+  res.end(text)
 }

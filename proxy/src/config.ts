@@ -1,6 +1,6 @@
 // The proxy's configuration, read from the environment once and validated; nothing else reads process.env.
-import { logLevelSchema, parseEnv, unsetIfEmpty } from '@p2p/proto'
-import type { ConfigProblem } from '@p2p/proto'
+import { DEFAULT_METRICS_PORTS, drainGraceSchema, logLevelSchema, metricsHostSchema, metricsPortSchema, parseEnv, unsetIfEmpty } from '@p2p/proto/runtime'
+import type { ConfigProblem } from '@p2p/proto/runtime'
 import { z } from 'zod'
 
 const httpUrl = (error: string): z.ZodURL => z.url({ protocol: /^https?$/, error })
@@ -36,6 +36,17 @@ const configSchema = z.object({
   UPSTREAM_ANSWER_TIMEOUT_MS: z.coerce.number().int().positive().default(30_000),
   /** Slow clients must send their request headers within this time. */
   HEADERS_TIMEOUT_MS: z.coerce.number().int().positive().default(20_000),
+  /** Where the proxy's own GET /metrics is served: a port of its own; /metrics on PORT is always 404. */
+  METRICS_HOST: metricsHostSchema,
+  METRICS_PORT: metricsPortSchema(DEFAULT_METRICS_PORTS.proxy),
+  /**
+   * 'true': keep the x-request-id a client sends (when well formed) instead of choosing a new one, so
+   * one id follows a request from whoever sent it: set it behind a load balancer you run, and on the
+   * central machine, whose clients are the peers' pclients and pservers carrying their request's id.
+   */
+  TRUST_REQUEST_ID: z.preprocess(unsetIfEmpty, z.enum(['true', 'false'], { error: "must be 'true' or 'false'" }).default('false')),
+  /** On SIGTERM: how long the requests in flight (a long download) may take to finish before they are cut. */
+  DRAIN_GRACE_MS: drainGraceSchema,
   LOG_LEVEL: logLevelSchema
 })
 

@@ -10,6 +10,7 @@ import { PassThrough } from 'node:stream'
 import type { Stream } from 'node:stream'
 import type httpProxy from 'http-proxy'
 import type { Logger } from 'pino'
+import { REQUEST_ID_HEADER, REQUEST_ID_LOG_FIELD } from '@p2p/proto/runtime'
 import { NoUpstreamInTurnError, UpstreamTimeoutError, upstreamErrorBody } from './errors.js'
 import { judgeFailedAttempt } from './retry-policy.js'
 import type { UpstreamPool } from './upstream-pool.js'
@@ -18,6 +19,8 @@ export interface FailoverComponents {
   proxy: httpProxy
   pool: UpstreamPool
   logger: Logger
+  /** Told of every failed attempt: whether the request went on to another upstream, or its client got the error (metrics.ts). */
+  onUpstreamFailure?: (retried: boolean) => void
 }
 
 export type Forward = (req: http.IncomingMessage, res: http.ServerResponse) => void
@@ -62,6 +65,8 @@ export function createFailover (components: FailoverComponents): Forward {
     const tried = new Set<string>()
     const tryNext = (lastError: Error | undefined): void => {
       const upstream = pool.next(tried)
+      // After a failed attempt: on to another upstream, or the client gets the error.
+      if (lastError != null) components.onUpstreamFailure?.(upstream != null)
       if (upstream == null) {
         answerFailure(res, lastError ?? new NoUpstreamInTurnError())
         return
@@ -86,9 +91,12 @@ export function createFailover (components: FailoverComponents): Forward {
           answerTimedOut: err instanceof UpstreamTimeoutError && err.phase === 'answer'
         })
         const code = (err as NodeJS.ErrnoException).code
-        logger.warn({ err: { message: err.message, code }, upstream, method: req.method, url: req.url, retry: verdict.retry }, 'upstream request failed')
+        logger.warn({
+          [REQUEST_ID_LOG_FIELD]: headers[REQUEST_ID_HEADER], err: { message: err.message, code }, upstream, method: req.method, url: req.url, retry: verdict.retry
+        }, 'upstream request failed')
         if (verdict.takeOutOfTurn) pool.takeOutOfTurn(upstream, code ?? err.message)
         if (!verdict.retry) {
+          components.onUpstreamFailure?.(false)
           answerFailure(res, err)
           return
         }

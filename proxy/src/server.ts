@@ -1,12 +1,15 @@
-// Starts the proxy: loads config, listens, and closes gracefully on SIGINT/SIGTERM.
-import { setTimeout } from 'node:timers/promises'
+// Starts the proxy: loads config, serves its metrics on their own port, listens, and drains on
+// SIGINT/SIGTERM: no new connections, the requests in flight get DRAIN_GRACE_MS to finish, then what
+// is left is cut and the process exits.
 import { pino } from 'pino'
-import { httpUrlOf, loadConfigOrExit, serve } from '@p2p/proto'
+import { drainHttpServer, httpUrlOf, loadConfigOrExit, serve, startMetricsServer } from '@p2p/proto/runtime'
 import { createProxyServer } from './app.js'
 import { loadConfig } from './config.js'
+import { createProxyMetrics } from './metrics.js'
 
 const config = loadConfigOrExit(loadConfig)
 const logger = pino({ level: config.LOG_LEVEL, base: { service: 'proxy' } })
+const metrics = createProxyMetrics()
 const server = createProxyServer({
   upstreamUrls: config.upstreamUrls,
   probeIntervalMs: config.UPSTREAM_PROBE_INTERVAL_MS,
@@ -14,8 +17,12 @@ const server = createProxyServer({
   headersTimeoutMs: config.HEADERS_TIMEOUT_MS,
   connectTimeoutMs: config.UPSTREAM_CONNECT_TIMEOUT_MS,
   answerTimeoutMs: config.UPSTREAM_ANSWER_TIMEOUT_MS,
-  logger
+  logger,
+  onUpstreamFailure: metrics.upstreamFailed,
+  trustRequestId: config.TRUST_REQUEST_ID === 'true'
 })
+// Before 'listening', so a launcher that waits for that line finds 'metrics listening' already logged.
+const metricsServer = await startMetricsServer({ registry: metrics.registry, host: config.METRICS_HOST, port: config.METRICS_PORT, log: logger })
 
 await serve({
   log: logger,
@@ -27,11 +34,10 @@ await serve({
     return { url: httpUrlOf(server), upstreams: config.upstreamUrls }
   },
   close: async () => {
-    // Let short requests finish; cut long transfers after a grace period so shutdown stays quick.
-    const closed = new Promise<void>((resolve) => server.close(() => resolve()))
-    server.closeIdleConnections()
-    await Promise.race([closed, setTimeout(2000)])
-    server.closeAllConnections()
-    await closed
-  }
+    logger.info({ graceMs: config.DRAIN_GRACE_MS }, 'draining: finishing the requests in flight')
+    if (await drainHttpServer(server, config.DRAIN_GRACE_MS) === 'grace-over') logger.warn({ graceMs: config.DRAIN_GRACE_MS }, 'drain grace over: cut the requests still in flight')
+    else logger.info({}, 'drained: every request finished')
+    await metricsServer.close()
+  },
+  drainGraceMs: config.DRAIN_GRACE_MS
 })

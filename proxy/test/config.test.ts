@@ -15,6 +15,13 @@ describe('proxy config', () => {
       .toThrow(/UPSTREAM_ANSWER_TIMEOUT_MS[\s\S]*UPSTREAM_CONNECT_TIMEOUT_MS|UPSTREAM_CONNECT_TIMEOUT_MS[\s\S]*UPSTREAM_ANSWER_TIMEOUT_MS/)
   })
 
+  it('chooses its own request ids and drains for 30 s unless told otherwise', () => {
+    expect(loadConfig({ UPSTREAM_URL: 'http://127.0.0.1:9001' })).toMatchObject({ TRUST_REQUEST_ID: 'false', DRAIN_GRACE_MS: 30_000 })
+    expect(loadConfig({ UPSTREAM_URL: 'http://127.0.0.1:9001', TRUST_REQUEST_ID: 'true', DRAIN_GRACE_MS: '0' })).toMatchObject({ TRUST_REQUEST_ID: 'true', DRAIN_GRACE_MS: 0 })
+    expect(() => loadConfig({ UPSTREAM_URL: 'http://127.0.0.1:9001', TRUST_REQUEST_ID: 'yes', DRAIN_GRACE_MS: 'soon' }))
+      .toThrow(/TRUST_REQUEST_ID[\s\S]*DRAIN_GRACE_MS|DRAIN_GRACE_MS[\s\S]*TRUST_REQUEST_ID/)
+  })
+
   it('lists every bad variable in one message', () => {
     expect(() => loadConfig({ UPSTREAM_URL: 'ftp://x', PORT: 'eighty' })).toThrow(/UPSTREAM_URL[\s\S]*PORT|PORT[\s\S]*UPSTREAM_URL/)
   })

@@ -18,7 +18,7 @@ export async function listen (server: http.Server | net.Server, port = 0): Promi
   return (server.address() as AddressInfo).port
 }
 
-export type ProxyOverrides = Partial<Pick<ProxyComponents, 'headersTimeoutMs' | 'connectTimeoutMs' | 'answerTimeoutMs' | 'probeIntervalMs' | 'logger'>>
+export type ProxyOverrides = Partial<Pick<ProxyComponents, 'headersTimeoutMs' | 'connectTimeoutMs' | 'answerTimeoutMs' | 'probeIntervalMs' | 'logger' | 'onUpstreamFailure' | 'trustRequestId'>>
 
 /** A proxy in front of the upstreams listening on `upstreamPorts` (one or several). */
 export async function startProxy (upstreamPorts: number | number[], overrides: ProxyOverrides = {}): Promise<number> {

@@ -1,10 +1,11 @@
 // Builds a peer: the gRPC PeerFiles service over a started FileStore, the announcer that keeps the
 // central informed and the replicator that makes the copies the central orders. Never binds;
-// server.ts (or a test) binds it with bindServer().
+// server.ts (or a test) binds it with bindServer(). It stops in one of two ways: close() cuts what runs
+// (tests, and the end of a drain), drain() first lets the running transfers finish (SIGTERM).
 import * as grpc from '@grpc/grpc-js'
 import type { Logger } from 'pino'
 import { createPeerFilesClient, grpcServerOptions, loadFileSharingProto } from '@p2p/proto'
-import type { CentralClient, PeerFilesHandlers } from '@p2p/proto'
+import type { CentralClient, PeerFilesHandlers, TransferMeter } from '@p2p/proto'
 import type { TicketGate } from './auth/ticket-gate.js'
 import { createAnnouncer } from './central/announcer.js'
 import type { Announcer, AnnouncerComponents } from './central/announcer.js'
@@ -14,6 +15,7 @@ import type { Replicator } from './central/replicator.js'
 import { formatHostPort } from './config.js'
 import { createActiveTransfers } from './grpc/active-transfers.js'
 import type { ActiveTransfers } from './grpc/active-transfers.js'
+import { createDrainGate, refuseWhileDraining } from './grpc/drain-gate.js'
 import { enlargeServerReceiveWindow } from './grpc/flow-control.js'
 import { createSendRate, UNLIMITED_SEND_RATE } from './grpc/send-rate.js'
 import { createDownloadHandler } from './handlers/download.js'
@@ -43,6 +45,8 @@ export interface PeerServerComponents {
   copyIdleTimeoutMs?: number
   /** Caps the bytes per second all copies ordered by the central take together; default: no cap. */
   copyBytesPerSecond?: number
+  /** Counts the transfers and their bytes (metrics.ts); default: not counted. */
+  meter?: TransferMeter
 }
 
 export interface PeerServer {
@@ -52,10 +56,17 @@ export interface PeerServer {
   readonly transfers: Pick<ActiveTransfers, 'count'>
   /** Stops accepting calls, cancels transfers (removing their temporary files), then leaves the central. */
   close: () => Promise<void>
+  /**
+   * Leaves gracefully: refuses new transfers (UNAVAILABLE, PEER_DRAINING) and copy orders, cancels the
+   * copies under way, leaves the central (so new downloads go to other holders at once), lets the
+   * running downloads and uploads finish for up to `graceMs`, then closes.
+   */
+  drain: (graceMs: number) => Promise<void>
 }
 
 export function createPeerServer (components: PeerServerComponents): PeerServer {
   const { store, central, peerId, tickets, logger } = components
+  const meter = components.meter == null ? {} : { meter: components.meter }
   const transfers = createActiveTransfers()
   const replicator = createReplicator({
     store,
@@ -66,15 +77,17 @@ export function createPeerServer (components: PeerServerComponents): PeerServer 
     connect: components.connectSource ?? createPeerFilesClient,
     peerId,
     logger,
+    ...meter,
     ...(components.copyIdleTimeoutMs == null ? {} : { idleTimeoutMs: components.copyIdleTimeoutMs }),
     ...(components.copyBytesPerSecond == null ? {} : { copyRate: createSendRate(components.copyBytesPerSecond) })
   })
   const announcer = createAnnouncer({ central, store, transfers, copies: replicator, peerId, logger, ...components.announcer })
   const sendRate = components.sendBytesPerSecond == null ? UNLIMITED_SEND_RATE : createSendRate(components.sendBytesPerSecond)
+  const gate = createDrainGate()
   const handlers: PeerFilesHandlers = {
-    Download: createDownloadHandler({ store, transfers, tickets, logger, sendRate }),
+    Download: createDownloadHandler({ store, transfers, tickets, logger, sendRate, ...meter }),
     GetFileInfo: createGetFileInfoHandler({ store, tickets, logger }),
-    Upload: createUploadHandler({ store, transfers, announcer, peerId, tickets, logger, idleTimeoutMs: components.uploadIdleTimeoutMs }),
+    Upload: createUploadHandler({ store, transfers, announcer, peerId, tickets, logger, idleTimeoutMs: components.uploadIdleTimeoutMs, ...meter }),
     Stat: createStatHandler({ store, transfers, peerId, logger })
   }
   const grpcServer = new grpc.Server(grpcServerOptions)
@@ -83,7 +96,7 @@ export function createPeerServer (components: PeerServerComponents): PeerServer 
   if (typeof window === 'number' && !enlargeServerReceiveWindow(grpcServer, window)) {
     logger.warn('cannot enlarge the HTTP/2 receive window of this grpc-js version; uploads will be slower')
   }
-  grpcServer.addService(loadFileSharingProto().filesharing.v1.PeerFiles.service, handlers)
+  grpcServer.addService(loadFileSharingProto().filesharing.v1.PeerFiles.service, refuseWhileDraining(handlers, gate))
 
   let closing: Promise<void> | null = null
   async function close (): Promise<void> {
@@ -101,12 +114,28 @@ export function createPeerServer (components: PeerServerComponents): PeerServer 
     await announcer.stop()
   }
 
+  async function drain (graceMs: number): Promise<void> {
+    const startedAt = Date.now()
+    gate.close()
+    logger.info({ graceMs, activeTransfers: transfers.count() }, 'draining: refusing new transfers, leaving the central, letting running transfers finish')
+    replicator.close()
+    await announcer.stop()
+    let timer: NodeJS.Timeout | undefined
+    const graceOver = new Promise<false>((resolve) => { timer = setTimeout(() => { resolve(false) }, Math.max(0, startedAt + graceMs - Date.now())) })
+    const finished = await Promise.race([transfers.whenIdle().then(() => true), graceOver])
+    clearTimeout(timer)
+    if (finished) logger.info({ waitedMs: Date.now() - startedAt }, 'drained: every transfer finished')
+    else logger.warn({ graceMs, activeTransfers: transfers.count() }, 'drain grace over: cancelling the transfers still running')
+    await close()
+  }
+
   return {
     grpcServer,
     announcer,
     replicator,
     transfers,
-    close: async () => { closing ??= close(); await closing }
+    close: async () => { closing ??= close(); await closing },
+    drain: async (graceMs) => { closing ??= drain(graceMs); await closing }
   }
 }
 

@@ -2,7 +2,10 @@
 // reported in one readable error.
 import path from 'node:path'
 import { z } from 'zod'
-import { byteSizeSchema, centralUrlEnvShape, centralUrlProblems, centralUrlsOf, clusterSecretSchema, grpcAddressSchema, logLevelSchema, parseEnv, peerIdSchema, unsetIfEmpty } from '@p2p/proto'
+import {
+  byteSizeSchema, centralUrlEnvShape, centralUrlProblems, centralUrlsOf, clusterSecretSchema, DEFAULT_METRICS_PORTS, drainGraceSchema, grpcAddressSchema, logLevelSchema,
+  metricsHostSchema, metricsPortSchema, parseEnv, peerIdSchema, unsetIfEmpty
+} from '@p2p/proto'
 import type { ConfigProblem } from '@p2p/proto'
 
 const DEFAULT_CENTRAL_TIMEOUT_MS = 5_000
@@ -34,6 +37,11 @@ const envSchema = z.object({
   /** Caps how fast this peer fetches the copies the central orders, all together; unset: no cap. */
   COPY_BYTES_PER_SECOND: optional(bytesPerSecondSchema),
   LOG_LEVEL: logLevelSchema,
+  /** Where GET /metrics is served (Prometheus); never the gRPC port. */
+  METRICS_HOST: metricsHostSchema,
+  METRICS_PORT: metricsPortSchema(DEFAULT_METRICS_PORTS.pserver),
+  /** On SIGTERM: how long running downloads and uploads may take to finish after this peer left the central. */
+  DRAIN_GRACE_MS: drainGraceSchema,
   /** Proves membership to the central and verifies the central's tickets; never logged. */
   CLUSTER_SECRET: clusterSecretSchema
 })
@@ -65,6 +73,10 @@ export interface PeerConfig {
   copyBytesPerSecond: number | undefined
   logLevel: string
   clusterSecret: string
+  metricsHost: string
+  metricsPort: number
+  /** On SIGTERM: how long the running transfers may take to finish. */
+  drainGraceMs: number
 }
 
 export function loadConfig (env: NodeJS.ProcessEnv = process.env): PeerConfig {
@@ -82,7 +94,10 @@ export function loadConfig (env: NodeJS.ProcessEnv = process.env): PeerConfig {
     sendBytesPerSecond: e.SEND_BYTES_PER_SECOND,
     copyBytesPerSecond: e.COPY_BYTES_PER_SECOND,
     logLevel: e.LOG_LEVEL,
-    clusterSecret: e.CLUSTER_SECRET
+    clusterSecret: e.CLUSTER_SECRET,
+    metricsHost: e.METRICS_HOST,
+    metricsPort: e.METRICS_PORT,
+    drainGraceMs: e.DRAIN_GRACE_MS
   }
 }
 

@@ -16,6 +16,8 @@ export const PEER_ERROR_STATUS = {
   /** The upload's stream ended without its end message: the sender was cut off. */
   PEER_INCOMPLETE_UPLOAD: status.DATA_LOSS,
   PEER_CANCELLED: status.CANCELLED,
+  /** The peer is shutting down: it finishes the transfers it has and takes no new one; another holder will serve. */
+  PEER_DRAINING: status.UNAVAILABLE,
   /** No ticket, or one the cluster did not sign, or one that expired. */
   PEER_UNAUTHENTICATED: status.UNAUTHENTICATED,
   /** A genuine ticket used for another peer, file, size or kind of transfer. */

@@ -26,7 +26,10 @@ describe('loadConfig', () => {
       centralTimeoutMs: 5000,
       capacityBytes: 10 * 2 ** 30,
       logLevel: 'info',
-      clusterSecret: SECRET
+      clusterSecret: SECRET,
+      metricsHost: '127.0.0.1',
+      metricsPort: 9465,
+      drainGraceMs: 30_000
     })
   })
 
@@ -34,7 +37,9 @@ describe('loadConfig', () => {
     const config = loadConfig({
       PEER_ID: 'peer-a', DATA_DIR: '/tmp/a', SEED_DIR: '/tmp/seed', GRPC_HOST: '0.0.0.0', GRPC_PORT: '0',
       ADVERTISE_ADDRESS: 'peer-a.example:50051', CENTRAL_URL: 'http://central:8000', CAPACITY_BYTES: '500MiB', LOG_LEVEL: 'debug',
-      SEND_BYTES_PER_SECOND: '20MiB', COPY_BYTES_PER_SECOND: '5MiB', CENTRAL_TIMEOUT_MS: '3000'
+      SEND_BYTES_PER_SECOND: '20MiB', COPY_BYTES_PER_SECOND: '5MiB', CENTRAL_TIMEOUT_MS: '3000',
+      METRICS_HOST: '::1', METRICS_PORT: '0',
+      DRAIN_GRACE_MS: '0'
     })
     expect(config).toEqual({
       peerId: 'peer-a',
@@ -49,7 +54,10 @@ describe('loadConfig', () => {
       sendBytesPerSecond: 20 * 2 ** 20,
       copyBytesPerSecond: 5 * 2 ** 20,
       logLevel: 'debug',
-      clusterSecret: SECRET
+      clusterSecret: SECRET,
+      metricsHost: '::1',
+      metricsPort: 0,
+      drainGraceMs: 0
     })
   })
 
@@ -65,13 +73,13 @@ describe('loadConfig', () => {
   it('lists every bad variable in one error', () => {
     let error: unknown
     try {
-      loadConfig({ CAPACITY_BYTES: 'lots', GRPC_PORT: '70000', CENTRAL_URL: 'ftp://x', PEER_ID: 'bad id!', LOG_LEVEL: 'loud', GRPC_HOST: '0.0.0.0', SEND_BYTES_PER_SECOND: 'fast' })
+      loadConfig({ CAPACITY_BYTES: 'lots', GRPC_PORT: '70000', CENTRAL_URL: 'ftp://x', PEER_ID: 'bad id!', LOG_LEVEL: 'loud', GRPC_HOST: '0.0.0.0', SEND_BYTES_PER_SECOND: 'fast', DRAIN_GRACE_MS: '-1' })
     } catch (err) {
       error = err
     }
     expect(error).toBeInstanceOf(ConfigError)
     const message = (error as Error).message
-    for (const name of ['CAPACITY_BYTES', 'GRPC_PORT', 'CENTRAL_URL', 'PEER_ID', 'LOG_LEVEL', 'ADVERTISE_ADDRESS', 'SEND_BYTES_PER_SECOND']) expect(message).toContain(name)
+    for (const name of ['CAPACITY_BYTES', 'GRPC_PORT', 'CENTRAL_URL', 'PEER_ID', 'LOG_LEVEL', 'ADVERTISE_ADDRESS', 'SEND_BYTES_PER_SECOND', 'DRAIN_GRACE_MS']) expect(message).toContain(name)
   })
 
   it('takes several central addresses in CENTRAL_URLS, in order, and refuses both variables at once or a bad entry', () => {

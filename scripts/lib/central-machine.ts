@@ -20,6 +20,8 @@ export interface CentralOptions {
   /** The port of replica n (1-based); 0: the OS picks. */
   replicaPort: (replica: number) => number
   proxyPort: number
+  /** METRICS_PORT of replica n, and of the proxy at 0; 0: the OS picks. */
+  metricsPort: (replica: number) => number
   /** Every replica's environment besides where it listens and where its directory is. */
   env: Record<string, string>
 }
@@ -90,6 +92,7 @@ export async function startCentralMachine (options: CentralOptions, components: 
     const env = {
       ...options.env,
       PORT: String(options.replicaPort(replica)),
+      METRICS_PORT: String(options.metricsPort(replica)),
       ...(redis != null ? { DIRECTORY_STORE: 'redis', REDIS_URL: redis.url, REPLICA_ID: options.replicas === 1 ? 'central-1' : label } : {})
     }
     return await components.run('central-server', label, CENTRAL_MACHINE, env, replicaNotes(options.replicas, options.store))
@@ -100,8 +103,11 @@ export async function startCentralMachine (options: CentralOptions, components: 
   // A few seconds, as docker-compose-central.yml: a silent central is a 504 at once, not after minutes.
   const proxy = await components.run('proxy', 'central proxy', CENTRAL_MACHINE, {
     PORT: String(options.proxyPort),
+    METRICS_PORT: String(options.metricsPort(0)),
     ...(upstreams.length === 1 ? { UPSTREAM_URL: upstreams[0] ?? '' } : { UPSTREAM_URLS: upstreams.join(',') }),
-    UPSTREAM_ANSWER_TIMEOUT_MS: '5000'
+    UPSTREAM_ANSWER_TIMEOUT_MS: '5000',
+    // Its clients are the peers' pclients and pservers, whose x-request-id names the transfer they serve.
+    TRUST_REQUEST_ID: 'true'
   })
   return {
     url: requireUrl(proxy.process),

@@ -22,7 +22,8 @@ export const USAGE = `Usage: npm start -- [options]
   --restart            restart a service that dies by itself (same ports and data; backoff 1 s, 2 s,
                        4 s...; at most 5 attempts in a row); without it, type \`restart\` when told
   --ports fixed        the README's ports: central on 8000, peer N's page on 8000+N (default);
-                       central replica N on 9000+100(N-1) behind it
+                       central replica N on 9000+100(N-1) behind it; metrics on 8100 and up
+                       (central 8100+N, its proxy 8100; peer N's 8100+10N proxy, +1 pclient, +2 pserver)
   --ports ephemeral    ports the OS picks; the URLs are printed and written to <data>/network.json
   --data DIR           data folders, logs and network.json under DIR (default .data)
   --send-rate RATE     cap what each pserver sends, e.g. 20MiB (a second), to watch slow transfers

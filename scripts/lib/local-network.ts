@@ -25,15 +25,29 @@ export interface PortPlan {
   peerProxy: (index: number) => number
   pclient: (index: number) => number
   pserver: (index: number) => number
+  /** METRICS_PORT of the central machine's services: its proxy (0) and replica n (n). */
+  centralMetrics: (replica: number) => number
+  /** METRICS_PORT of peer n's services. */
+  peerMetrics: (index: number, service: PeerService) => number
 }
 
-/** The ports the README promises: central on 8000, peer N's page on 8000+N. */
+export type PeerService = 'proxy' | 'pclient' | 'pserver'
+
+const PEER_METRICS_OFFSET: Record<PeerService, number> = { proxy: 0, pclient: 1, pserver: 2 }
+
+/**
+ * The ports the README promises: central on 8000, peer N's page on 8000+N. Metrics on 8100 and up, a
+ * range no other service of the plan uses: the central machine's at 8100 (proxy) and 8100+n (replica n),
+ * peer N's at 8100+10N (proxy), +1 (pclient), +2 (pserver).
+ */
 export const FIXED_PORTS: PortPlan = {
   centralProxy: 8000,
   central: (replica) => 9000 + 100 * (replica - 1),
   peerProxy: (index) => 8000 + index,
   pclient: (index) => 9000 + index,
-  pserver: (index) => 50050 + index
+  pserver: (index) => 50050 + index,
+  centralMetrics: (replica) => 8100 + replica,
+  peerMetrics: (index, service) => 8100 + 10 * index + PEER_METRICS_OFFSET[service]
 }
 
 /** Every port chosen by the OS; services report theirs in their 'listening' log line. */
@@ -42,7 +56,9 @@ export const EPHEMERAL_PORTS: PortPlan = {
   central: () => 0,
   peerProxy: () => 0,
   pclient: () => 0,
-  pserver: () => 0
+  pserver: () => 0,
+  centralMetrics: () => 0,
+  peerMetrics: () => 0
 }
 
 export interface LocalNetworkOptions extends PeerOptions {
@@ -162,6 +178,7 @@ export async function startLocalNetwork (options: LocalNetworkOptions): Promise<
       redisDir: path.join(options.dataRoot, 'redis'),
       replicaPort: options.ports.central,
       proxyPort: options.ports.centralProxy,
+      metricsPort: options.ports.centralMetrics,
       env: {
         // Every client of a local network shares 127.0.0.1, so a per-address limit sized for the
         // internet would throttle the whole network at once.

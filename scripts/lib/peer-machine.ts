@@ -10,7 +10,12 @@ import type { ServiceSlot } from './service-slot.js'
 export interface PeerOptions {
   /** Peer n's data folder is `<dataRoot>/peer-<n>`. */
   dataRoot: string
-  ports: { peerProxy: (index: number) => number, pclient: (index: number) => number, pserver: (index: number) => number }
+  ports: {
+    peerProxy: (index: number) => number
+    pclient: (index: number) => number
+    pserver: (index: number) => number
+    peerMetrics: (index: number, service: 'proxy' | 'pclient' | 'pserver') => number
+  }
   /** CAPACITY_BYTES of peer n (1-based), e.g. '10GiB'. */
   capacity?: (index: number) => string
   /** Files every peer shares at start; the repository's files/ by default, null for none. */
@@ -21,6 +26,8 @@ export interface PeerOptions {
   pieceTimeoutMs?: number
   /** KEEP_DOWNLOADS of every pclient: peers keep a copy of what their users download. */
   keepDownloads?: boolean
+  /** DRAIN_GRACE_MS of every peer's pserver, pclient and proxy; their own default (30 s) when unset. */
+  drainGraceMs?: number
 }
 
 /** Starts one service of the network as a slot that can start again (local-network.ts). */
@@ -48,6 +55,7 @@ export async function startPeerMachine (index: number, centralUrl: string, optio
   const id = `peer-${index}`
   const dataDir = path.join(options.dataRoot, id)
   await mkdir(dataDir, { recursive: true })
+  const drainEnv = optionalEnv('DRAIN_GRACE_MS', options.drainGraceMs == null ? null : String(options.drainGraceMs))
   const seedDir = options.seedDir === undefined ? path.join(REPO_ROOT, 'files') : options.seedDir
   const pserverEnv = {
     PEER_ID: id,
@@ -55,21 +63,27 @@ export async function startPeerMachine (index: number, centralUrl: string, optio
     ...(seedDir != null ? { SEED_DIR: seedDir } : {}),
     GRPC_HOST: HOST,
     GRPC_PORT: String(options.ports.pserver(index)),
+    METRICS_PORT: String(options.ports.peerMetrics(index, 'pserver')),
     CENTRAL_URL: centralUrl,
     CAPACITY_BYTES: options.capacity?.(index) ?? '10GiB',
-    ...optionalEnv('SEND_BYTES_PER_SECOND', options.sendRate?.(index))
+    ...optionalEnv('SEND_BYTES_PER_SECOND', options.sendRate?.(index)),
+    ...drainEnv
   }
   const [pserver, pclient] = await Promise.all([
     run('pserver', `${id} pserver`, id, pserverEnv),
     run('pclient', `${id} pclient`, id, {
       PORT: String(options.ports.pclient(index)),
+      METRICS_PORT: String(options.ports.peerMetrics(index, 'pclient')),
       CENTRAL_URL: centralUrl,
       PEER_NAME: id,
       ...optionalEnv('PIECE_TIMEOUT_MS', options.pieceTimeoutMs == null ? null : String(options.pieceTimeoutMs)),
-      ...optionalEnv('KEEP_DOWNLOADS', options.keepDownloads == null ? null : String(options.keepDownloads))
+      ...optionalEnv('KEEP_DOWNLOADS', options.keepDownloads == null ? null : String(options.keepDownloads)),
+      ...drainEnv
     })
   ])
-  const proxy = await run('proxy', `${id} proxy`, id, { PORT: String(options.ports.peerProxy(index)), UPSTREAM_URL: requireUrl(pclient.process) })
+  const proxy = await run('proxy', `${id} proxy`, id, {
+    PORT: String(options.ports.peerProxy(index)), METRICS_PORT: String(options.ports.peerMetrics(index, 'proxy')), UPSTREAM_URL: requireUrl(pclient.process), ...drainEnv
+  })
   await pserver.process.waitForLog((line) => line.msg === 'registered')
   const grpcAddress = pserver.process.address
   if (grpcAddress == null) throw new Error(`${id} pserver did not log its gRPC address`)

@@ -54,6 +54,8 @@ export interface ServiceProcess {
   readonly url: string | undefined
   /** host:port of a gRPC service, from its 'listening' line. */
   readonly address: string | undefined
+  /** http://host:port of its metrics listener (GET /metrics), from its 'metrics listening' line. */
+  readonly metricsUrl: string | undefined
   /** The most recent log lines, for failure messages. */
   recentLogs: () => string
   /** Resolves with the first log line (past or future) that matches. */
@@ -137,11 +139,18 @@ export async function startService (options: ServiceOptions): Promise<ServicePro
     child,
     url: plainText?.url ?? (typeof ready.url === 'string' ? ready.url : undefined),
     address: typeof ready.address === 'string' ? ready.address : undefined,
+    // Services log it before 'listening' (see @p2p/proto's startMetricsServer), so it is read by now.
+    metricsUrl: metricsUrlOf(parsed),
     recentLogs,
     waitForLog,
     stop,
     exited
   }
+}
+
+function metricsUrlOf (lines: readonly LogLine[]): string | undefined {
+  const line = lines.findLast((entry) => entry.msg === 'metrics listening')
+  return typeof line?.url === 'string' ? line.url : undefined
 }
 
 function requireService (options: ServiceOptions): ServiceName {

@@ -45,7 +45,9 @@ export interface SlotOptions {
 export async function startSlot (options: SlotOptions): Promise<ServiceSlot> {
   let current = await options.launch(options.env)
   const port = listeningPort(current)
-  const env = { ...options.env, [options.portVariable]: port }
+  // The metrics port too stays the same, so whatever scrapes it finds the service again.
+  const metricsPort = current.metricsUrl == null ? null : new URL(current.metricsUrl).port
+  const env = { ...options.env, [options.portVariable]: port, ...(metricsPort == null ? {} : { METRICS_PORT: metricsPort }) }
   return {
     label: options.label,
     machine: options.machine,

@@ -107,9 +107,10 @@ export function formatStatus (statuses: readonly ServiceStatus[]): string {
     status.state,
     status.pid == null ? '-' : String(status.pid),
     status.address ?? '-',
+    status.metrics == null ? '-' : `${status.metrics}/metrics`,
     [status.lastExit != null ? `last ${status.lastExit}` : '', status.restarts > 0 ? `restarted ${status.restarts}x` : ''].filter((note) => note !== '').join(', ')
   ])
-  const table = [['service', 'state', 'pid', 'address', ''], ...rows]
+  const table = [['service', 'state', 'pid', 'address', 'metrics', ''], ...rows]
   const widths = table[0]!.map((_, column) => Math.max(...table.map((row) => row[column]!.length)))
   return table.map((row) => '  ' + row.map((cell, column) => cell.padEnd(widths[column]!)).join('  ').trimEnd()).join('\n')
 }

@@ -38,6 +38,8 @@ export interface ServiceStatus {
   pid: number | null
   /** Its URL (HTTP services) or host:port (gRPC). */
   address: string | null
+  /** Where Prometheus scrapes it (GET /metrics); null for Redis. */
+  metrics: string | null
   /** How its last process ended, when it is not running. */
   lastExit: string | null
   restarts: number
@@ -183,6 +185,7 @@ export function createSupervisor (options: SupervisorOptions): Supervisor {
       state: record.state,
       pid: running ? proc.child.pid ?? null : null,
       address: proc.url ?? proc.address ?? null,
+      metrics: proc.metricsUrl ?? null,
       lastExit: running ? null : record.lastExit,
       restarts: record.restarts
     }

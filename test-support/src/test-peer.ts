@@ -4,9 +4,10 @@
 import fs from 'node:fs/promises'
 import path from 'node:path'
 import { createCentralClient, createPeerFilesClient } from '@p2p/proto'
-import type { PeerFilesClient } from '@p2p/proto'
+import type { PeerFilesClient, TransferMeter } from '@p2p/proto'
 import { LEGACY_FILES_DIR, bindServer, createDiskFileStore, createPeerServer } from '@p2p/pserver/testing'
 import type { FileStore, OpenFile, PeerServer, TicketGate } from '@p2p/pserver/testing'
+import type { Logger } from 'pino'
 import { silentLogger } from './loggers.js'
 import { makeTempDir } from './temp-dir.js'
 
@@ -45,6 +46,10 @@ export interface TestPeerOptions {
   tickets?: TicketGate
   /** The central the peer's announcer talks to once a test starts it; by default nothing answers there. */
   centralUrl?: string
+  /** Counts the peer's transfers (its metrics); default: not counted. */
+  meter?: (store: FileStore) => TransferMeter
+  /** The peer's logger (e.g. captureLogger's, to assert on its lines); default: silent. */
+  logger?: Logger
 }
 
 export async function startTestPeer (options: TestPeerOptions = {}): Promise<TestPeer> {
@@ -60,7 +65,15 @@ export async function startTestPeer (options: TestPeerOptions = {}): Promise<Tes
   const store = options.wrapStore?.(realStore) ?? realStore
   // The announcer is not started here, so without centralUrl no central is ever called (the e2e tests use a real one).
   const central = createCentralClient({ baseUrl: options.centralUrl ?? 'http://127.0.0.1:9' })
-  const peer = createPeerServer({ store, central, peerId: 'peer-test', tickets: options.tickets ?? admitEveryTransfer, logger: silentLogger, uploadIdleTimeoutMs: options.uploadIdleTimeoutMs })
+  const peer = createPeerServer({
+    store,
+    central,
+    peerId: 'peer-test',
+    tickets: options.tickets ?? admitEveryTransfer,
+    logger: options.logger ?? silentLogger,
+    uploadIdleTimeoutMs: options.uploadIdleTimeoutMs,
+    ...(options.meter == null ? {} : { meter: options.meter(store) })
+  })
   const port = await bindServer(peer.grpcServer, '127.0.0.1', 0)
   const client = createPeerFilesClient(`127.0.0.1:${port}`)
   return {

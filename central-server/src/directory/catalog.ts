@@ -3,7 +3,7 @@
 // content after its last holder is gone, so such a file is answered as lost, not as unknown. Each answer
 // costs its own size: a page reads its names and their holders, a locate the holders of one name, and
 // the counts come from the store's counters (file-views.ts turns store files into what these answers show).
-import type { FileView, HealthResponse, LostFile, ReplicationReport } from '@p2p/proto'
+import type { FileView, HealthResponse, LostFile, ReplicationReport } from '@p2p/proto/directory'
 import { FileLostError, FileNotFoundError } from '../errors.js'
 import type { DirectoryCounts, FileRecord } from '../store/directory-store.js'
 import type { DirectoryContext } from './context.js'
@@ -72,7 +72,8 @@ export async function replicationReport (context: DirectoryContext): Promise<Rep
   }
 }
 
-async function countDirectory (context: DirectoryContext): Promise<DirectoryCounts> {
+/** The directory's sizes from the store's counters and index sizes: O(log n), never a walk of the directory. */
+export async function countDirectory (context: DirectoryContext): Promise<DirectoryCounts> {
   const at = context.now()
   return await context.store.countDirectory({ at, seenAfter: expiryCutoff(context, at), replicationFactor: context.replicationFactor })
 }

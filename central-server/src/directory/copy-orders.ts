@@ -11,7 +11,7 @@
 // among the peers with a free copy slot and the most room, so copies spread by free space rather than
 // by who asked first. (A peer may also ask for a copy of a file its user downloaded: that order is made
 // at once, waits for the peer's next heartbeat, and may go beyond the factor.)
-import type { ReplicaSource } from '@p2p/proto'
+import type { ReplicaSource } from '@p2p/proto/directory'
 import { NoRoomError } from '../errors.js'
 import type { FileRecord } from '../store/directory-store.js'
 import { locateRecord } from './catalog.js'

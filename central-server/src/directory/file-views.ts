@@ -3,7 +3,7 @@
 // its copies against the replication factor (lost with none). The catalog decides what a name stands
 // for, so a peer holding other bytes under the name is never listed for it: a download never mixes
 // contents, and the name never silently switches to other bytes when a holder dies.
-import type { FileView, Holder, ReplicaSource } from '@p2p/proto'
+import type { FileView, Holder, ReplicaSource } from '@p2p/proto/directory'
 import { compareStrings } from '../store/compare-strings.js'
 import type { FileHolder, FileRecord } from '../store/directory-store.js'
 

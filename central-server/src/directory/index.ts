@@ -2,12 +2,14 @@
 // this one, bound to one shared context. Which file answers what:
 //   membership.ts   peers register, heartbeat, announce, leave; the peer list
 //   expiry.ts       when a silent peer expires, and the sweep that removes it
-//   catalog.ts      the file list page by page (lost files too), locating a file, health and replication counts
+//   catalog.ts      the file list page by page (lost files too), locating a file, health and replication counts,
+//                   the counts of the metrics
 //   paging.ts       the listings' cursors and the file filter
 //   placement.ts    where an upload goes (by free space), and the claim on its name
 //   copy-orders.ts  which copies each peer is ordered to make
-import type { FileView, HealthResponse, PeerView, Placement, PlacementBody, ReplicationReport } from '@p2p/proto'
-import { health, listFiles, locate, replicationReport } from './catalog.js'
+import type { FileView, HealthResponse, PeerView, Placement, PlacementBody, ReplicationReport } from '@p2p/proto/directory'
+import type { DirectoryCounts } from '../store/directory-store.js'
+import { countDirectory, health, listFiles, locate, replicationReport } from './catalog.js'
 import type { DirectoryContext } from './context.js'
 import { requestCopy } from './copy-orders.js'
 import { sweepExpiredPeers } from './expiry.js'
@@ -32,6 +34,8 @@ export interface Directory {
   place: (input: PlacementBody) => Promise<Omit<Placement, 'ticket'>>
   health: () => Promise<HealthResponse>
   replication: () => Promise<ReplicationReport>
+  /** Every count of the directory at once (its metrics), as cheap as /health. */
+  counts: () => Promise<DirectoryCounts>
   /**
    * Orders a copy of `name` onto `peerId` (a peer keeping what its user downloaded), delivered with its
    * next heartbeat; 'held' when it has the file already. Throws FileNotFound/FileLost, PeerUnknown, NoRoom.
@@ -53,6 +57,7 @@ export function createDirectory (context: DirectoryContext): Directory {
     place: async (input) => await place(context, input),
     health: async () => await health(context),
     replication: async () => await replicationReport(context),
+    counts: async () => await countDirectory(context),
     requestCopy: async (peerId, name) => await requestCopy(context, peerId, name),
     sweep: async () => await sweepExpiredPeers(context)
   }

@@ -2,7 +2,7 @@
 // (soft state: a restarted central is whole again once every peer has registered), a heartbeat keeps it
 // live and brings back its copy orders, an announce adds one file under the name's rule (one name, one
 // content). A peer that stops heartbeating expires (expiry.ts) through the same removal as a leave.
-import type { announceFileBodySchema, heartbeatBodySchema, Lease, PeerView, registerPeerBodySchema } from '@p2p/proto'
+import type { announceFileBodySchema, heartbeatBodySchema, Lease, PeerView, registerPeerBodySchema } from '@p2p/proto/directory'
 import type { z } from 'zod'
 import { PeerUnknownError, ValidationError } from '../errors.js'
 import type { PeerSummary } from '../store/directory-store.js'

@@ -1,7 +1,7 @@
 // How the listings page: a cursor is the last key a page answered (a peer id, a file name), opaque to
 // clients (base64url), so the next page starts right after it whatever changed in between; and a file
 // filter `q` is a set of lower-cased words that a name must all contain.
-import type { listFilesQuerySchema, pageQuerySchema } from '@p2p/proto'
+import type { listFilesQuerySchema, pageQuerySchema } from '@p2p/proto/directory'
 import type { z } from 'zod'
 import { ValidationError } from '../errors.js'
 

@@ -3,7 +3,7 @@
 // the name and the room in one atomic step, so a name goes to one upload (one name, one content). The
 // receiving peer's heartbeats keep the claim for as long as the upload runs; a failed one frees the name.
 // The store keeps peers ordered by their unreserved room, so placing reads a few peers, never all of them.
-import type { Placement, PlacementBody } from '@p2p/proto'
+import type { Placement, PlacementBody } from '@p2p/proto/directory'
 import { FileExistsError, NameUploadingError, NoRoomError } from '../errors.js'
 import { compareStrings } from '../store/compare-strings.js'
 import type { NameTaken, PeerRecord, PeerRoom } from '../store/directory-store.js'

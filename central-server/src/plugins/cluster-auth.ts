@@ -10,7 +10,7 @@
 // The signature covers the raw body, so this plugin owns JSON body parsing: it verifies the exact bytes
 // that arrived, then parses them. Order on a signed route: headers and time (before the body is buffered)
 // -> signature -> JSON parse -> schema validation (400) -> who may speak for whom (403) -> handler.
-import { errorBodySchema, MAX_CLOCK_SKEW_MS, SIGNATURE_HEADER, SIGNER_HEADER, TIMESTAMP_HEADER, verifyRequestSignature } from '@p2p/proto'
+import { errorBodySchema, MAX_CLOCK_SKEW_MS, SIGNATURE_HEADER, SIGNER_HEADER, TIMESTAMP_HEADER, verifyRequestSignature } from '@p2p/proto/directory'
 import type { FastifyInstance, FastifyRequest } from 'fastify'
 import fp from 'fastify-plugin'
 import { ForbiddenError, UnauthenticatedError } from '../errors.js'

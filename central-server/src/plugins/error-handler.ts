@@ -1,7 +1,7 @@
 // The one mapping from anything that goes wrong to the JSON error body every client reads:
 // {statusCode, error: CENTRAL_ code, message}. Unknown routes get the same shape.
-import { describeIssues } from '@p2p/proto'
-import type { ErrorBody } from '@p2p/proto'
+import { describeIssues } from '@p2p/proto/directory'
+import type { ErrorBody } from '@p2p/proto/directory'
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify'
 import fp from 'fastify-plugin'
 import { hasZodFastifySchemaValidationErrors } from 'fastify-type-provider-zod'

@@ -1,7 +1,7 @@
 // The OpenAPI document, generated from the routes' zod schemas, with its UI at /docs (JSON at /docs/json).
 import swagger from '@fastify/swagger'
 import swaggerUi from '@fastify/swagger-ui'
-import { MAX_CLOCK_SKEW_MS, SIGNATURE_HEADER, SIGNER_HEADER, TIMESTAMP_HEADER } from '@p2p/proto'
+import { MAX_CLOCK_SKEW_MS, SIGNATURE_HEADER, SIGNER_HEADER, TIMESTAMP_HEADER } from '@p2p/proto/directory'
 import type { FastifyInstance } from 'fastify'
 import fp from 'fastify-plugin'
 import { jsonSchemaTransform } from 'fastify-type-provider-zod'

@@ -2,8 +2,8 @@
 // (good only at the chosen peer, for that name and size) and a download ticket with each locate (good at
 // every listed holder, for that name, size and hash). Pservers check them with the same cluster key
 // (@p2p/proto auth/transfer-tickets), so only a transfer the central arranged reaches their disks.
-import { issueTicket } from '@p2p/proto'
-import type { FileView, Placement } from '@p2p/proto'
+import { issueTicket } from '@p2p/proto/directory'
+import type { FileView, Placement } from '@p2p/proto/directory'
 import type { FastifyInstance } from 'fastify'
 import fp from 'fastify-plugin'
 

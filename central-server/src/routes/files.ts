@@ -1,6 +1,6 @@
 // What the network holds: its files by name, a page at a time and filtered by words (public), and where one
 // file can be fetched from, with a download ticket (members only: plugins/cluster-auth.ts).
-import { errorBodySchema, fileNameParamsSchema, listFilesQuerySchema, listFilesResponseSchema, locateResponseSchema } from '@p2p/proto'
+import { errorBodySchema, fileNameParamsSchema, listFilesQuerySchema, listFilesResponseSchema, locateResponseSchema } from '@p2p/proto/directory'
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod'
 import { clusterSecurity, memberErrorResponses } from '../plugins/cluster-auth.js'
 

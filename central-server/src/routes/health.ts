@@ -1,7 +1,7 @@
 // Liveness of the central itself, with the size of what it knows, and how well the files are copied. It
 // names the store and the replica that answered (behind a proxy, several replicas answer in turn), and
 // answers 503 CENTRAL_STORE_UNAVAILABLE while the store cannot be reached.
-import { errorBodySchema, healthResponseSchema, replicationReportSchema } from '@p2p/proto'
+import { errorBodySchema, healthResponseSchema, replicationReportSchema } from '@p2p/proto/directory'
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod'
 import type { StoreKind } from '../store/open-store.js'
 

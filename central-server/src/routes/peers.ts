@@ -3,11 +3,14 @@
 import {
   announceFileBodySchema, copyRequestBodySchema, copyRequestResponseSchema, errorBodySchema, heartbeatBodySchema, leaseSchema, listPeersResponseSchema,
   pageQuerySchema, peerIdParamsSchema, registerPeerBodySchema
-} from '@p2p/proto'
+} from '@p2p/proto/directory'
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod'
 import { z } from 'zod'
 import { REGISTRATION_BODY_LIMIT_BYTES } from '../http/request-limits.js'
 import { clusterSecurity, peerErrorResponses } from '../plugins/cluster-auth.js'
+
+/** The heartbeat's route, which the metrics count heartbeats by (metrics.ts). */
+export const HEARTBEAT_ROUTE = '/peers/:peerId/heartbeat'
 
 export const peerRoutes: FastifyPluginAsyncZod = async (app) => {
   app.post('/peers', {
@@ -22,7 +25,7 @@ export const peerRoutes: FastifyPluginAsyncZod = async (app) => {
     }
   }, async (request) => ({ ...await app.directory.register(request.body), replicate: [] }))
 
-  app.put('/peers/:peerId/heartbeat', {
+  app.put(HEARTBEAT_ROUTE, {
     config: { signed: 'peer' },
     schema: {
       tags: ['peers'],

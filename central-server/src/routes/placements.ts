@@ -1,6 +1,6 @@
 // Where an upload should go: the live peer with the most room for it, with an upload ticket good only
 // there, for that name and size (members only: plugins/cluster-auth.ts).
-import { errorBodySchema, placementBodySchema, placementResponseSchema } from '@p2p/proto'
+import { errorBodySchema, placementBodySchema, placementResponseSchema } from '@p2p/proto/directory'
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod'
 import { clusterSecurity, memberErrorResponses } from '../plugins/cluster-auth.js'
 

@@ -21,7 +21,7 @@
 //   res:{id}             hash name -> ReservationRecord                 a peer's reservations
 //   res-names:{name}     set of peerIds with a reservation for the name claims and orders by name
 //   res-expiry           zset "{id}/{name}" by expiresAt                expired reservations, a range query
-//   counters             hash: copiesOrdered, uploadsPlaced
+//   counters             hash: copiesOrdered, uploadsPlaced, holdings
 // (No fixed key shares its stem with a peer's or a name's key: a peer may be called "copies" or "expiry".
 // src/store/redis/keys.ts has the layout as built, and records.ts there how each value is written.)
 // "Copies" in catalog:copies and copy-queue count holders still in the store: a peer expired for reads

@@ -108,6 +108,8 @@ export interface DirectoryCounts {
   copiesOrdered: number
   /** Running upload claims (upload reservations). */
   uploadsPlaced: number
+  /** Files held, one per peer and name (what peers announced), expired peers not swept yet included. */
+  holdings: number
 }
 
 /** The options of the operations that must tell live peers from expired ones. */

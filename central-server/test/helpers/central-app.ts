@@ -39,6 +39,8 @@ export interface TestCentralOptions {
   store?: DirectoryStore
   config?: Partial<CentralAppOptions['config']>
   logger?: CentralAppOptions['logger']
+  metrics?: CentralAppOptions['metrics']
+  storeKind?: CentralAppOptions['storeKind']
 }
 
 export function buildTestCentral (options: TestCentralOptions = {}): TestCentral {
@@ -50,7 +52,9 @@ export function buildTestCentral (options: TestCentralOptions = {}): TestCentral
     store,
     now: clock.now,
     ...(options.reservationTtlMs == null ? {} : { reservationTtlMs: options.reservationTtlMs }),
-    ...(options.logger == null ? {} : { logger: options.logger })
+    ...(options.logger == null ? {} : { logger: options.logger }),
+    ...(options.metrics == null ? {} : { metrics: options.metrics }),
+    ...(options.storeKind == null ? {} : { storeKind: options.storeKind })
   })
   clocks.set(app, clock)
   return { app, clock, store }

@@ -91,7 +91,7 @@ describeWithRedis('the Redis store beyond the contract', () => {
     expect(await a.listPeerReservations('p2', T0)).toEqual([])
     // The catalog outlives the peers (Kept.txt is lost now, with no copy); no count, index or record is left.
     expect((await admin.keys('dir-a:*')).sort()).toEqual(['dir-a:catalog', 'dir-a:catalog:copies', 'dir-a:catalog:folded', 'dir-a:catalog:names'])
-    expect(await a.countDirectory({ at: T0, seenAfter: 0, replicationFactor: 2 })).toEqual({ peers: 0, files: 0, underReplicated: 0, lost: 1, copiesOrdered: 0, uploadsPlaced: 0 })
+    expect(await a.countDirectory({ at: T0, seenAfter: 0, replicationFactor: 2 })).toEqual({ peers: 0, files: 0, underReplicated: 0, lost: 1, copiesOrdered: 0, uploadsPlaced: 0, holdings: 0 })
 
     expect((await b.pagePeers({ seenAfter: 0, limit: 10 })).map((p) => p.peerId)).toEqual(['p1', 'p2'])
     expect(await b.countDirectory({ at: T0, seenAfter: 0, replicationFactor: 2 })).toMatchObject({ copiesOrdered: 1, uploadsPlaced: 2 })

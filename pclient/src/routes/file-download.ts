@@ -8,6 +8,7 @@ import { contentDisposition } from '../http/content-disposition.js'
 import { RangeNotSatisfiableError } from '../errors.js'
 import { clientHasContent, contentRange, decideRange, entityTag } from '../http/range.js'
 import { locateFile, openDownload } from '../transfers/download.js'
+import { connectWithRequestId } from '../transfers/peer-connector.js'
 
 export const fileDownloadRoutes: FastifyPluginAsyncZod = async (app) => {
   app.route({
@@ -16,9 +17,11 @@ export const fileDownloadRoutes: FastifyPluginAsyncZod = async (app) => {
     schema: { params: fileNameParamsSchema },
     config: { page: true },
     handler: async (request, reply) => {
+      // The central and every holder log their part of this download with its request id.
+      const traced = { requestId: request.id }
       const components = {
-        central: app.central,
-        connectPeer: app.connectPeer,
+        central: { locate: async (name: string) => await app.central.locate(name, traced) },
+        connectPeer: connectWithRequestId(app.connectPeer, request.id),
         log: request.log,
         tracker: app.downloads,
         ...(app.settings.pieceTimeoutMs == null ? {} : { pieceTimeoutMs: app.settings.pieceTimeoutMs })
@@ -54,7 +57,7 @@ export const fileDownloadRoutes: FastifyPluginAsyncZod = async (app) => {
         // The whole file reached the user: this peer keeps a copy as well, fetched by its pserver when
         // the central orders it (so it is verified and announced like any other copy).
         body.once('end', () => {
-          app.central.requestCopy(peerName, file.name).then(
+          app.central.requestCopy(peerName, file.name, traced).then(
             (answer) => { request.log.info({ file: file.name, status: answer.status }, 'asked to keep a copy of the download') },
             (err: unknown) => { request.log.warn({ file: file.name, reason: err instanceof Error ? err.message : String(err) }, 'could not ask to keep a copy of the download') })
         })

@@ -1,6 +1,7 @@
 // POST /upload_file/: one multipart file (field `file`), streamed to the peer the central picks, never
 // buffered whole. The bytes go through transfers/upload.ts; this route checks the request's framing.
 import { byteCountSchema, errorBodySchema, fileNameSchema, formatBytes, sha256Schema } from '@p2p/proto'
+import type { PlacementBody } from '@p2p/proto'
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod'
 import { z } from 'zod'
 import { toHttpError } from '../error-mapping.js'
@@ -8,6 +9,7 @@ import { BadRequestError, EmptyFileNameError, LengthRequiredError, NoFileError, 
 import type { ClientError } from '../errors.js'
 import { prefersHtml } from '../http/negotiate.js'
 import { assertSameOrigin } from '../http/same-origin.js'
+import { connectWithRequestId } from '../transfers/peer-connector.js'
 import { uploadFile } from '../transfers/upload.js'
 
 const uploadResponseSchema = z.object({
@@ -67,8 +69,10 @@ export const uploadRoutes: FastifyPluginAsyncZod = async (app) => {
       if (rest.done !== true) throw new BadRequestError('an upload carries exactly one file')
     }
 
+    // The central and the peer that stores the file log their part of this upload with its request id.
+    const central = { place: async (body: PlacementBody) => await app.central.place(body, { requestId: request.id }) }
     const result = await uploadFile(
-      { central: app.central, connectPeer: app.connectPeer, log: request.log },
+      { central, connectPeer: connectWithRequestId(app.connectPeer, request.id), log: request.log, meter: app.transferMeter },
       { name: part.filename, size: contentLength, sizeIsMaximum: true, source: part.file, confirmWhole, signal: app.transferSignal }
     )
     app.invalidateCentralReads()

@@ -32,8 +32,8 @@ export interface DownloadView {
 export interface TrackedDownload {
   /** A holder delivered `bytes` verified bytes, completing `pieces` pieces (default 1). */
   pieceFrom: (peerId: string, bytes: number, pieces?: number) => void
-  /** A holder was dropped from this download. */
-  sourceFailed: (peerId: string, reason: string) => void
+  /** A holder was dropped from this download, for `err`. */
+  sourceFailed: (peerId: string, err: Error) => void
   /** Bytes handed on to the user. */
   sent: (bytes: number) => void
   /** The download ended: completely, or with `error`. Later calls are ignored. */
@@ -68,10 +68,10 @@ export function createDownloadTracker (now: () => number = Date.now): DownloadTr
           entry.pieces += pieces
           entry.bytes += bytes
         },
-        sourceFailed (peerId, reason) {
+        sourceFailed (peerId, err) {
           const entry = source(peerId)
           entry.state = 'failed'
-          entry.reason = reason
+          entry.reason = err.message
         },
         sent (bytes) { view.bytesSent += bytes },
         finish (error) {

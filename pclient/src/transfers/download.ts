@@ -9,7 +9,7 @@ import { addAbortSignal, pipeline, Transform } from 'node:stream'
 import type { Readable } from 'node:stream'
 import { PIECE_BYTES } from '@p2p/proto'
 import type { CentralClient, Holder, LocatedFile, PeerFilesClient } from '@p2p/proto'
-import { FileNotFoundError, RangeNotSatisfiableError, parseFileName } from '../errors.js'
+import { FileNotFoundError, RangeNotSatisfiableError, isClientError, parseFileName } from '../errors.js'
 import type { ClientError } from '../errors.js'
 import { toHttpError } from '../error-mapping.js'
 import type { DownloadTracker, TrackedDownload } from './download-tracker.js'
@@ -97,7 +97,7 @@ async function openFromHolders (
   let lastError: ClientError | null = null
   const holderFailed = (holder: Holder, err: unknown, what: string): void => {
     lastError = toHttpError(err)
-    progress?.sourceFailed(holder.peerId, lastError.message)
+    progress?.sourceFailed(holder.peerId, lastError)
     components.log?.warn({ file: file.name, peerId: holder.peerId, address: holder.grpcAddress, code: lastError.code, reason: lastError.message },
       `holder ${what}; trying the next one`)
   }
@@ -161,7 +161,8 @@ function tracked (body: Readable, holder: Holder, pieces: number, progress: Trac
   })
   // pipeline: destroying either end (the user went away) cancels the call too.
   pipeline(body, counter, (err) => {
-    if (err != null) progress.sourceFailed(holder.peerId, err.message)
+    // The holder's failures come as PCLIENT_ errors (fetch-pieces.ts); a user who went away is not one.
+    if (err != null && isClientError(err)) progress.sourceFailed(holder.peerId, err)
     else progress.pieceFrom(holder.peerId, 0, pieces)
     progress.finish(err ?? null)
   })

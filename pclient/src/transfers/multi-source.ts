@@ -172,7 +172,7 @@ class MultiSourceDownload {
     }
     // Its other pieces went back in line with the failed one; their fetches stop here.
     fetcher.close()
-    progress?.sourceFailed(fetcher.holder.peerId, err.message)
+    progress?.sourceFailed(fetcher.holder.peerId, err)
     log?.warn({ file: file.name, peerId: fetcher.holder.peerId, piece: index, code: err.code, reason: err.message, holdersLeft: failure.holdersLeft },
       'holder dropped from the download; its pieces go to the others')
     if (failure.holdersLeft === 0) {

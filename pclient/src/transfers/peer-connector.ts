@@ -8,3 +8,8 @@ export type ConnectPeer = (address: string, options?: PeerFilesClientOptions) =>
 
 /** What the transfer modules log: a failover or a refusal, never the bytes. */
 export type TransferLog = Pick<BaseLogger, 'info' | 'warn'>
+
+/** `connect`, its clients sending `requestId` in the metadata of every call, so the peer logs the transfer with it. */
+export function connectWithRequestId (connect: ConnectPeer, requestId: string): ConnectPeer {
+  return (address, options = {}) => connect(address, { ...options, requestId })
+}

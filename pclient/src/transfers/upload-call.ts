@@ -21,7 +21,8 @@ export interface UploadCall {
   cancel: () => void
 }
 
-export function startUploadCall (client: PeerFilesClient, header: UploadHeader & { size: number }): UploadCall {
+/** `onSent` is told the size of each piece of data handed to the call (for metrics). */
+export function startUploadCall (client: PeerFilesClient, header: UploadHeader & { size: number }, onSent: (bytes: number) => void = () => {}): UploadCall {
   let call: ClientWritableStream<UploadRequest> | undefined
   const answered = new Promise<UploadResponse__Output>((resolve, reject) => {
     call = client.Upload((err, response) => {
@@ -34,7 +35,7 @@ export function startUploadCall (client: PeerFilesClient, header: UploadHeader &
   const upload = call
   upload.write({ header } satisfies UploadRequest)
 
-  const sink = new ChunkSink(upload, header.size)
+  const sink = new ChunkSink(upload, header.size, onSent)
   return {
     answered,
     sink,
@@ -58,7 +59,9 @@ export function startUploadCall (client: PeerFilesClient, header: UploadHeader &
 class ChunkSink extends Writable {
   bytes = 0
 
-  constructor (private readonly call: ClientWritableStream<UploadRequest>, private readonly maxBytes: number) {
+  constructor (
+    private readonly call: ClientWritableStream<UploadRequest>, private readonly maxBytes: number, private readonly onSent: (bytes: number) => void
+  ) {
     super({ highWaterMark: CHUNK_BYTES })
   }
 
@@ -68,6 +71,7 @@ class ChunkSink extends Writable {
       return
     }
     this.bytes += chunk.length
+    this.onSent(chunk.length)
     let ready = true
     for (let offset = 0; offset < chunk.length; offset += CHUNK_BYTES) {
       const part = offset === 0 && chunk.length <= CHUNK_BYTES ? chunk : chunk.subarray(offset, offset + CHUNK_BYTES)

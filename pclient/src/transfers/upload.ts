@@ -4,7 +4,8 @@
 import { pipeline } from 'node:stream/promises'
 import type { Readable } from 'node:stream'
 import { status } from '@grpc/grpc-js'
-import type { CentralClient, Placement, UploadResponse__Output } from '@p2p/proto'
+import { UNMETERED } from '@p2p/proto'
+import type { CentralClient, Placement, TransferMeter, UploadResponse__Output } from '@p2p/proto'
 import { BadRequestError, DataLossError, isClientError, parseFileName } from '../errors.js'
 import type { ClientError } from '../errors.js'
 import { isGrpcServiceError, toHttpError } from '../error-mapping.js'
@@ -15,6 +16,8 @@ export interface UploadComponents {
   central: Pick<CentralClient, 'place'>
   connectPeer: ConnectPeer
   log?: TransferLog
+  /** Counts the upload while it runs and its bytes as they go out; default: not counted. */
+  meter?: TransferMeter
 }
 
 export interface UploadInput {
@@ -58,17 +61,23 @@ export async function uploadFile (components: UploadComponents, input: UploadInp
     input.source.destroy()
     throw toHttpError(err)
   }
-  const response = await sendToPeer(components.connectPeer, placement.grpcAddress, { ...input, name }, placement.ticket)
+  const response = await sendToPeer(components, placement.grpcAddress, { ...input, name }, placement.ticket)
   components.log?.info({ file: name, size: response.size, peerId: response.peerId }, 'uploaded')
   return { ...response, grpcAddress: placement.grpcAddress }
 }
 
 /** Streams `input.source` to the peer at `address` with one Upload call. */
-export async function sendToPeer (connectPeer: ConnectPeer, address: string, input: UploadInput, ticket?: string): Promise<UploadResponse__Output> {
-  const client = connectPeer(address, ticket == null ? {} : { ticket })
+export async function sendToPeer (
+  components: Pick<UploadComponents, 'connectPeer' | 'meter'>, address: string, input: UploadInput, ticket?: string
+): Promise<UploadResponse__Output> {
+  const meter = components.meter ?? UNMETERED
+  const client = components.connectPeer(address, ticket == null ? {} : { ticket })
   let sourceError: unknown = null
   input.source.once('error', (err) => { sourceError ??= err })
-  const call = startUploadCall(client, { name: input.name, size: input.size, sizeIsMaximum: input.sizeIsMaximum, sha256: '' })
+  const ended = meter.begin('upload')
+  const call = startUploadCall(client, { name: input.name, size: input.size, sizeIsMaximum: input.sizeIsMaximum, sha256: '' }, (bytes) => {
+    meter.moved('upload', 'sent', bytes)
+  })
 
   const send = async (): Promise<void> => {
     await pipeline(input.source, call.sink, input.signal == null ? {} : { signal: input.signal })
@@ -87,6 +96,7 @@ export async function sendToPeer (connectPeer: ConnectPeer, address: string, inp
     const answer = await call.answered.then(() => null, (grpcErr: unknown) => grpcErr)
     throw explain(err, answer, sourceError, input.signal)
   } finally {
+    ended()
     client.close()
   }
 }

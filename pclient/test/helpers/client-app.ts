@@ -4,6 +4,7 @@ import { createCentralClient } from '@p2p/proto'
 import type { CentralClient } from '@p2p/proto'
 import type { FastifyInstance } from 'fastify'
 import { buildClientApp } from '../../src/app.js'
+import type { ClientMetrics } from '../../src/metrics.js'
 import { closedPort } from './closed-port.js'
 import { withPages } from './paged-central.js'
 
@@ -15,14 +16,21 @@ export interface TestAppOptions {
   central?: Partial<CentralClient>
   maxUploadBytes?: number
   peerName?: string | null
+  metrics?: ClientMetrics
+  /** How long closing lets transfers in flight finish; the app's default when unset. */
+  drainGraceMs?: number
 }
 
 export async function buildTestApp (options: TestAppOptions = {}): Promise<FastifyInstance> {
   const centralUrl = `http://127.0.0.1:${await closedPort()}`
   const unreachable = createCentralClient({ baseUrl: centralUrl })
   const app = buildClientApp({
-    config: { centralUrls: [centralUrl], maxUploadBytes: options.maxUploadBytes ?? 2 ** 40, peerName: options.peerName ?? 'test-peer', clusterSecret: 's'.repeat(64) },
-    central: { ...unreachable, ...withPages(options.central ?? {}) }
+    config: {
+      centralUrls: [centralUrl], maxUploadBytes: options.maxUploadBytes ?? 2 ** 40, peerName: options.peerName ?? 'test-peer', clusterSecret: 's'.repeat(64),
+      ...(options.drainGraceMs == null ? {} : { drainGraceMs: options.drainGraceMs })
+    },
+    central: { ...unreachable, ...withPages(options.central ?? {}) },
+    ...(options.metrics == null ? {} : { metrics: options.metrics })
   })
   await app.ready()
   return app

@@ -50,6 +50,8 @@ export interface FakePeer {
   downloads: DownloadRequest__Output[]
   /** Downloads whose caller cancelled. */
   cancelledDownloads: number
+  /** The x-request-id metadata of every call, in order ('' for a call without one). */
+  requestIds: string[]
   /** Refuse every upload with this status (after reading the header). */
   refuseUploadsWith: grpc.status | null
   close: () => Promise<void>
@@ -77,12 +79,15 @@ export async function startFakePeer (peerId = 'peer-a'): Promise<FakePeer> {
     uploads: [],
     downloads: [],
     cancelledDownloads: 0,
+    requestIds: [],
     refuseUploadsWith: null,
     close: async () => { await new Promise<void>((resolve) => { server.tryShutdown(() => { resolve() }) }) }
   }
 
+  const noteRequestId = (metadata: grpc.Metadata): void => { peer.requestIds.push(String(metadata.get('x-request-id')[0] ?? '')) }
   const handlers: PeerFilesHandlers = {
     GetFileInfo: (call, callback) => {
+      noteRequestId(call.metadata)
       const file = peer.files.get(call.request.name)
       if (file == null) {
         callback({ code: grpc.status.NOT_FOUND, details: `no file named ${call.request.name}` })
@@ -99,6 +104,7 @@ export async function startFakePeer (peerId = 'peer-a'): Promise<FakePeer> {
       callback(null, { ...honest, ...file.info })
     },
     Download: (call) => {
+      noteRequestId(call.metadata)
       peer.downloads.push(call.request)
       call.on('cancelled', () => { peer.cancelledDownloads += 1 })
       const file = peer.files.get(call.request.name)
@@ -133,13 +139,18 @@ export async function startFakePeer (peerId = 'peer-a'): Promise<FakePeer> {
           }
           if (call.cancelled) return
           if (!call.write({ data } satisfies FileChunk)) {
-            await new Promise<void>((resolve) => { call.once('drain', resolve); call.once('cancelled', resolve) })
+            await new Promise<void>((resolve) => {
+              const done = (): void => { call.off('drain', done); call.off('cancelled', done); resolve() }
+              call.once('drain', done)
+              call.once('cancelled', done)
+            })
           }
         }
         if (!call.cancelled) call.end()
       })()
     },
     Upload: (call, callback) => {
+      noteRequestId(call.metadata)
       const record: UploadRecord = { header: null, bytes: 0, chunkSizes: [], sha256: '', end: null, cancelled: false, refused: false, done: false }
       peer.uploads.push(record)
       const hash = createHash('sha256')

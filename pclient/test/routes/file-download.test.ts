@@ -194,11 +194,11 @@ describe('GET /download/:name', () => {
     expect(result.received).toBeLessThanOrEqual(4 * 64 * 1024)
   })
 
-  it('aborts a running download when the app closes, and cancels the gRPC call', async () => {
+  it('aborts a running download when the app closes and its drain grace is over, and cancels the gRPC call', async () => {
     peer = await startFakePeer('peer-a')
     const content = randomBytes(16 * 1024 * 1024)
     peer.files.set('big.bin', { content })
-    app = await buildTestApp({ central: locateOn(peer, content) })
+    app = await buildTestApp({ central: locateOn(peer, content), drainGraceMs: 0 })
     const url = await app.listen({ host: '127.0.0.1', port: 0 })
     const running = app
     const result = await new Promise<{ received: number, complete: boolean }>((resolve) => {

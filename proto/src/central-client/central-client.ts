@@ -8,6 +8,7 @@ import {
   copyRequestResponseSchema, locateResponseSchema, placementResponseSchema, replicationReportSchema
 } from '../contracts/central-api.js'
 import { signRequest } from '../auth/request-signature.js'
+import { REQUEST_ID_HEADER } from '../runtime/request-id.js'
 import type {
   AnnounceFileBody, FileView, HealthResponse, HeartbeatBody, Lease, LocatedFile, PeerView, Placement, PlacementBody, RegisterPeerBody,
   ReplicationReport, CopyRequestResponse
@@ -43,12 +44,21 @@ export interface FilesPageQuery extends PageQuery {
 export interface FilesPage { files: FileView[], next: string | null }
 export interface PeersPage { peers: PeerView[], next: string | null }
 
+/** What one call may carry besides its arguments. */
+export interface CentralCallOptions {
+  /**
+   * The request id of the transfer this call serves, sent as the x-request-id header so the central
+   * logs its lines for this call with it (runtime/request-id.ts).
+   */
+  requestId?: string
+}
+
 export interface CentralClient {
-  register: (body: RegisterPeerBody) => Promise<Lease>
+  register: (body: RegisterPeerBody, options?: CentralCallOptions) => Promise<Lease>
   /** Throws CentralRequestError with code CENTRAL_PEER_UNKNOWN when the peer must register again. */
   heartbeat: (peerId: string, body: HeartbeatBody) => Promise<Lease>
-  announceFile: (peerId: string, body: AnnounceFileBody) => Promise<void>
-  leave: (peerId: string) => Promise<void>
+  announceFile: (peerId: string, body: AnnounceFileBody, options?: CentralCallOptions) => Promise<void>
+  leave: (peerId: string, options?: CentralCallOptions) => Promise<void>
   /** Every live peer: the pages walked (at most LIST_WALK_MAX_PAGES of LIST_WALK_PAGE_SIZE). */
   listPeers: () => Promise<PeerView[]>
   listPeersPage: (query?: PageQuery) => Promise<PeersPage>
@@ -57,11 +67,11 @@ export interface CentralClient {
   /** One page of files by name, filtered by the central; `next` is null on the last page. */
   listFilesPage: (query?: FilesPageQuery) => Promise<FilesPage>
   /** Holders of the file, least loaded first, with a download ticket good at each of them. */
-  locate: (name: string) => Promise<LocatedFile>
-  place: (body: PlacementBody) => Promise<Placement>
+  locate: (name: string, options?: CentralCallOptions) => Promise<LocatedFile>
+  place: (body: PlacementBody, options?: CentralCallOptions) => Promise<Placement>
   health: () => Promise<HealthResponse>
   /** Asks the central to have `peerId` keep a copy of `name` (signed by that peer or its pclient). */
-  requestCopy: (peerId: string, name: string) => Promise<CopyRequestResponse>
+  requestCopy: (peerId: string, name: string, options?: CentralCallOptions) => Promise<CopyRequestResponse>
   /** Replica counts: the files below the replication factor and the files lost. */
   replication: () => Promise<ReplicationReport>
 }
@@ -92,8 +102,10 @@ export function createCentralClient (options: CentralClientOptions): CentralClie
   const addresses = createCentralAddresses(urls)
   const timeoutMs = options.timeoutMs ?? DEFAULT_CENTRAL_TIMEOUT_MS
 
-  async function tryAt<T> (baseUrl: string, method: string, path: string, payload: string | undefined, schema: z.ZodType<T> | null): Promise<TryOutcome<T>> {
+  async function tryAt<T> (baseUrl: string, request: CentralRequest, payload: string | undefined, schema: z.ZodType<T> | null): Promise<TryOutcome<T>> {
+    const { method, path } = request
     const headers: Record<string, string> = payload === undefined ? {} : { 'content-type': 'application/json' }
+    if (request.requestId != null) headers[REQUEST_ID_HEADER] = request.requestId
     // Signed at each try: a retry elsewhere carries a fresh time, not the first try's.
     if (options.signer != null) {
       Object.assign(headers, signRequest(options.signer.key, { signer: options.signer.id, method, path, body: payload ?? '' }))
@@ -123,9 +135,12 @@ export function createCentralClient (options: CentralClientOptions): CentralClie
     return { ok: false, error, unavailable: false, neverArrived: false }
   }
 
-  async function call<T> (method: string, path: string, body: unknown, schema: z.ZodType<T> | null, policy: RetryPolicy = 'idempotent'): Promise<T> {
+  async function call<T> (
+    method: string, path: string, body: unknown, schema: z.ZodType<T> | null, options: CentralCallOptions = {}, policy: RetryPolicy = 'idempotent'
+  ): Promise<T> {
     const payload = body === undefined ? undefined : JSON.stringify(body)
-    return await addresses.run(policy, async (baseUrl) => await tryAt(baseUrl, method, path, payload, schema))
+    const request: CentralRequest = { method, path, ...(options.requestId == null ? {} : { requestId: options.requestId }) }
+    return await addresses.run(policy, async (baseUrl) => await tryAt(baseUrl, request, payload, schema))
   }
 
   const peerPath = (peerId: string): string => `/peers/${encodeURIComponent(peerId)}`
@@ -137,10 +152,10 @@ export function createCentralClient (options: CentralClientOptions): CentralClie
   // Every call but `place` is safe to send twice: reads; register, announce and leave state what is
   // (idempotent); a heartbeat only refreshes; a copy request already ordered answers 'ordered' again.
   return {
-    register: async (body) => await call('POST', '/peers', body, leaseSchema),
+    register: async (body, options) => await call('POST', '/peers', body, leaseSchema, options),
     heartbeat: async (peerId, body) => await call('PUT', `${peerPath(peerId)}/heartbeat`, body, leaseSchema),
-    announceFile: async (peerId, body) => { await call('POST', `${peerPath(peerId)}/files`, body, null) },
-    leave: async (peerId) => { await call('DELETE', peerPath(peerId), undefined, null) },
+    announceFile: async (peerId, body, options) => { await call('POST', `${peerPath(peerId)}/files`, body, null, options) },
+    leave: async (peerId, options) => { await call('DELETE', peerPath(peerId), undefined, null, options) },
     listPeers: async () => await walkPages('peer', async (cursor) => {
       const page = await peersPage({ limit: LIST_WALK_PAGE_SIZE, cursor })
       return { entries: page.peers, next: page.next }
@@ -151,16 +166,19 @@ export function createCentralClient (options: CentralClientOptions): CentralClie
       return { entries: page.files, next: page.next }
     }),
     listFilesPage: filesPage,
-    locate: async (name) => await call('GET', `/files/${encodeURIComponent(name)}`, undefined, locateResponseSchema),
+    locate: async (name, options) => await call('GET', `/files/${encodeURIComponent(name)}`, undefined, locateResponseSchema, options),
     // A placement reserves room on a peer. Sent again after a timeout or a 5xx it could reserve twice
     // (the first may have been made, its answer lost), so it moves on only when no central saw it. A
     // reservation lost that way expires by itself, but would hold room meanwhile.
-    place: async (body) => await call('POST', '/placements', body, placementResponseSchema, 'if-never-arrived'),
+    place: async (body, options) => await call('POST', '/placements', body, placementResponseSchema, options, 'if-never-arrived'),
     health: async () => await call('GET', '/health', undefined, healthResponseSchema),
-    requestCopy: async (peerId, name) => await call('POST', `${peerPath(peerId)}/copies`, { name }, copyRequestResponseSchema),
+    requestCopy: async (peerId, name, options) => await call('POST', `${peerPath(peerId)}/copies`, { name }, copyRequestResponseSchema, options),
     replication: async () => await call('GET', '/replication', undefined, replicationReportSchema)
   }
 }
+
+/** One request to the central, as each try at an address sends it. */
+interface CentralRequest { method: string, path: string, requestId?: string }
 
 /** '?limit=100&cursor=...&q=...', leaving out what is unset or empty; '' when nothing is set. */
 function queryString (query: FilesPageQuery): string {

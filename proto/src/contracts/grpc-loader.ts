@@ -6,7 +6,7 @@ import * as protoLoader from '@grpc/proto-loader'
 import type { ProtoGrpcType } from '../generated/filesharing.js'
 import type { PeerFilesClient } from '../generated/filesharing/v1/PeerFiles.js'
 import { grpcChannelOptions } from './grpc-options.js'
-import { TICKET_METADATA_KEY } from './grpc-metadata.js'
+import { REQUEST_ID_METADATA_KEY, TICKET_METADATA_KEY, TRANSFER_PURPOSE_METADATA_KEY } from './grpc-metadata.js'
 
 const PROTO_PATH = fileURLToPath(new URL('../../filesharing.proto', import.meta.url))
 
@@ -31,20 +31,28 @@ export function loadFileSharingProto (): ProtoGrpcType {
 export interface PeerFilesClientOptions {
   /** A transfer ticket from the central, sent in the metadata of every call made through this client. */
   ticket?: string
+  /** 'replication': the calls fetch a copy the central ordered (sent as TRANSFER_PURPOSE_METADATA_KEY). */
+  purpose?: 'replication'
+  /** The request id of the transfer these calls serve, sent in their metadata so the peer logs it too. */
+  requestId?: string
 }
 
 /** A client for one peer's file service at `address` (host:port), with the project's channel options. */
 export function createPeerFilesClient (address: string, options: PeerFilesClientOptions = {}): PeerFilesClient {
   const { PeerFiles } = loadFileSharingProto().filesharing.v1
-  const { ticket } = options
-  const interceptors = ticket == null ? [] : [ticketInterceptor(ticket)]
+  const entries: Array<[string, string]> = []
+  if (options.ticket != null) entries.push([TICKET_METADATA_KEY, options.ticket])
+  if (options.purpose != null) entries.push([TRANSFER_PURPOSE_METADATA_KEY, options.purpose])
+  if (options.requestId != null) entries.push([REQUEST_ID_METADATA_KEY, options.requestId])
+  const interceptors = entries.length === 0 ? [] : [metadataInterceptor(entries)]
   return new PeerFiles(address, grpc.credentials.createInsecure(), { ...grpcChannelOptions, interceptors })
 }
 
-function ticketInterceptor (ticket: string): grpc.Interceptor {
+/** Adds `entries` to the metadata of every call. */
+function metadataInterceptor (entries: ReadonlyArray<[string, string]>): grpc.Interceptor {
   return (callOptions, nextCall) => new grpc.InterceptingCall(nextCall(callOptions), {
     start (metadata, listener, next) {
-      metadata.set(TICKET_METADATA_KEY, ticket)
+      for (const [key, value] of entries) metadata.set(key, value)
       next(metadata, listener)
     }
   })

@@ -8,3 +8,16 @@ export const TICKET_METADATA_KEY = 'p2p-ticket'
  * it, never on the details text.
  */
 export const ERROR_CODE_METADATA_KEY = 'p2p-error-code'
+
+/**
+ * The metadata key a pserver fetching a copy the central ordered sends with its Download calls, value
+ * 'replication', so the source counts those bytes as replication rather than a user's download. It only
+ * labels metrics: a caller that lies about it changes a count, nothing else.
+ */
+export const TRANSFER_PURPOSE_METADATA_KEY = 'p2p-transfer-purpose'
+
+/**
+ * The metadata key a request id travels in to a peer (the same name as the HTTP header, so one grep
+ * finds it everywhere): the peer logs the transfer's lines with it. See runtime/request-id.ts.
+ */
+export const REQUEST_ID_METADATA_KEY = 'x-request-id'

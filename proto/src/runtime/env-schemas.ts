@@ -29,3 +29,16 @@ export function byteSizeSchema (options: ByteSizeSchemaOptions = {}) {
     return bytes
   })
 }
+
+/** How long a stopping service lets transfers in flight finish (DRAIN_GRACE_MS) when unset. */
+export const DEFAULT_DRAIN_GRACE_MS = 30_000
+
+const DRAIN_GRACE_ERROR = 'must be a whole number of milliseconds from 0 to 600000'
+
+/**
+ * DRAIN_GRACE_MS: on SIGTERM a service stops taking new work and gives the work in flight this long to
+ * finish before cutting it. The compose files' stop_grace_period must be a few seconds longer.
+ */
+export const drainGraceSchema = z.preprocess(unsetIfEmpty, z.coerce.number({ error: DRAIN_GRACE_ERROR })
+  .int({ error: DRAIN_GRACE_ERROR }).min(0, { error: DRAIN_GRACE_ERROR }).max(600_000, { error: DRAIN_GRACE_ERROR })
+  .default(DEFAULT_DRAIN_GRACE_MS))

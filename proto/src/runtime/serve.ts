@@ -1,7 +1,9 @@
 // Running a service process: binding it, saying so in the one 'listening' log line that the launcher
-// and the tests wait for, and closing it gracefully on SIGTERM/SIGINT (or after an uncaught error).
+// and the tests wait for, keeping its memory flat while it moves bytes (garbage-pacer.ts), and closing
+// it gracefully on SIGTERM/SIGINT (or after an uncaught error).
 import type { AddressInfo, Server } from 'node:net'
 import closeWithGrace from 'close-with-grace'
+import { startGarbagePacer } from './garbage-pacer.js'
 
 /** The part of a pino or Fastify logger a running service needs. */
 export interface ServiceLog {
@@ -13,13 +15,27 @@ export interface ServeOptions {
   log: ServiceLog
   /** Binds the service; resolves with where it listens, for the log line: { url } for HTTP, { address } for gRPC. */
   listen: () => Promise<Record<string, unknown>>
-  /** Stops the service (finishing or cutting what runs) within shutdownDelayMs. */
-  close: () => Promise<void>
-  /** The whole shutdown must fit in this; the process exits anyway after it. */
+  /**
+   * Stops the service (finishing or cutting what runs) within its drain grace plus shutdownDelayMs;
+   * told what made it stop: a signal (drain) or an uncaught error (close at once).
+   */
+  close: (cause: CloseCause) => Promise<void>
+  /**
+   * How long close() may let work in flight finish (the service's DRAIN_GRACE_MS); default 0. The
+   * process exits anyway once this and shutdownDelayMs have passed.
+   */
+  drainGraceMs?: number
+  /** What closing takes besides the drain grace (connections, stores, leaving the central). */
   shutdownDelayMs?: number
 }
 
 const DEFAULT_SHUTDOWN_DELAY_MS = 3000
+
+/** Why a service is closing. */
+export interface CloseCause {
+  signal?: string
+  err?: unknown
+}
 
 /** What serve() installed: the signal handlers, which a test removes again. */
 export interface ServiceSignals {
@@ -31,7 +47,7 @@ export interface ServiceSignals {
 export async function serve (options: ServeOptions): Promise<ServiceSignals> {
   const { log } = options
   const signals = closeWithGrace({
-    delay: options.shutdownDelayMs ?? DEFAULT_SHUTDOWN_DELAY_MS,
+    delay: (options.drainGraceMs ?? 0) + (options.shutdownDelayMs ?? DEFAULT_SHUTDOWN_DELAY_MS),
     logger: {
       error: (what: unknown) => {
         if (what instanceof Error) log.error({ err: what }, 'error while closing')
@@ -41,10 +57,11 @@ export async function serve (options: ServeOptions): Promise<ServiceSignals> {
   }, async ({ err, signal }) => {
     if (err != null) log.error({ err }, 'closing after an error')
     else log.info({ signal }, 'closing')
-    await options.close()
+    await options.close(err != null ? { err } : { signal })
   })
+  const pacer = startGarbagePacer()
   log.info(await options.listen(), 'listening')
-  return { uninstall: signals.uninstall }
+  return { uninstall: () => { signals.uninstall(); pacer.stop() } }
 }
 
 /** An HTTP app that binds itself, such as a Fastify instance. */
@@ -55,10 +72,14 @@ export interface HttpApp {
   close: () => Promise<unknown>
 }
 
-/** serve() for an HTTP app: its 'listening' line gives the URL it answers at. */
-export async function serveHttpApp (app: HttpApp, address: { host: string, port: number }): Promise<ServiceSignals> {
+/**
+ * serve() for an HTTP app: its 'listening' line gives the URL it answers at. Its close() is given
+ * `drainGraceMs` (on top of the usual delay) to let the requests in flight finish.
+ */
+export async function serveHttpApp (app: HttpApp, address: { host: string, port: number }, drainGraceMs?: number): Promise<ServiceSignals> {
   return await serve({
     log: app.log,
+    ...(drainGraceMs == null ? {} : { drainGraceMs }),
     listen: async () => {
       await app.listen({ host: address.host, port: address.port })
       return { url: httpUrlOf(app.server) }

@@ -44,9 +44,9 @@ export interface Announcer {
   /**
    * Tells the central about a new file. Never throws. 'refused': the central gave the name to another
    * content or upload, and this peer must not keep the file under it; 'deferred': the central could
-   * not be told now, and the next heartbeat registers again with everything.
+   * not be told now, and the next registration carries it. `requestId`: the transfer that brought it.
    */
-  announce: (file: StoredFile) => Promise<AnnounceOutcome>
+  announce: (file: StoredFile, requestId?: string) => Promise<AnnounceOutcome>
   /** Stops heartbeating and leaves the central (best effort, bounded by leaveTimeoutMs). */
   stop: () => Promise<void>
 }
@@ -130,7 +130,8 @@ export function createAnnouncer (components: AnnouncerComponents): Announcer {
       })
     },
 
-    async announce (file) {
+    async announce (file, requestId) {
+      if (stopped) logger.info({ file: file.name }, 'not announced: this peer is leaving; its next registration lists the file')
       if (grpcAddress == null || stopped) return 'deferred' // not started: the first registration carries every file
       if (registering || !registered) {
         mustRegister = true
@@ -138,7 +139,7 @@ export function createAnnouncer (components: AnnouncerComponents): Announcer {
       }
       try {
         const freeBytes = await store.freeBytes()
-        await track(central.announceFile(peerId, { ...file, freeBytes }))
+        await track(central.announceFile(peerId, { ...file, freeBytes }, requestId == null ? undefined : { requestId }))
         return 'announced'
       } catch (err) {
         if (err instanceof CentralRequestError && err.code === CentralErrorCode.FileExists) {

@@ -14,7 +14,11 @@ import type { FileStore, StoredFile } from '../store/file-store.js'
 const COPY_DEADLINE_BASE_MS = 60_000
 const COPY_MIN_BYTES_PER_SECOND = 64 * 1024
 
-export type ConnectSource = (address: string, options: { ticket: string }) => PeerFilesClient
+/**
+ * `purpose` tells the source these are replication bytes, not a user's download (its metrics);
+ * `requestId` is the copy's, sent in the metadata of its calls so the source logs them with it.
+ */
+export type ConnectSource = (address: string, options: { ticket: string, purpose: 'replication', requestId?: string }) => PeerFilesClient
 
 export interface CopySource {
   chunks: AsyncIterable<Buffer>
@@ -25,8 +29,8 @@ export interface CopySource {
 }
 
 /** A Download call to `source`; a source that sends nothing for `idleTimeoutMs` is cancelled. */
-export function peerSource (order: ReplicationOrder, source: ReplicaSource, connect: ConnectSource, idleTimeoutMs: number): CopySource {
-  const client = connect(source.grpcAddress, { ticket: order.ticket })
+export function peerSource (order: ReplicationOrder, source: ReplicaSource, connect: ConnectSource, idleTimeoutMs: number, requestId?: string): CopySource {
+  const client = connect(source.grpcAddress, { ticket: order.ticket, purpose: 'replication', ...(requestId == null ? {} : { requestId }) })
   const deadline = Date.now() + COPY_DEADLINE_BASE_MS + (order.size / COPY_MIN_BYTES_PER_SECOND) * 1000
   const call: ClientReadableStream<FileChunk__Output> = client.Download({ name: order.name, sha256: order.sha256, offset: 0, length: 0 }, { deadline })
   // Failures reach the copy through the iterator below; this keeps one that comes before the

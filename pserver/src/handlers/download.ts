@@ -1,11 +1,12 @@
 // Download: streams a byte range of one stored file from disk into the call, CHUNK_BYTES per message,
 // reading on only when the call has room (so a slow reader slows the disk) and, when the peer's send
-// rate is capped, only as fast as the cap grants.
+// rate is capped, only as fast as the cap grants. Each call served is one info line, with the caller's
+// request id (grpc/call-log.ts).
 import type { Readable } from 'node:stream'
 import type { ServerWritableStream, handleServerStreamingCall } from '@grpc/grpc-js'
 import type { Logger } from 'pino'
-import { CHUNK_BYTES } from '@p2p/proto'
-import type { DownloadRequest__Output, FileChunk } from '@p2p/proto'
+import { CHUNK_BYTES, TRANSFER_PURPOSE_METADATA_KEY, UNMETERED } from '@p2p/proto'
+import type { DownloadRequest__Output, FileChunk, TransferKind, TransferMeter } from '@p2p/proto'
 import { PeerError, isUnexpectedError, toGrpcError } from '../errors.js'
 import type { FileStore, StoredFile } from '../store/file-store.js'
 import { findFile } from './find-file.js'
@@ -13,14 +14,17 @@ import type { ActiveTransfers } from '../grpc/active-transfers.js'
 import type { TicketGate } from '../auth/ticket-gate.js'
 import { UNLIMITED_SEND_RATE } from '../grpc/send-rate.js'
 import type { SendRate } from '../grpc/send-rate.js'
+import { callLogOf } from '../grpc/call-log.js'
 
 export interface DownloadComponents {
   store: Pick<FileStore, 'get' | 'findBySha256' | 'openRead'>
   transfers: Pick<ActiveTransfers, 'begin'>
   tickets: TicketGate
-  logger: Pick<Logger, 'error' | 'debug'>
+  logger: Pick<Logger, 'child'>
   /** Shared by every download of this peer; default: no cap. */
   sendRate?: SendRate
+  /** Counts the bytes sent, as a user's download or, for another peer's ordered copy, replication. */
+  meter?: TransferMeter
 }
 
 type DownloadCall = ServerWritableStream<DownloadRequest__Output, FileChunk>
@@ -28,22 +32,31 @@ type DownloadCall = ServerWritableStream<DownloadRequest__Output, FileChunk>
 export function createDownloadHandler (components: DownloadComponents): handleServerStreamingCall<DownloadRequest__Output, FileChunk> {
   const { store, transfers, tickets, logger } = components
   const sendRate = components.sendRate ?? UNLIMITED_SEND_RATE
+  const meter = components.meter ?? UNMETERED
 
   async function serve (call: DownloadCall): Promise<void> {
+    const kind = kindOf(call)
+    const metered = meter.begin(kind)
     let source: Readable | null = null
     let cancelled: PeerError | null = null
+    // Also ends a wait for the caller to take more: a shutdown must not wait on a reader that stopped.
+    const stopped = new AbortController()
     const stop = (reason?: PeerError): void => {
       cancelled ??= reason ?? new PeerError('PEER_CANCELLED', 'the caller cancelled the download')
       source?.destroy(cancelled)
+      stopped.abort(cancelled)
     }
     const end = transfers.begin(stop)
     call.once('cancelled', () => { stop() })
+    const { log } = callLogOf(logger, call.metadata)
+    const startedAt = Date.now()
     try {
       // The ticket first: without one, not even whether the file exists is told.
       const ticket = await tickets.verify(call.metadata, 'download')
       const file = await findFile(store, call.request)
       tickets.assertDownloadOf(ticket, file)
       const { offset, length } = resolveRange(file, call.request.offset, call.request.length)
+      log.debug({ file: file.name, offset, length }, 'download started')
       if (length > 0) {
         source = await store.openRead(file.sha256, offset, length)
         if (cancelled != null) throw cancelled
@@ -55,25 +68,40 @@ export function createDownloadHandler (components: DownloadComponents): handleSe
             const chunk = data.subarray(at, at + CHUNK_BYTES)
             await sendRate.take(chunk.length)
             if (call.destroyed) throw cancelled ?? new PeerError('PEER_CANCELLED', 'the call closed')
-            if (!call.write({ data: chunk })) await drained(call)
+            const ready = call.write({ data: chunk })
+            meter.moved(kind, 'sent', chunk.length)
+            if (!ready) await drained(call, stopped.signal)
             if (call.destroyed) throw cancelled ?? new PeerError('PEER_CANCELLED', 'the call closed')
+            if (cancelled != null) throw cancelled
           }
         }
       }
-      if (!call.cancelled) call.end()
+      if (call.cancelled) throw cancelled ?? new PeerError('PEER_CANCELLED', 'the caller cancelled the download')
+      call.end()
+      log.info({ file: file.name, offset, length, ms: Date.now() - startedAt }, 'download served')
     } catch (err) {
-      if (call.cancelled || call.destroyed) return
-      if (isUnexpectedError(err)) logger.error({ err }, 'download failed')
-      else logger.debug({ reason: (err as Error).message }, 'download refused')
+      if (call.cancelled || call.destroyed) {
+        log.debug({ reason: (cancelled ?? err as Error).message }, 'download cancelled')
+        return
+      }
+      if (isUnexpectedError(err)) log.error({ err }, 'download failed')
+      else log.debug({ reason: (err as Error).message }, 'download refused')
       // grpc-js answers a server stream's 'error' event with that status once queued chunks are sent.
       call.emit('error', toGrpcError(err))
     } finally {
       source?.destroy()
       end()
+      metered()
     }
   }
 
   return (call) => { void serve(call) }
+}
+
+/** A pserver fetching an ordered copy says so (see TRANSFER_PURPOSE_METADATA_KEY); anything else is a user's download. */
+function kindOf (call: DownloadCall): TransferKind {
+  const [purpose] = call.metadata.get(TRANSFER_PURPOSE_METADATA_KEY)
+  return purpose === 'replication' ? 'replication' : 'download'
 }
 
 /** [offset, offset + length) inside the file; length 0 means "to the end". */
@@ -89,15 +117,18 @@ export function resolveRange (file: StoredFile, offset: number, length: number):
   return { offset, length: resolved }
 }
 
-/** Resolves when the call can take more, or when it closed (cancelled) and never will. */
-async function drained (call: DownloadCall): Promise<void> {
+/** Resolves when the call can take more, or when it closed (cancelled) and never will, or when `stopped` aborts. */
+async function drained (call: DownloadCall, stopped: AbortSignal): Promise<void> {
+  if (stopped.aborted) return
   await new Promise<void>((resolve) => {
     const done = (): void => {
       call.off('drain', done)
       call.off('close', done)
+      stopped.removeEventListener('abort', done)
       resolve()
     }
     call.on('drain', done)
     call.on('close', done)
+    stopped.addEventListener('abort', done)
   })
 }

@@ -7,11 +7,12 @@ import { PeerError, isUnexpectedError, toGrpcError } from '../errors.js'
 import type { FileStore } from '../store/file-store.js'
 import { findFile } from './find-file.js'
 import type { TicketGate } from '../auth/ticket-gate.js'
+import { callLogOf } from '../grpc/call-log.js'
 
 export interface GetFileInfoComponents {
   store: Pick<FileStore, 'get' | 'findBySha256' | 'pieceHashes'>
   tickets: TicketGate
-  logger: Pick<Logger, 'error' | 'debug'>
+  logger: Pick<Logger, 'child'>
 }
 
 export function createGetFileInfoHandler (components: GetFileInfoComponents): handleUnaryCall<FileInfoRequest__Output, FileInfo> {
@@ -27,9 +28,13 @@ export function createGetFileInfoHandler (components: GetFileInfoComponents): ha
   }
 
   return (call, callback) => {
-    answer(call.request, call.metadata).then((info) => { callback(null, info) }, (err: unknown) => {
-      if (isUnexpectedError(err)) logger.error({ err }, 'file info failed')
-      else logger.debug({ reason: (err as Error).message }, 'file info refused')
+    const { log } = callLogOf(logger, call.metadata)
+    answer(call.request, call.metadata).then((info) => {
+      log.debug({ file: info.name }, 'file info served')
+      callback(null, info)
+    }, (err: unknown) => {
+      if (isUnexpectedError(err)) log.error({ err }, 'file info failed')
+      else log.debug({ reason: (err as Error).message }, 'file info refused')
       callback(toGrpcError(err))
     })
   }

@@ -7,13 +7,14 @@
 import type { ServerReadableStream, handleClientStreamingCall, sendUnaryData } from '@grpc/grpc-js'
 import type { Logger } from 'pino'
 import { z } from 'zod'
-import { byteCountSchema, fileNameSchema, sha256Schema } from '@p2p/proto'
-import type { UploadEnd__Output, UploadHeader__Output, UploadRequest__Output, UploadResponse } from '@p2p/proto'
+import { byteCountSchema, fileNameSchema, sha256Schema, UNMETERED } from '@p2p/proto'
+import type { TransferMeter, UploadEnd__Output, UploadHeader__Output, UploadRequest__Output, UploadResponse } from '@p2p/proto'
 import type { Announcer } from '../central/announcer.js'
 import { PeerError, isUnexpectedError, toGrpcError } from '../errors.js'
 import type { FileStore, UploadEnd, UploadRequestHeader, UploadSession } from '../store/file-store.js'
 import type { ActiveTransfers } from '../grpc/active-transfers.js'
 import type { TicketGate } from '../auth/ticket-gate.js'
+import { callLogOf } from '../grpc/call-log.js'
 
 /** An upload that sends nothing for this long is given up, so it cannot hold its reservation forever. */
 export const DEFAULT_UPLOAD_IDLE_TIMEOUT_MS = 60_000
@@ -24,8 +25,10 @@ export interface UploadComponents {
   announcer: Pick<Announcer, 'announce'>
   peerId: string
   tickets: TicketGate
-  logger: Pick<Logger, 'error' | 'info'>
+  logger: Pick<Logger, 'child'>
   idleTimeoutMs?: number
+  /** Counts the bytes received. */
+  meter?: TransferMeter
 }
 
 type UploadCall = ServerReadableStream<UploadRequest__Output, UploadResponse>
@@ -64,6 +67,7 @@ export function parseUploadEnd (end: UploadEnd__Output): UploadEnd {
 export function createUploadHandler (components: UploadComponents): handleClientStreamingCall<UploadRequest__Output, UploadResponse> {
   const { store, transfers, announcer, peerId, tickets, logger } = components
   const idleTimeoutMs = components.idleTimeoutMs ?? DEFAULT_UPLOAD_IDLE_TIMEOUT_MS
+  const meter = components.meter ?? UNMETERED
 
   async function receive (call: UploadCall, callback: sendUnaryData<UploadResponse>): Promise<void> {
     let session: UploadSession | null = null
@@ -71,6 +75,8 @@ export function createUploadHandler (components: UploadComponents): handleClient
     // Destroying the call ends the iteration below with `reason`, wherever it is waiting. Once every
     // byte has arrived the commit is short and is left to finish.
     const finish = transfers.begin((reason) => { if (receiving) call.destroy(reason) })
+    const metered = meter.begin('upload')
+    const { requestId, log } = callLogOf(logger, call.metadata)
     const messages = call[Symbol.asyncIterator]()
     const next = async (): Promise<UploadRequest__Output | null> => {
       const timer = setTimeout(() => {
@@ -96,6 +102,7 @@ export function createUploadHandler (components: UploadComponents): handleClient
       for (let message = await next(); message != null; message = await next()) {
         if (end != null) throw new PeerError('PEER_BAD_REQUEST', 'no message may follow the end message')
         if (message.payload === 'chunk' && message.chunk != null) {
+          meter.moved('upload', 'received', message.chunk.length)
           await session.write(message.chunk)
         } else if (message.payload === 'end' && message.end != null) {
           end = parseUploadEnd(message.end)
@@ -108,21 +115,22 @@ export function createUploadHandler (components: UploadComponents): handleClient
       // grpc-js may end the message stream of a cancelled call before it sets call.cancelled.
       if (end == null) throw new PeerError('PEER_INCOMPLETE_UPLOAD', 'the upload stopped before its end message: the sender was cut off')
       const file = await session.commit(end)
-      logger.info({ file: file.name, size: file.size, sha256: file.sha256 }, 'file stored')
-      if (await announcer.announce(file) === 'refused') {
+      log.info({ file: file.name, size: file.size, sha256: file.sha256 }, 'file stored')
+      if (await announcer.announce(file, requestId) === 'refused') {
         // The central is the one judge of what a name stands for: never confirm a file it refused.
         await store.remove(file.name, file.sha256)
         throw new PeerError('PEER_FILE_EXISTS', `the network gave the name "${file.name}" to another file; this upload was not kept`)
       }
       callback(null, { ...file, peerId })
     } catch (err) {
-      await session?.abort().catch((abortErr: unknown) => { logger.error({ err: abortErr }, 'could not remove an aborted upload') })
+      await session?.abort().catch((abortErr: unknown) => { log.error({ err: abortErr }, 'could not remove an aborted upload') })
       if (call.cancelled) return
-      if (isUnexpectedError(err)) logger.error({ err }, 'upload failed')
-      else logger.info({ file: session?.name, reason: (err as Error).message }, 'upload refused')
+      if (isUnexpectedError(err)) log.error({ err }, 'upload failed')
+      else log.info({ file: session?.name, reason: (err as Error).message }, 'upload refused')
       callback(toGrpcError(err))
     } finally {
       finish()
+      metered()
     }
   }
 

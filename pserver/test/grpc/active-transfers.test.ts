@@ -28,3 +28,20 @@ describe('active transfers', () => {
     expect(reasons).toEqual(['a:PEER_CANCELLED', 'b:PEER_CANCELLED'])
   })
 })
+
+describe('active transfers, waited for', () => {
+  it('resolves whenIdle at once with none running, else when the last one ends', async () => {
+    const transfers = createActiveTransfers()
+    await transfers.whenIdle()
+    const endFirst = transfers.begin(() => {})
+    const endSecond = transfers.begin(() => {})
+    let idle = false
+    const waiting = transfers.whenIdle().then(() => { idle = true })
+    endFirst()
+    await Promise.resolve()
+    expect(idle).toBe(false)
+    endSecond()
+    await waiting
+    expect(idle).toBe(true)
+  })
+})

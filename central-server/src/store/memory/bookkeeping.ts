@@ -2,7 +2,7 @@
 // a peer's free bytes goes through these, which update the room of the peer and the copy counts of the
 // name it touched (what a Redis store's Lua scripts do alongside each write). Each costs O(log n), or
 // O(holders) for a name's copy count.
-import { MAX_REPLICATIONS_PER_PEER } from '@p2p/proto'
+import { MAX_REPLICATIONS_PER_PEER } from '@p2p/proto/directory'
 import type { HoldingRecord, ReservationRecord } from '../directory-store.js'
 import { reservationKey, roomOf, sameContent } from './state.js'
 import type { MemoryState } from './state.js'
@@ -62,6 +62,7 @@ function refreshQueue (state: MemoryState, name: string): void {
 export function setHolding (state: MemoryState, holding: HoldingRecord): void {
   let held = state.holdings.get(holding.peerId)
   if (held == null) state.holdings.set(holding.peerId, held = new Map())
+  if (!held.has(holding.name)) state.counters.holdings++
   held.set(holding.name, holding)
   let holders = state.holdersByName.get(holding.name)
   if (holders == null) state.holdersByName.set(holding.name, holders = new Set())
@@ -77,6 +78,7 @@ export function dropHoldings (state: MemoryState, peerId: string): string[] {
     if (holders?.size === 0) state.holdersByName.delete(name)
   }
   state.holdings.delete(peerId)
+  state.counters.holdings -= names.length
   return names
 }
 

@@ -1,7 +1,7 @@
 // The memory store's copy queue: files short of copies, fewest first (copy-queue), from which each
 // heartbeat takes its orders in one step, and the counts of /health and /replication read from index
 // sizes. Neither reads the directory: a heartbeat looks at no more than `lookAhead` queued files.
-import { MAX_REPLICATIONS_PER_PEER } from '@p2p/proto'
+import { MAX_REPLICATIONS_PER_PEER } from '@p2p/proto/directory'
 import { compareStrings } from '../compare-strings.js'
 import type { DirectoryStore, FileRecord, PeerRecord } from '../directory-store.js'
 import { forgetExpired, putReservation } from './bookkeeping.js'
@@ -74,7 +74,8 @@ export function createMemoryCopyQueue (state: MemoryState): CopyQueueStore {
         underReplicated: replicationFactor > 1 ? fileCopies.count(1, replicationFactor - 1) : 0,
         lost,
         copiesOrdered: state.counters.copiesOrdered,
-        uploadsPlaced: state.counters.uploadsPlaced
+        uploadsPlaced: state.counters.uploadsPlaced,
+        holdings: state.counters.holdings
       }
     }
   }

@@ -42,7 +42,7 @@ export interface MemoryState {
   copyOrdersByPeer: Map<string, number>
   /** name -> copies of it ordered and running. */
   copiesOrdered: Map<string, number>
-  counters: { copiesOrdered: number, uploadsPlaced: number }
+  counters: { copiesOrdered: number, uploadsPlaced: number, holdings: number }
   index: MemoryIndexes
 }
 
@@ -57,7 +57,7 @@ export function createMemoryState (): MemoryState {
     reservedBytes: new Map(),
     copyOrdersByPeer: new Map(),
     copiesOrdered: new Map(),
-    counters: { copiesOrdered: 0, uploadsPlaced: 0 },
+    counters: { copiesOrdered: 0, uploadsPlaced: 0, holdings: 0 },
     index: {
       peersSeen: new SortedSet(),
       peerIds: new SortedSet(),

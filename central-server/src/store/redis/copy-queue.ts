@@ -18,9 +18,9 @@ export function createRedisCopyQueue ({ client, keys }: RedisStoreContext): Copy
     },
 
     async countDirectory ({ at, seenAfter, replicationFactor }) {
-      const [peers = 0, files = 0, underReplicated = 0, lost = 0, copiesOrdered = 0, uploadsPlaced = 0] =
+      const [peers = 0, files = 0, underReplicated = 0, lost = 0, copiesOrdered = 0, uploadsPlaced = 0, holdings = 0] =
         await client.countDirectory(prefix, [numberArg(at), numberArg(seenAfter), String(replicationFactor)])
-      return { peers, files, underReplicated, lost, copiesOrdered, uploadsPlaced }
+      return { peers, files, underReplicated, lost, copiesOrdered, uploadsPlaced, holdings }
     }
   }
 }

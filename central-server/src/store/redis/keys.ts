@@ -19,7 +19,7 @@
 //   res:<peerId>          hash  name -> reservation: a peer's reservations
 //   res-names:<name>      set   peerIds with a reservation for the name: claims and orders by name
 //   res-expiry            zset  `peerId/name` by expiresAt: the reservations over at `at`, a range query
-//   counters              hash  copiesOrdered, uploadsPlaced (absent at 0)
+//   counters              hash  copiesOrdered, uploadsPlaced, holdings (absent at 0)
 //
 // A key of a peer or a name never shares its stem with a fixed key (a peer may well be called `copies`
 // or `expiry`). Peer ids never contain '/' (proto's peerIdSchema), so a `peerId/name` member splits at

@@ -6,7 +6,7 @@
 // or its script cache was flushed), sends it again with EVAL, which also caches it: nothing here has to
 // load scripts ahead of time.
 import { readFileSync } from 'node:fs'
-import { MAX_REPLICATIONS_PER_PEER } from '@p2p/proto'
+import { MAX_REPLICATIONS_PER_PEER } from '@p2p/proto/directory'
 import { defineScript } from 'redis'
 import type { CommandParser, RedisArgument } from 'redis'
 import type { NameTaken } from '../directory-store.js'

@@ -79,19 +79,26 @@ export function describeListingsContract (open: OpenStore): void {
       expect(await names(2, 5)).toEqual([])
     })
 
-    it('counts live peers, files by copies, and running reservations, without a snapshot', async () => {
+    it('counts live peers, files by copies, holdings and running reservations, without a snapshot', async () => {
       const store = await open()
       const counts = async (at = T0, seenAfter = 0): ReturnType<DirectoryStore['countDirectory']> =>
         await store.countDirectory({ at, seenAfter, replicationFactor: 2 })
-      expect(await counts()).toEqual({ peers: 0, files: 0, underReplicated: 0, lost: 0, copiesOrdered: 0, uploadsPlaced: 0 })
+      expect(await counts()).toEqual({ peers: 0, files: 0, underReplicated: 0, lost: 0, copiesOrdered: 0, uploadsPlaced: 0, holdings: 0 })
       await store.putPeer(peer('p1'), [file('shared'), file('one'), file('lonely')])
       await store.putPeer(peer('p2'), [file('shared')])
       await store.putPeer(peer('old', { lastSeenAt: T0 - 100 }), [file('lonely')])
       await store.addReservation(upload('p1', 'up.bin', 5, T0 + 100))
       await store.addReservation({ kind: 'replica', delivered: false, peerId: 'p2', name: 'one', size: 10, sha256: SHA_A, expiresAt: T0 + 200 })
-      expect(await counts(T0, T0 - 50)).toEqual({ peers: 2, files: 3, underReplicated: 1, lost: 0, copiesOrdered: 1, uploadsPlaced: 1 })
+      // Holdings count every peer's files, the expired peer's too until it is removed.
+      expect(await counts(T0, T0 - 50)).toEqual({ peers: 2, files: 3, underReplicated: 1, lost: 0, copiesOrdered: 1, uploadsPlaced: 1, holdings: 5 })
       await store.removePeer('p1')
-      expect(await counts(T0 + 100, T0 - 50)).toEqual({ peers: 1, files: 2, underReplicated: 2, lost: 1, copiesOrdered: 1, uploadsPlaced: 0 })
+      expect(await counts(T0 + 100, T0 - 50)).toEqual({ peers: 1, files: 2, underReplicated: 2, lost: 1, copiesOrdered: 1, uploadsPlaced: 0, holdings: 2 })
+      // A registration again replaces the peer's files; an announce adds one, or replaces the one of its name.
+      await store.putPeer(peer('p2'), [file('shared'), file('two'), file('three')])
+      expect(await counts(T0 + 100, T0 - 50)).toMatchObject({ holdings: 4 })
+      expect(await store.addHolding({ ...file('four'), peerId: 'p2' }, { freeBytes: 1000, lastSeenAt: T0 }, { seenAfter: 0 })).toBe('added')
+      expect(await store.addHolding({ ...file('two'), peerId: 'p2' }, { freeBytes: 1000, lastSeenAt: T0 }, { seenAfter: 0 })).toBe('added')
+      expect(await counts(T0 + 100, T0 - 50)).toMatchObject({ holdings: 5 })
       expect(await counts(T0 + 200)).toMatchObject({ peers: 2, copiesOrdered: 0 })
     })
   })
