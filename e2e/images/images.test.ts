@@ -76,7 +76,10 @@ describe.skipIf(skipWithoutRequirement('the image tests', missing))('the images,
     }
     // The central first: its replicas wait for Redis's health check, which the checker above runs.
     await add('central', CENTRAL_COMPOSE_FILE, envFiles.central).up()
-    await Promise.all(plan.peers.map(async (peer, i) => { await add(peer.id, PEER_COMPOSE_FILE, envFiles.peers[i] ?? '').up() }))
+    // Settled, not raced: a peer that fails to come up must not leave the other coming up during clean-up.
+    const peersUp = await Promise.allSettled(plan.peers.map(async (peer, i) => { await add(peer.id, PEER_COMPOSE_FILE, envFiles.peers[i] ?? '').up() }))
+    const failure = peersUp.find((result) => result.status === 'rejected')
+    if (failure != null) throw failure.reason
     // Once every machine's network is up: netavark puts each new network's isolation rules first.
     publishedPorts = await allowPublishedPortsAcrossNetworks(plan.address)
     // Until then the peers could not reach the central; they keep retrying by themselves.

@@ -3,7 +3,7 @@
 // layer cache, so a second run rebuilds only what changed. The build reaches the npm registry as
 // this machine's npm does (its registry, certificate authority and cache, mounted into the build's
 // RUN steps only): nothing of that ends up in an image.
-import { mkdtemp, rm, writeFile } from 'node:fs/promises'
+import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises'
 import os from 'node:os'
 import path from 'node:path'
 import { REPO_ROOT } from '../../scripts/lib/service-process.js'
@@ -37,6 +37,7 @@ async function npmMounts (dir: string): Promise<string[]> {
   const npmrc = path.join(dir, 'npmrc')
   await writeFile(npmrc, lines.join('\n') + '\n')
   const cache = await npmConfig('cache') ?? path.join(os.homedir(), '.npm')
+  await mkdir(cache, { recursive: true })
   return [...mounts, '-v', `${npmrc}:${BUILD_NPMRC}:ro`, '-v', `${cache}:${BUILD_NPM_CACHE}`]
 }
 
