@@ -104,14 +104,6 @@ describe.skipIf(skipWithoutRequirement('the image tests', missing))('the images,
     if (failure != null) throw failure.reason
   }
 
-  beforeAll(async () => {
-    assertRequirement(missing)
-    await startMachines().catch(async (err: unknown) => {
-      await keepLogs('start')
-      throw err
-    })
-  }, BUILD_TIMEOUT_MS)
-
   /** Keeps the containers' last log lines for a look after a failure (and the test's folder with them). */
   const keepLogs = async (test: string): Promise<void> => {
     failed = true
@@ -120,6 +112,14 @@ describe.skipIf(skipWithoutRequirement('the image tests', missing))('the images,
     await writeFile(logs, (await Promise.all(machines.map(async (each) => `== ${each.name}\n${await each.logs()}`))).join('\n'))
     process.stderr.write(`image test failed: the containers' last log lines are in ${logs}\n`)
   }
+
+  beforeAll(async () => {
+    assertRequirement(missing)
+    await startMachines().catch(async (err: unknown) => {
+      await keepLogs('start')
+      throw err
+    })
+  }, BUILD_TIMEOUT_MS)
 
   afterEach(async (context) => {
     if (context.task.result?.state === 'fail') await keepLogs(context.task.name)
