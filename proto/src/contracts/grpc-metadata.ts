@@ -1,4 +1,5 @@
 // The gRPC metadata keys the peers' file service and its callers agree on.
+import { REQUEST_ID_HEADER } from '../runtime/request-id.js'
 
 /** The metadata key a transfer ticket from the central travels in, on every call to a peer. */
 export const TICKET_METADATA_KEY = 'p2p-ticket'
@@ -20,4 +21,4 @@ export const TRANSFER_PURPOSE_METADATA_KEY = 'p2p-transfer-purpose'
  * The metadata key a request id travels in to a peer (the same name as the HTTP header, so one grep
  * finds it everywhere): the peer logs the transfer's lines with it. See runtime/request-id.ts.
  */
-export const REQUEST_ID_METADATA_KEY = 'x-request-id'
+export const REQUEST_ID_METADATA_KEY = REQUEST_ID_HEADER
