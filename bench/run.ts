@@ -17,8 +17,12 @@ import { serviceRuntime, SOURCE_NODE_ARGS } from '../scripts/lib/service-runtime
 import { expectHash, makeSourceFile, measure, MiB, sha256Of } from './lib/measure.js'
 import type { Result } from './lib/measure.js'
 import { formatMemoryTable, measureIdle, memoryRows } from './lib/memory.js'
+import { benchHolders, CONCURRENCY, TWO_AT_ONCE, TWO_HOLDERS } from './lib/holders.js'
 import { benchMultiSource } from './lib/multi-source.js'
+import { formatCpuTable, formatSpeedTable, formatTargets, issueTargets } from './lib/report.js'
 import { curl, grpcDownload, grpcUpload, receiveTcp } from './lib/transfers.js'
+
+const USER_DOWNLOAD = 'user download: curl <- proxy <- pclient <- gRPC <- pserver'
 
 function parseSize (text: string): number {
   const size = parseByteSize(text)
@@ -91,7 +95,7 @@ async function main (): Promise<void> {
           await grpcDownload(peer.grpcAddress, located.ticket, 'bench-grpc.bin', received)
         }, async () => { await checkReceived('gRPC download') }))
 
-      results.push(await measure('user download: curl <- proxy <- pclient <- gRPC <- pserver', size, pids,
+      results.push(await measure(USER_DOWNLOAD, size, pids,
         async () => { await curl(['-o', received, `${peer.url}/download/bench-grpc.bin`]) }, async () => { await checkReceived('user download') }))
 
       results.push(await measure('user upload: curl -F -> proxy -> pclient -> gRPC -> pserver', size, pids, async () => {
@@ -102,6 +106,7 @@ async function main (): Promise<void> {
       await network.stop()
     }
 
+    results.push(...await benchHolders({ work, source, sha256, size }))
     results.push(...await benchMultiSource({ work, size: multiSize }))
 
     const byName = (prefix: string): Result => results.find((r) => r.scenario.startsWith(prefix))!
@@ -117,32 +122,19 @@ async function main (): Promise<void> {
     relate('multi-source download', 'single holder', 3.5)
 
     // The memory targets are about moving the file through one peer: the four paths on that network.
-    const memory = memoryRows(idle, results.filter((r) => /^(gRPC|user) /.test(r.scenario)))
-    const report = { date: new Date().toISOString(), sizeBytes: size, machine: { cpus: os.cpus().length, cpuModel: os.cpus()[0]?.model, memoryGiB: Math.round(os.totalmem() / 1024 / MiB), node: process.version }, services: serviceRuntime(), results, memory }
+    const memory = memoryRows(idle, results.filter((r) => /^(gRPC|user) (upload|download):/.test(r.scenario)))
+    const targets = issueTargets(results, { oneHolder: USER_DOWNLOAD, twoHolders: TWO_HOLDERS, twoAtOnce: TWO_AT_ONCE, concurrency: CONCURRENCY })
+    const report = { date: new Date().toISOString(), sizeBytes: size, machine: { cpus: os.cpus().length, cpuModel: os.cpus()[0]?.model, memoryGiB: Math.round(os.totalmem() / 1024 / MiB), node: process.version }, services: serviceRuntime(), results, memory, targets }
     const resultsDir = path.join(REPO_ROOT, 'bench', 'results')
     await mkdir(resultsDir, { recursive: true })
     const resultsFile = path.join(resultsDir, `${report.date.replace(/[:.]/g, '-')}.json`)
     await writeFile(resultsFile, JSON.stringify(report, null, 2) + '\n')
     const title = `${values.size} file (multi-source: ${values['multi-size']}), ${report.services} services, Node ${process.version}`
-    process.stdout.write(`${formatTable(report.date, title, results)}\n\n${formatMemoryTable(memory)}\nresults: ${path.relative(REPO_ROOT, resultsFile)}\n`)
+    const tables = [formatSpeedTable(`${title}, ${report.date}`, results), formatCpuTable(results), formatMemoryTable(memory), formatTargets(targets)]
+    process.stdout.write(`${tables.join('\n\n')}\nresults: ${path.relative(REPO_ROOT, resultsFile)}\n`)
   } finally {
     await rm(work, { recursive: true, force: true })
   }
-}
-
-function formatTable (date: string, size: string, results: Result[]): string {
-  const rows = results.map((r) => {
-    const ratio = r.ratio == null ? '' : `${r.ratio.value.toFixed(2)}x${r.ratio.target != null ? ` (target ${r.ratio.target}x${r.ratio.value >= r.ratio.target ? ', met' : ', MISSED'})` : ''}`
-    const rss = Object.entries(r.peakRssMiB).map(([label, mib]) => `${label} ${mib}`).join(', ')
-    return `| ${r.scenario} | ${r.mibPerSecond} | ${ratio} | ${rss} |`
-  })
-  return [
-    `${size}, ${date}`,
-    '',
-    '| path | MiB/s | vs baseline | peak RSS (MiB) |',
-    '|---|---:|---|---|',
-    ...rows
-  ].join('\n')
 }
 
 main().catch((err: unknown) => {
