@@ -24,6 +24,7 @@ export const fileDownloadRoutes: FastifyPluginAsyncZod = async (app) => {
         connectPeer: connectWithRequestId(app.connectPeer, request.id),
         log: request.log,
         tracker: app.downloads,
+        localPeerId: app.settings.peerName,
         ...(app.settings.pieceTimeoutMs == null ? {} : { pieceTimeoutMs: app.settings.pieceTimeoutMs })
       }
       const file = await locateFile(components, request.params.name)

@@ -1,8 +1,9 @@
 // Download one file, or one byte range of it, from the network: ask the central which peers hold it,
 // take the piece map from the first holder that describes the same content (GetFileInfo), then fetch
-// the pieces. With several holders and several pieces, every holder serves pieces at once
-// (multi-source.ts); otherwise one Download call streams the range from the first holder that delivers
-// a verified first piece. Every piece is checked against its hash before it is handed on
+// the pieces. The peer's own pserver comes first when it holds the file (its bytes cross no network).
+// With several holders and several pieces, the first one serves pieces and the others join while they
+// make the download faster (multi-source.ts); otherwise one Download call streams the range from the
+// first holder that delivers a verified first piece. Every piece is checked against its hash before it is handed on
 // (fetch-pieces.ts); a range is fetched as the piece-aligned range that covers it and trimmed.
 // Independent of Fastify, so the web routes and a command line share it.
 import { addAbortSignal, pipeline, Transform } from 'node:stream'
@@ -33,6 +34,8 @@ export interface DownloadComponents {
   pieceTimeoutMs?: number
   /** Records each download and where its pieces came from. */
   tracker?: DownloadTracker
+  /** This peer's id (its pserver's): when it holds the file, it is asked first. */
+  localPeerId?: string | null
 }
 
 export interface DownloadOptions {
@@ -93,7 +96,8 @@ export async function openDownload (components: DownloadComponents, file: Locate
 async function openFromHolders (
   components: DownloadComponents, file: LocatedFile, range: ByteRange, signal: AbortSignal | undefined, progress: TrackedDownload | undefined
 ): Promise<Omit<OpenedDownload, 'body'> & { body: Readable }> {
-  const multiSource = file.holders.length > 1 && pieceSpan(range) > 1
+  const holders = localFirst(file.holders, components.localPeerId)
+  const multiSource = holders.length > 1 && pieceSpan(range) > 1
   let lastError: ClientError | null = null
   const holderFailed = (holder: Holder, err: unknown, what: string): void => {
     lastError = toHttpError(err)
@@ -101,7 +105,7 @@ async function openFromHolders (
     components.log?.warn({ file: file.name, peerId: holder.peerId, address: holder.grpcAddress, code: lastError.code, reason: lastError.message },
       `holder ${what}; trying the next one`)
   }
-  for (const [position, holder] of file.holders.entries()) {
+  for (const [position, holder] of holders.entries()) {
     signal?.throwIfAborted()
     const client = components.connectPeer(holder.grpcAddress, file.ticket == null ? {} : { ticket: file.ticket })
     let map: PieceMap
@@ -112,11 +116,11 @@ async function openFromHolders (
       holderFailed(holder, err, 'could not describe the file')
       continue
     }
-    if (multiSource && position < file.holders.length - 1) {
+    if (multiSource && position < holders.length - 1) {
       client.close()
       // Every holder from this one on serves pieces (the ones before could not even describe the
       // file); from here on the scheduler handles failures, so its error is the download's.
-      const sources = file.holders.slice(position)
+      const sources = holders.slice(position)
       const body = await openMultiSourceDownload({
         file, map, range, holders: sources, connectPeer: components.connectPeer,
         ...(components.log != null ? { log: components.log } : {}),
@@ -168,6 +172,12 @@ function tracked (body: Readable, holder: Holder, pieces: number, progress: Trac
   })
   counter.once('close', () => { progress.finish(counter.writableFinished ? null : new Error('the download was cancelled')) })
   return counter
+}
+
+/** The holders in the central's order (least loaded first), except that this peer's own pserver comes first. */
+export function localFirst (holders: readonly Holder[], localPeerId: string | null | undefined): Holder[] {
+  const local = holders.filter((holder) => holder.peerId === localPeerId)
+  return [...local, ...holders.filter((holder) => holder.peerId !== localPeerId)]
 }
 
 /** How many pieces of the network's piece size the range touches. */

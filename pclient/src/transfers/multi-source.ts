@@ -82,9 +82,14 @@ class MultiSourceDownload {
     this.#scheduler = createPieceScheduler<Chunks>({
       pieces: this.#pieces,
       holders: holders.length,
-      // Room for every lane's piece plus one finished piece per holder, so a fast holder is not held up
-      // by a slow one until the user's position is a whole window behind.
-      window: Math.min(MAX_PIECES_AHEAD, (PIECES_IN_FLIGHT_PER_HOLDER + 1) * holders.length)
+      // The first holder (the peer's own pserver when it holds the file) alone at first; the others
+      // only while they make the download faster (holder-set.ts).
+      startHolders: 1,
+      startedAt: performance.now(),
+      // Room for every lane's piece plus one finished piece per holder at work, so a fast holder is not
+      // held up by a slow one until the user's position is a whole window behind.
+      window: MAX_PIECES_AHEAD,
+      windowPerHolder: PIECES_IN_FLIGHT_PER_HOLDER + 1
     })
     const pieceTimeoutMs = options.pieceTimeoutMs ?? DEFAULT_PIECE_TIMEOUT_MS
     this.#fetchers = holders.map((holder) => createHolderFetcher({ holder, file, map, keep: range, connectPeer: options.connectPeer, pieceTimeoutMs }))
@@ -94,6 +99,7 @@ class MultiSourceDownload {
     this.#body = new Readable({
       read: () => {
         this.#wanted = true
+        this.#scheduler.readerFull(false, performance.now())
         this.#flush()
       },
       destroy: (err, callback) => {
@@ -206,7 +212,10 @@ class MultiSourceDownload {
   #send (chunks: Chunks): void {
     for (const chunk of chunks) {
       this.#options.progress?.sent(chunk.length)
-      if (!this.#body.push(chunk)) this.#wanted = false
+      if (!this.#body.push(chunk) && this.#wanted) {
+        this.#wanted = false
+        this.#scheduler.readerFull(true, performance.now())
+      }
     }
     if (this.#scheduler.finished) {
       this.#body.push(null)

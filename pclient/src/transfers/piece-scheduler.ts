@@ -8,7 +8,9 @@
 // ahead of the one the user is waiting for, so memory stays bounded however slow the user reads. When
 // a holder fails (connection lost, no whole piece in time, a bad piece) it is dropped and its pieces go
 // back to the others; when the piece the user waits for is still out at a slow holder, idle holders
-// fetch it too and the first good copy wins (BitTorrent's end game).
+// fetch it too and the first good copy wins (BitTorrent's end game). Which holders are at work at all
+// is holder-set.ts's choice: the best one alone, others only while they make the download faster.
+import { createHolderSet } from './holder-set.js'
 import type { PieceRange } from './piece-plan.js'
 
 /** A holder, by its position in the download's list of holders. */
@@ -21,6 +23,12 @@ export interface PieceSchedulerOptions {
   holders: number
   /** Most pieces fetched or held ahead of the one the user waits for. */
   window: number
+  /** Pieces fetched or held ahead per holder at work (the window grows with them up to `window`); default: `window`. */
+  windowPerHolder?: number
+  /** How many holders are at work at first (holder-set.ts takes others on when they pay); default: all of them. */
+  startHolders?: number
+  /** When the download started, on the clock the other calls are given (default 0). */
+  startedAt?: number
   /** A first guess of how long a piece takes, until one arrived (ms). */
   firstGuessPieceMs?: number
 }
@@ -53,6 +61,10 @@ export interface PieceScheduler<Piece> {
   arrived: (holder: HolderIndex, index: number, piece: Piece, now: number) => Arrival
   /** `holder` failed to deliver piece `index`: it is dropped and its pieces go back in line. */
   failed: (holder: HolderIndex, index: number) => HolderFailure
+  /** The reader's buffer is full (it has bytes it has not read yet), or it asks for more. */
+  readerFull: (full: boolean, now: number) => void
+  /** Holders fetching pieces now (the others only race a piece that is late). */
+  readonly activeHolders: number
   /** The piece the user gets next, once it arrived. */
   nextReady: () => Piece | undefined
   /** The next piece was handed on to the user: the window moves one piece on. */
@@ -65,6 +77,11 @@ export interface PieceScheduler<Piece> {
 
 /** How much slower than usual the awaited piece may be before another holder fetches it too. */
 const LATE_FACTOR = 2
+/**
+ * A holder not at work races a late piece only when it is also at least this late: the short hiccups
+ * of a busy machine are not worth a second copy of a piece (and a holder that wins such a race joins).
+ */
+const LATE_IDLE_MIN_MS = 500
 /** Weight of the newest piece time in the moving average. */
 const NEWEST_WEIGHT = 0.2
 
@@ -78,6 +95,7 @@ export function createPieceScheduler<Piece> (options: PieceSchedulerOptions): Pi
   /** Per holder, the pieces it is fetching now and when each was asked for. */
   const fetching = Array.from({ length: options.holders }, () => new Map<number, number>())
   const dropped = new Set<HolderIndex>()
+  const holderSet = createHolderSet({ holders: options.holders, start: options.startHolders ?? options.holders, now: options.startedAt ?? 0 })
   let next = pieces.first
   /** How long a piece usually takes, from the pieces fetched so far (a moving average). */
   let typicalPieceMs = options.firstGuessPieceMs ?? 1000
@@ -103,19 +121,28 @@ export function createPieceScheduler<Piece> (options: PieceSchedulerOptions): Pi
     if (ready.has(next) || outAt(holder).has(next)) return null
     const startedAt = Math.min(...fetching.map((out) => out.get(next) ?? Infinity))
     if (startedAt === Infinity) return null
-    const late = queue.length === 0 || now - startedAt > LATE_FACTOR * typicalPieceMs
+    const waited = now - startedAt
+    // A holder not at work races only a piece that is well late, never the last ones by rule.
+    const late = holderSet.isActive(holder)
+      ? queue.length === 0 || waited > LATE_FACTOR * typicalPieceMs
+      : waited > Math.max(LATE_IDLE_MIN_MS, LATE_FACTOR * typicalPieceMs)
     return late ? next : null
   }
+
+  /** The window for the holders at work now. */
+  const currentWindow = (): number => Math.min(window, (options.windowPerHolder ?? window) * Math.max(1, holderSet.activeCount))
 
   return {
     get next () { return next },
     get finished () { return next >= pieces.end },
     isDropped: (holder) => dropped.has(holder),
+    get activeHolders () { return holderSet.activeCount },
 
     assign (holder, now) {
       if (dropped.has(holder) || next >= pieces.end) return null
       const queued = queue[0]
-      const index = queued != null && queued < next + window ? queue.shift() ?? null : latePiece(holder, now)
+      const atWork = holderSet.isActive(holder)
+      const index = atWork && queued != null && queued < next + currentWindow() ? queue.shift() ?? null : latePiece(holder, now)
       if (index != null) outAt(holder).set(index, now)
       return index
     },
@@ -125,7 +152,10 @@ export function createPieceScheduler<Piece> (options: PieceSchedulerOptions): Pi
       outAt(holder).delete(index)
       if (startedAt != null) typicalPieceMs = (1 - NEWEST_WEIGHT) * typicalPieceMs + NEWEST_WEIGHT * (now - startedAt)
       const kept = index >= next && !ready.has(index)
-      if (kept) ready.set(index, piece)
+      if (kept) {
+        ready.set(index, piece)
+        holderSet.arrived(holder, now)
+      }
       const redundant: HolderIndex[] = []
       for (const [other, out] of fetching.entries()) {
         if (out.delete(index)) redundant.push(other)
@@ -142,11 +172,14 @@ export function createPieceScheduler<Piece> (options: PieceSchedulerOptions): Pi
         return { dropped: false, abandoned: [], holdersLeft: options.holders - dropped.size }
       }
       dropped.add(holder)
+      holderSet.dropped(holder)
       const abandoned = [...out.keys()]
       out.clear()
       requeue([index, ...abandoned])
       return { dropped: true, abandoned, holdersLeft: options.holders - dropped.size }
     },
+
+    readerFull: (full, now) => { holderSet.readerFull(full, now) },
 
     nextReady: () => ready.get(next),
 

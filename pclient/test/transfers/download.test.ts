@@ -4,7 +4,7 @@ import { status } from '@grpc/grpc-js'
 import { CentralRequestError, createPeerFilesClient } from '@p2p/proto'
 import type { FileView, Holder } from '@p2p/proto'
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
-import { locateFile, openDownload } from '../../src/transfers/download.js'
+import { localFirst, locateFile, openDownload } from '../../src/transfers/download.js'
 import type { DownloadComponents } from '../../src/transfers/download.js'
 import { closedPort, waitFor } from '../helpers/closed-port.js'
 import { sha256Hex, startFakePeer } from '../helpers/fake-peer.js'
@@ -204,5 +204,15 @@ describe('locateFile', () => {
   it('is 404 when the central lists no live holder', async () => {
     const central = { locate: async (): Promise<FileView> => fileView('f', Buffer.from('x'), []) }
     await expect(locateFile({ central }, 'f')).rejects.toMatchObject({ code: 'PCLIENT_FILE_NOT_FOUND' })
+  })
+})
+
+describe('the order holders are asked in', () => {
+  const holderOf = (peerId: string): Holder => ({ peerId, grpcAddress: '127.0.0.1:1', freeBytes: 0, activeTransfers: 0 })
+  it('puts this peer\'s own pserver first and keeps the central\'s order otherwise', () => {
+    const holders = ['peer-2', 'peer-3', 'peer-1'].map(holderOf)
+    expect(localFirst(holders, 'peer-1').map((h) => h.peerId)).toEqual(['peer-1', 'peer-2', 'peer-3'])
+    expect(localFirst(holders, 'peer-9').map((h) => h.peerId)).toEqual(['peer-2', 'peer-3', 'peer-1'])
+    expect(localFirst(holders, null).map((h) => h.peerId)).toEqual(['peer-2', 'peer-3', 'peer-1'])
   })
 })

@@ -59,6 +59,16 @@ const stalling: TestPeerOptions['wrapStore'] = (store) => ({
   }))
 })
 
+/** A disk that reads at most `bytesPerSecond` (a busy disk): a holder slower than the reader. */
+function slowDisk (bytesPerSecond: number): TestPeerOptions['wrapStore'] {
+  return (store) => ({
+    ...store,
+    openRead: async (digest, offset, length) => (await store.openRead(digest, offset, length)).pipe(new Transform({
+      transform (chunk: Buffer, _encoding, callback) { setTimeout(() => { callback(null, chunk) }, (1000 * chunk.length) / bytesPerSecond) }
+    }))
+  })
+}
+
 /** Nothing listens on port 9 of loopback (discard): a holder that died after the central listed it. */
 const DEAD_ADDRESS = '127.0.0.1:9'
 
@@ -88,8 +98,10 @@ async function readAll (stream: Readable): Promise<{ data: Buffer, error: unknow
 }
 
 describe('multi-source download', () => {
-  it('takes pieces from every holder and delivers the file byte for byte', async () => {
-    const holders = [await holder(), await holder(), await holder()]
+  it('takes pieces from every holder when one is slower than the reader, and delivers the file byte for byte', async () => {
+    // About 250 ms a piece from each: the reader waits on the first holder, and the others pay.
+    const slow = { wrapStore: slowDisk(16 * 1024 * 1024) }
+    const holders = [await holder(slow), await holder(slow), await holder(slow)]
     const tracker = createDownloadTracker()
     const view = viewOf(holders)
     const opened = await openDownload({ central: { locate: async () => view }, connectPeer: createPeerFilesClient, tracker }, view)

@@ -23,14 +23,15 @@ function handOnReady (schedule: PieceScheduler<string>): string[] {
  * the pieces `fails(h, index)` says. Idle holders ask again after idleWaitMs or at the next arrival.
  * Returns who delivered each piece the user got, in order.
  */
-function simulate (schedule: PieceScheduler<string>, durations: number[], fails: (holder: number, index: number) => boolean = () => false): { deliveredBy: number[], holdersLeft: number } {
+function simulate (schedule: PieceScheduler<string>, durations: number[] | Array<(now: number) => number>, fails: (holder: number, index: number) => boolean = () => false): { deliveredBy: number[], holdersLeft: number } {
   const due = new Map<number, { at: number, index: number | null }>()
   const deliveredBy: number[] = []
   let holdersLeft = durations.length
   const ask = (holder: number, now: number): void => {
     if (schedule.isDropped(holder) || schedule.finished) { due.delete(holder); return }
     const index = schedule.assign(holder, now)
-    due.set(holder, index == null ? { at: now + schedule.idleWaitMs(), index: null } : { at: now + (durations[holder] ?? 0), index })
+    const duration = durations[holder] ?? 0
+    due.set(holder, index == null ? { at: now + schedule.idleWaitMs(), index: null } : { at: now + (typeof duration === 'number' ? duration : duration(now)), index })
   }
   for (const holder of durations.keys()) ask(holder, 0)
   for (let steps = 0; !schedule.finished && holdersLeft > 0 && steps < 10_000; steps++) {
@@ -73,6 +74,37 @@ describe('piece scheduler', () => {
     const count = (holder: number): number => deliveredBy.filter((by) => by === holder).length
     expect(count(0)).toBeGreaterThan(count(2))
     expect(schedule.finished).toBe(true)
+  })
+
+  it('gives a holder that becomes slow mid-download fewer pieces from then on', () => {
+    const schedule = scheduler(2, 40, 4)
+    // Both take 10 ms a piece; from 100 ms on, holder 0 takes 80 ms.
+    const { deliveredBy } = simulate(schedule, [(now) => now < 100 ? 10 : 80, () => 10])
+    expect(deliveredBy).toHaveLength(40)
+    const early = deliveredBy.slice(0, 10)
+    const late = deliveredBy.slice(20)
+    const share = (pieces: number[]): number => pieces.filter((by) => by === 0).length / pieces.length
+    expect(share(early)).toBeGreaterThanOrEqual(0.4)
+    expect(share(late)).toBeLessThan(0.25)
+  })
+
+  it('starting with one holder, takes on the second when the first is capped and the reader waits', () => {
+    const schedule = createPieceScheduler<string>({ pieces: { first: 0, end: 20 }, holders: 2, window: 8, windowPerHolder: 2, startHolders: 1 })
+    const { deliveredBy } = simulate(schedule, [200, 200])
+    expect(deliveredBy.slice(0, 2)).toEqual([0, 0])
+    expect(deliveredBy.filter((by) => by === 1).length).toBeGreaterThanOrEqual(8)
+    expect(schedule.activeHolders).toBe(2)
+  })
+
+  it('starting with one holder, leaves the second idle when two are no faster than one (a busy machine)', () => {
+    const schedule = createPieceScheduler<string>({ pieces: { first: 0, end: 200 }, holders: 2, window: 8, windowPerHolder: 2, startHolders: 1 })
+    // One CPU for all: a piece takes 10 ms for each holder at work.
+    const sharing = (): number => 10 * schedule.activeHolders
+    const { deliveredBy } = simulate(schedule, [sharing, sharing])
+    expect(deliveredBy).toHaveLength(200)
+    // A probe now and then (a piece each): everything else from the first holder.
+    expect(deliveredBy.filter((by) => by === 1).length).toBeLessThanOrEqual(3)
+    expect(schedule.activeHolders).toBe(1)
   })
 
   it('hands pieces on in order, holding one that arrived early until its turn', () => {
