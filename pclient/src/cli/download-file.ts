@@ -15,6 +15,7 @@ import type { Output } from './output.js'
 import type { PartialValidators } from './partial-validators.js'
 import { answerError } from './peer-api.js'
 import type { PeerApi } from './peer-api.js'
+import { rateLimit } from './rate-limit.js'
 
 export interface DownloadRequest {
   name: string
@@ -23,6 +24,8 @@ export interface DownloadRequest {
   resume: boolean
   force: boolean
   signal: AbortSignal
+  /** --limit-rate */
+  bytesPerSecond?: number
 }
 
 export interface DownloadResult {
@@ -95,7 +98,7 @@ export async function downloadFile ({ api, output, validators }: DownloadCompone
   })
   try {
     if (response.body == null) throw new Error('the answer has no body')
-    await pipeline(Readable.fromWeb(response.body as WebReadableStream<Uint8Array>), counted, createWriteStream(part, { flags: from > 0 ? 'a' : 'w' }), { signal })
+    await pipeline(Readable.fromWeb(response.body as WebReadableStream<Uint8Array>), rateLimit(request.bytesPerSecond), counted, createWriteStream(part, { flags: from > 0 ? 'a' : 'w' }), { signal })
     if (received !== length) throw new Error(`the answer ended after ${received} of ${length} bytes`)
   } catch (err) {
     transfer.stop()

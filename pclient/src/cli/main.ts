@@ -38,4 +38,6 @@ export async function runCli (argv: readonly string[]): Promise<ExitCodeValue> {
   }
 }
 
+// A reader that stops early (`p2p ls | head`) is not a failure of ours.
+process.stdout.on('error', (err: NodeJS.ErrnoException) => { if (err.code === 'EPIPE') process.exit(process.exitCode ?? 0); else throw err })
 process.exitCode = await runCli(process.argv)

@@ -1,6 +1,7 @@
 // The `p2p` command line: its commands, options and help, on commander (typed by extra-typings).
 // Each action builds its context from the global options and returns the exit code.
-import { Command, Option } from '@commander-js/extra-typings'
+import { Command, InvalidArgumentError, Option } from '@commander-js/extra-typings'
+import { parseByteSize } from '@p2p/proto/directory'
 import { getCommand } from './commands/get.js'
 import { listCommand } from './commands/ls.js'
 import { peersCommand } from './commands/peers.js'
@@ -22,6 +23,16 @@ const OUTPUT_HELP = `
 Output: progress bars on a terminal; off a terminal, one plain line per finished transfer; --json prints
 one JSON object per line (per file, peer or transfer) with the fields the peer's routes answer; --quiet
 prints errors only. Errors go to stderr.`
+
+/** --limit-rate's value: bytes a second, plain or with a unit (500K, 2MiB, 1MB). */
+function parseRate (text: string): number {
+  const bytes = parseByteSize(text)
+  if (bytes == null || bytes < 1) throw new InvalidArgumentError('give bytes a second, like 500KiB or 2MiB')
+  return bytes
+}
+
+const limitRateOption = (): Option<'--limit-rate <rate>', undefined, undefined, number> =>
+  new Option('--limit-rate <rate>', 'at most this many bytes a second (500KiB, 2MiB)').argParser(parseRate)
 
 export function buildProgram ({ signal, done }: ProgramHooks): Command {
   const program = new Command()
@@ -51,11 +62,13 @@ export function buildProgram ({ signal, done }: ProgramHooks): Command {
     .option('-o, --output <path>', 'a folder to download into, or (one file) the file to write')
     .option('-c, --continue', 'resume NAME.part where an earlier download stopped')
     .option('-f, --force', 'overwrite a file that exists')
+    .addOption(limitRateOption())
     .action(async (names, options, self) => { done(await getCommand(context(self), names, options)) })
 
   command('put', 'upload files: checked first, streamed, stored on the peer the network picks')
     .argument('<file...>', 'the local files')
     .option('--as <name>', 'the name on the network (one file only; default: the file\'s own name)')
+    .addOption(limitRateOption())
     .action(async (files, options, self) => { done(await putCommand(context(self), files, options)) })
 
   command('peers', 'the live peers, their space and their load')

@@ -15,6 +15,7 @@ import { CliError, ExitCode } from './exit-codes.js'
 import type { Output } from './output.js'
 import { answerError } from './peer-api.js'
 import type { PeerApi } from './peer-api.js'
+import { rateLimit } from './rate-limit.js'
 
 /** The upload route's 201 answer (deleteToken: when the network can delete files). */
 export const uploadAnswerSchema = z.object({
@@ -28,7 +29,7 @@ export const uploadAnswerSchema = z.object({
 }).passthrough()
 export type UploadAnswer = z.infer<typeof uploadAnswerSchema>
 
-export interface UploadRequest { file: string, name: string, signal: AbortSignal }
+export interface UploadRequest { file: string, name: string, signal: AbortSignal, bytesPerSecond?: number }
 
 /** A file's size, or a CliError that says why it cannot be sent. */
 export async function localFileSize (file: string): Promise<number> {
@@ -85,7 +86,7 @@ export async function uploadFile ({ api, output }: { api: PeerApi, output: Outpu
   })
   async function * body (): AsyncGenerator<Buffer> {
     yield head
-    for await (const chunk of createReadStream(file).pipe(counted)) yield chunk as Buffer
+    for await (const chunk of createReadStream(file).pipe(rateLimit(request.bytesPerSecond)).pipe(counted)) yield chunk as Buffer
     yield tail
   }
   try {

@@ -9,7 +9,7 @@ import { CliError, ExitCode } from '../exit-codes.js'
 import type { ExitCodeValue } from '../exit-codes.js'
 import { partialValidators } from '../partial-validators.js'
 
-export interface GetOptions { output?: string, continue?: boolean, force?: boolean }
+export interface GetOptions { output?: string, continue?: boolean, force?: boolean, limitRate?: number }
 
 /** Downloads that run at once; more would only share the same link. */
 const AT_ONCE = 3
@@ -38,7 +38,7 @@ export async function getCommand (context: CommandContext, names: readonly strin
   const targets = await targetsOf([...new Set(names)], options.output)
   const validators = partialValidators()
   return await runEach([...targets], AT_ONCE, output, async ([name, target]) => {
-    const result = await downloadFile({ api, output, validators }, { name, target, resume: options.continue === true, force: options.force === true, signal })
+    const result = await downloadFile({ api, output, validators }, { name, target, resume: options.continue === true, force: options.force === true, signal, ...(options.limitRate == null ? {} : { bytesPerSecond: options.limitRate }) })
     output.record(result)
     const resumed = result.resumedFrom > 0 ? `, resumed at ${formatBytes(result.resumedFrom)}` : ''
     output.line(`saved ${name} to ${target} (${formatBytes(result.size)}${resumed}, sha256 ${result.sha256})`)

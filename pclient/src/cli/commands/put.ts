@@ -9,7 +9,7 @@ import { CliError, ExitCode } from '../exit-codes.js'
 import type { ExitCodeValue } from '../exit-codes.js'
 import { uploadFile } from '../upload-file.js'
 
-export interface PutOptions { as?: string }
+export interface PutOptions { as?: string, limitRate?: number }
 
 const AT_ONCE = 3
 
@@ -19,7 +19,7 @@ export async function putCommand (context: CommandContext, files: readonly strin
   const tokens = deleteTokens()
   return await runEach(files, AT_ONCE, output, async (file) => {
     const name = options.as ?? path.basename(file)
-    const answer = await uploadFile({ api, output }, { file, name, signal })
+    const answer = await uploadFile({ api, output }, { file, name, signal, ...(options.limitRate == null ? {} : { bytesPerSecond: options.limitRate }) })
     output.record({ ...answer, file })
     const factor = answer.replicationFactor == null ? '' : `; ${answer.copies} of ${answer.replicationFactor} copies, the network makes the rest`
     output.line(`stored ${file} as ${answer.name} on ${answer.peers.join(', ')} (${formatBytes(answer.size)}, sha256 ${answer.sha256}${factor})`)
