@@ -23,7 +23,7 @@ export interface CliNetwork {
   teardown: () => Promise<void>
 }
 
-export async function startCliNetwork (sendRate = '4MiB'): Promise<CliNetwork> {
+export async function startCliNetwork (sendRate: string | null = '4MiB'): Promise<CliNetwork> {
   const scratch = await mkdtemp(path.join(os.tmpdir(), 'p2p-e2e-cli-'))
   const workDir = path.join(scratch, 'work')
   await mkdir(workDir)
