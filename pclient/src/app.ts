@@ -13,6 +13,7 @@ import { errorHandlerPlugin, sendError } from './plugins/error-handler.js'
 import { servicesPlugin } from './plugins/services.js'
 import { viewsPlugin } from './plugins/views.js'
 import { apiPeersRoutes } from './routes/api-peers.js'
+import { apiReplicationRoutes } from './routes/api-replication.js'
 import { downloadProgressRoutes } from './routes/download-progress.js'
 import { fileDownloadRoutes } from './routes/file-download.js'
 import { healthRoutes } from './routes/health.js'
@@ -85,6 +86,7 @@ export function buildClientApp (options: ClientAppOptions): FastifyInstance {
   void app.register(pageRoutes)
   void app.register(pageFragmentRoutes)
   void app.register(apiPeersRoutes)
+  void app.register(apiReplicationRoutes)
   void app.register(staticFileRoutes)
   void app.register(uploadCheckRoutes)
   void app.register(uploadRoutes)

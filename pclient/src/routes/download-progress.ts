@@ -20,6 +20,7 @@ const downloadSchema = z.object({
   finishedAt: z.string().optional(),
   state: z.enum(['active', 'done', 'failed']),
   error: z.string().optional(),
+  errorCode: z.string().optional(),
   sources: z.array(sourceSchema)
 })
 

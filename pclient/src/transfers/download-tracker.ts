@@ -26,6 +26,8 @@ export interface DownloadView {
   finishedAt?: string
   state: 'active' | 'done' | 'failed'
   error?: string
+  /** The stable code of that error (PCLIENT_DATA_LOSS: a holder's bytes failed verification), so a script can branch on it. */
+  errorCode?: string
   sources: SourceView[]
 }
 
@@ -78,6 +80,7 @@ export function createDownloadTracker (now: () => number = Date.now): DownloadTr
           if (!active.delete(view.id)) return
           view.state = error == null ? 'done' : 'failed'
           if (error != null) view.error = error.message
+          if (error != null && 'code' in error && typeof error.code === 'string') view.errorCode = error.code
           view.finishedAt = new Date(now()).toISOString()
           for (const entry of view.sources) if (entry.state === 'active') entry.state = 'done'
           finished.unshift(view)

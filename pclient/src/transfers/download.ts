@@ -170,7 +170,9 @@ function tracked (body: Readable, holder: Holder, pieces: number, progress: Trac
     else progress.pieceFrom(holder.peerId, 0, pieces)
     progress.finish(err ?? null)
   })
-  counter.once('close', () => { progress.finish(counter.writableFinished ? null : new Error('the download was cancelled')) })
+  // 'close' comes before pipeline's callback: a holder's error that destroyed the stream is recorded
+  // as itself (PCLIENT_DATA_LOSS, ...), not as a cancellation.
+  counter.once('close', () => { progress.finish(counter.writableFinished ? null : counter.errored ?? new Error('the download was cancelled')) })
   return counter
 }
 
