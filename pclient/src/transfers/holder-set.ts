@@ -4,25 +4,34 @@
 // work are the bottleneck (a rate-capped uplink, a busy disk), not when the user's connection or this
 // machine's CPU is. Pure decisions, time passed in (piece-scheduler.ts consults it; tests drive it).
 //
-// The rule, like a probe: while the holders at work keep the reader waiting (the reader's buffer was
-// full less than half of the time), every other holder is taken on at once; once each of them has
-// delivered a piece, the rate since then is compared with the rate before. At least GAIN times more
-// and they stay; less and they are let go (they finish the piece they have), and the next probe waits
-// a while, twice as long after each failure, unless the rate falls far below what it was (a holder
-// that became slow). A holder that fails is replaced by the next one at once, without a probe, and
-// one not at work that delivered a piece the others were late with (the scheduler lets it race
-// such a piece) joins them.
+// Two trials, each deciding by the rate at which pieces arrive, before against during:
+// - Taking on: while the holders at work keep the reader waiting (its buffer was full less than half
+//   of the time), every other holder is taken on at once; once each has delivered a piece (and at
+//   least MIN_TRIAL_ARRIVALS pieces came), they stay if pieces came at least GAIN times faster, and
+//   are let go otherwise. The next such trial waits a while, twice as long after each one that did not
+//   pay, unless the rate falls far below what it was (a holder that became slow).
+// - Letting go: a while after holders were taken on, all but the first at work are let go; if pieces
+//   then come at more than 1/GAIN of the rate before, the others were not paying (the machine's CPU,
+//   not the holders, set the pace, or a taking-on trial was fooled by a busy moment) and stay away;
+//   otherwise they are taken on again and the next such trial waits twice as long.
+// A holder that fails is replaced by the next one at once, and one not at work that delivered a
+// piece the others were late with (the scheduler lets it race such a piece) joins them.
 import type { HolderIndex } from './piece-scheduler.js'
 
-/** How much faster the download must become for the holders taken on to stay. */
+/** How much faster the download must be with more holders for them to be worth it. */
 const GAIN = 1.5
 /** The reader counts as waiting on the holders when its buffer was full less than this share of the time. */
 const READER_FULL_SHARE = 0.5
-/** The wait before probing again after a probe that did not pay: doubled after each one, up to the maximum. */
+/** The wait before taking on again after a trial that did not pay: doubled after each one, up to the maximum. */
 const FIRST_BACKOFF_MS = 2000
 const MAX_BACKOFF_MS = 30_000
-/** A rate this far below the one a failed probe started from probes again at once. */
+/** The wait after holders were taken on before trying without them, doubled each time they proved needed. */
+const FIRST_LET_GO_MS = 4000
+const MAX_LET_GO_MS = 60_000
+/** A rate this far below the one a failed taking-on trial started from tries again at once. */
 const SLOWDOWN = 0.5
+/** Pieces a trial waits for before it judges: one or two arrivals say little about a rate. */
+const MIN_TRIAL_ARRIVALS = 4
 /** Arrivals remembered for the steady rate. */
 const RECENT_ARRIVALS = 8
 
@@ -47,12 +56,14 @@ export interface HolderSet {
   readerFull: (full: boolean, now: number) => void
 }
 
-interface Probe {
+interface Trial {
+  kind: 'take on' | 'let go'
   startedAt: number
-  /** The rate before the probe, in pieces per ms. */
+  /** The rate before the trial, in pieces per ms. */
   rateBefore: number
-  /** Holders taken on, and whether each has delivered a piece yet. */
-  added: Map<HolderIndex, boolean>
+  /** The holders taken on or let go; for taking on, whether each has delivered a piece yet. */
+  changed: Map<HolderIndex, boolean>
+  /** Pieces that count for the trial: from every holder when taking on, from those kept when letting go. */
   arrivals: number
 }
 
@@ -63,10 +74,12 @@ export function createHolderSet (options: HolderSetOptions): HolderSet {
   const fixed = active.size === options.holders
   /** Times of the latest kept arrivals since the holders at work last changed. */
   const arrivals: number[] = []
-  let probe: Probe | null = null
-  let nextProbeAt = options.now
-  let backoffMs = FIRST_BACKOFF_MS
-  /** The rate a failed probe started from: far below it, the holders at work have become slow. */
+  let trial: Trial | null = null
+  let nextTakeOnAt = options.now
+  let takeOnBackoffMs = FIRST_BACKOFF_MS
+  let nextLetGoAt = Infinity
+  let letGoBackoffMs = FIRST_LET_GO_MS
+  /** The rate a failed taking-on trial started from: far below it, the holders at work have become slow. */
   let rateAtFailure = 0
   // The reader's share of time with a full buffer, since the last arrival.
   let measuredSince = options.now
@@ -80,7 +93,7 @@ export function createHolderSet (options: HolderSetOptions): HolderSet {
   }
   /**
    * Pieces per ms between the first and the last arrival remembered: a steady rate, without the time
-   * the first piece took to start (connecting, opening the file), which would make any probe look good.
+   * the first piece took to start (connecting, opening the file), which would make any trial look good.
    */
   const steadyRate = (): number | null => {
     const first = arrivals[0]
@@ -96,28 +109,55 @@ export function createHolderSet (options: HolderSetOptions): HolderSet {
     if (fullSince != null) fullSince = now
     return span <= 0 || full / span < READER_FULL_SHARE
   }
+  /** The holders at work changed: the steady rate is measured afresh. */
+  const restartRate = (now: number): void => { arrivals.splice(0, arrivals.length, now) }
 
-  function startProbe (rateBefore: number, now: number): void {
-    const added = idle()
-    probe = { startedAt: now, rateBefore, added: new Map(added.map((holder) => [holder, false])), arrivals: 0 }
-    for (const holder of added) active.add(holder)
+  function startTrial (kind: Trial['kind'], rateBefore: number, now: number): void {
+    const changed = kind === 'take on' ? idle() : [...active].sort((a, b) => a - b).slice(1)
+    trial = { kind, startedAt: now, rateBefore, changed: new Map(changed.map((holder) => [holder, false])), arrivals: 0 }
+    for (const holder of changed) {
+      if (kind === 'take on') active.add(holder)
+      else active.delete(holder)
+    }
   }
 
-  function endProbe (current: Probe, now: number): void {
-    probe = null
+  function judge (current: Trial, now: number): void {
+    trial = null
     const rate = current.arrivals / (now - current.startedAt)
-    if (rate >= GAIN * current.rateBefore) {
-      backoffMs = FIRST_BACKOFF_MS
+    if (current.kind === 'take on') {
+      if (rate >= GAIN * current.rateBefore) {
+        takeOnBackoffMs = FIRST_BACKOFF_MS
+        nextLetGoAt = now + letGoBackoffMs
+      } else {
+        for (const holder of current.changed.keys()) active.delete(holder)
+        rateAtFailure = current.rateBefore
+        nextTakeOnAt = now + takeOnBackoffMs
+        takeOnBackoffMs = Math.min(MAX_BACKOFF_MS, takeOnBackoffMs * 2)
+      }
+    } else if (rate * GAIN > current.rateBefore) {
+      // The others were not paying: they stay away until the reader waits again after a backoff.
+      nextTakeOnAt = now + takeOnBackoffMs
+      nextLetGoAt = Infinity
     } else {
-      for (const holder of current.added.keys()) active.delete(holder)
-      // Never none at work (cannot happen while a failure ends the probe; kept as a guard).
-      if (active.size === 0) active.add([...current.added.keys()][0]!)
-      rateAtFailure = current.rateBefore
-      nextProbeAt = now + backoffMs
-      backoffMs = Math.min(MAX_BACKOFF_MS, backoffMs * 2)
+      for (const holder of current.changed.keys()) if (!out.has(holder)) active.add(holder)
+      nextLetGoAt = now + letGoBackoffMs
+      letGoBackoffMs = Math.min(MAX_LET_GO_MS, letGoBackoffMs * 2)
     }
-    // The rate is measured afresh with the holders that stay.
-    arrivals.splice(0, arrivals.length, now)
+    restartRate(now)
+  }
+
+  /** Counts an arrival for the running trial; judges it once it has seen enough. */
+  function followTrial (current: Trial, holder: HolderIndex, now: number): void {
+    if (current.kind === 'take on') {
+      current.arrivals++
+      if (current.changed.has(holder)) current.changed.set(holder, true)
+      if ([...current.changed.values()].every(Boolean) && current.arrivals >= MIN_TRIAL_ARRIVALS) judge(current, now)
+      return
+    }
+    // Letting go: pieces still on their way from the holders let go say nothing about the others.
+    if (current.changed.has(holder)) return
+    current.arrivals++
+    if (current.arrivals >= MIN_TRIAL_ARRIVALS - 1) judge(current, now)
   }
 
   return {
@@ -125,33 +165,36 @@ export function createHolderSet (options: HolderSetOptions): HolderSet {
     get activeCount () { return active.size },
 
     arrived (holder, now) {
-      if (!active.has(holder) && !out.has(holder)) active.add(holder)
+      if (!active.has(holder) && !out.has(holder) && trial?.kind !== 'let go') active.add(holder)
       arrivals.push(now)
       if (arrivals.length > RECENT_ARRIVALS) arrivals.shift()
       const waited = readerWaited(now)
       if (fixed) return
-      if (probe != null) {
-        probe.arrivals++
-        if (probe.added.has(holder)) probe.added.set(holder, true)
-        // One arrival says little about a rate: at least two, and one from each holder taken on.
-        if ([...probe.added.values()].every(Boolean) && probe.arrivals >= 2 && now > probe.startedAt) endProbe(probe, now)
+      if (trial != null) {
+        followTrial(trial, holder, now)
         return
       }
       const rate = steadyRate()
-      if (rate == null || idle().length === 0 || !waited) return
-      if (now >= nextProbeAt || rate < SLOWDOWN * rateAtFailure) startProbe(rate, now)
+      if (rate == null) return
+      if (active.size > 1 && now >= nextLetGoAt) {
+        startTrial('let go', rate, now)
+        return
+      }
+      if (idle().length === 0 || !waited) return
+      if (now >= nextTakeOnAt || rate < SLOWDOWN * rateAtFailure) startTrial('take on', rate, now)
     },
 
     dropped (holder) {
       const wasActive = active.delete(holder)
       out.add(holder)
-      // A failure spoils the probe's comparison: the holders at work now stay, and the rate starts afresh.
-      if (probe != null) {
-        probe = null
+      // A failure spoils the trial's comparison: the holders at work now stay, and the rate starts afresh.
+      if (trial != null) {
+        if (trial.kind === 'let go') for (const other of trial.changed.keys()) if (!out.has(other)) active.add(other)
+        trial = null
         arrivals.length = 0
       }
       const next = idle()[0]
-      if (wasActive && next != null) active.add(next)
+      if (wasActive && next != null && !active.has(next)) active.add(next)
     },
 
     readerFull (full, now) {

@@ -47,9 +47,9 @@ describe('the holders at work', () => {
     const set = createHolderSet({ holders: 2, now: 0 })
     // The machine's CPU is the limit: a piece every 10 ms however many holders send.
     const seen = run(set, { from: 0, until: 1000, gapMs: () => 10 })
-    // It probed once, right after the second piece, and let the second holder go.
-    expect(seen.slice(0, 4)).toEqual([1, 2, 2, 1])
-    expect(seen.slice(4).every((count) => count === 1)).toBe(true)
+    // It tried once, from the second piece on, judged after four pieces, and let the second holder go.
+    expect(seen.slice(0, 6)).toEqual([1, 2, 2, 2, 2, 1])
+    expect(seen.slice(6).every((count) => count === 1)).toBe(true)
     // After the backoff it probes again, and lets it go again.
     const later = run(set, { from: 1000, until: 4000, gapMs: () => 10 })
     expect(later.filter((count) => count === 2).length).toBeGreaterThan(0)
@@ -59,10 +59,26 @@ describe('the holders at work', () => {
   it('takes on more holders when the first is capped, and keeps them while they pay', () => {
     const set = createHolderSet({ holders: 4, now: 0 })
     // Each holder sends a piece every 200 ms (a capped uplink): together they are four times as fast.
-    const seen = run(set, { from: 0, until: 5000, gapMs: (active) => 200 / active })
+    const seen = run(set, { from: 0, until: 4000, gapMs: (active) => 200 / active })
     expect(seen.slice(0, 2)).toEqual([1, 4])
-    expect(seen[seen.length - 1]).toBe(4)
     expect(seen.slice(2).every((count) => count === 4)).toBe(true)
+    // A while later it tries with the first alone: pieces come four times slower, so the others come back.
+    const later = run(set, { from: 4000, until: 8000, gapMs: (active) => 200 / active })
+    expect(later).toContain(1)
+    expect(later[later.length - 1]).toBe(4)
+  })
+
+  it('lets the others go again when they stop paying (the machine, not the holders, sets the pace)', () => {
+    const set = createHolderSet({ holders: 2, now: 0 })
+    run(set, { from: 0, until: 2000, gapMs: (active) => 100 / active })
+    expect(set.activeCount).toBe(2)
+    // Now a piece every 10 ms however many holders send: without the second holder, nothing is lost.
+    const seen = run(set, { from: 2000, until: 9000, gapMs: () => 10 })
+    expect(seen[seen.length - 1]).toBe(1)
+    // It was let go about 4 s after it was taken on; since then only the short trials of taking it on
+    // again (backed off) see two at work.
+    const lastThreeSeconds = seen.slice(-300)
+    expect(lastThreeSeconds.filter((count) => count === 2).length).toBeLessThan(lastThreeSeconds.length * 0.05)
   })
 
   it('takes on another holder at once when the one at work becomes slow, before the backoff is over', () => {
