@@ -18,6 +18,15 @@ export const TWO_HOLDERS = 'user download, the page\'s peer and one more hold th
 export const TWO_AT_ONCE = 'two user downloads at once through one peer (total)'
 export const CONCURRENCY = `${DOWNLOADS_AT_ONCE} user downloads and ${UPLOADS_AT_ONCE} uploads at once through one peer (total)`
 
+/** Which holder served how many pieces of the page's downloads so far (its download record, summed by holder). */
+async function piecesBySource (pageUrl: string): Promise<Record<string, number>> {
+  const { downloads } = JSON.parse(await curl([`${pageUrl}/api/downloads`])) as { downloads: Array<{ sources: Array<{ peerId: string, pieces: number }> }> }
+  const pieces: Record<string, number> = {}
+  for (const source of downloads.flatMap((download) => download.sources)) pieces[source.peerId] = (pieces[source.peerId] ?? 0) + source.pieces
+  process.stderr.write(`    pieces by holder so far: ${JSON.stringify(pieces)}\n`)
+  return pieces
+}
+
 export async function benchHolders (options: { work: string, source: string, sha256: string, size: number }): Promise<Result[]> {
   const { work, source, sha256, size } = options
   const receivedPath = (n: number): string => path.join(work, `holders-received-${n}.bin`)
@@ -57,6 +66,7 @@ export async function benchHolders (options: { work: string, source: string, sha
     const download = async (n: number): Promise<void> => { await curl(['-o', receivedPath(n), `${user.url}/download/${NAME}`]) }
 
     const one = await measure(TWO_HOLDERS, size, pids, async () => { await download(0) }, async () => { await checkReceived(1, 'two-holder download') })
+    one.piecesFrom = await piecesBySource(user.url)
     const two = await measure(TWO_AT_ONCE, 2 * size, pids,
       async () => { await Promise.all([download(0), download(1)]) }, async () => { await checkReceived(2, 'concurrent download') })
     const uploaded = Array.from({ length: UPLOADS_AT_ONCE }, (_, n) => `bench-concurrent-${n + 1}.bin`)
@@ -67,6 +77,7 @@ export async function benchHolders (options: { work: string, source: string, sha
     const many = await measure(CONCURRENCY, (DOWNLOADS_AT_ONCE + UPLOADS_AT_ONCE) * size, pids, async () => {
       await Promise.all([...Array.from({ length: DOWNLOADS_AT_ONCE }, async (_, n) => { await download(n) }), ...uploaded.map(upload)])
     }, async () => { await checkReceived(DOWNLOADS_AT_ONCE, 'download under load') })
+    two.piecesFrom = await piecesBySource(user.url)
     return [one, two, many]
   } finally {
     await network.stop()

@@ -21,6 +21,8 @@ export interface Result {
   cpuSecondsPerGiB: Record<string, number>
   /** The services' CPU-seconds per GiB together (the client's not counted). */
   servicesCpuPerGiB: number
+  /** For downloads through a page: pieces each holder served (so far, in that network). */
+  piecesFrom?: Record<string, number>
   /** Throughput relative to the named baseline of the same run. */
   ratio?: { baseline: string, value: number, target?: number }
 }
