@@ -107,10 +107,12 @@ export function claimedByAnother (state: MemoryState, name: string, peerId: stri
 /** Whether a live peer other than `peerId` holds what `name` stands for (any content when the catalog does not know it). */
 export function heldByAnother (state: MemoryState, name: string, peerId: string | null, seenAfter: number): boolean {
   const known = state.catalog.get(name)
+  // A deleted content still on a holder's disk until it confirms does not hold the name.
+  const deleted = state.tombstones.get(name)?.sha256
   for (const holderId of state.holdersByName.get(name) ?? []) {
     if (holderId === peerId || !isLive(state, holderId, seenAfter)) continue
     const holding = state.holdings.get(holderId)?.get(name)
-    if (holding != null && (known == null || sameContent(holding, known))) return true
+    if (holding != null && (known == null ? holding.sha256 !== deleted : sameContent(holding, known))) return true
   }
   return false
 }
