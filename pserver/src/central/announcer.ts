@@ -10,6 +10,7 @@ import type { ActiveTransfers } from '../grpc/active-transfers.js'
 import type { FileStore, StoredFile } from '../store/file-store.js'
 import type { Deleter } from './deleter.js'
 import { createSleeper, runHeartbeats } from './heartbeat-loop.js'
+import { heartbeatOf, registrationOf } from './peer-state.js'
 
 /**
  * Who makes the copies the central orders (the replicator). Declared here, by the side that hands the
@@ -99,10 +100,7 @@ export function createAnnouncer (components: AnnouncerComponents): Announcer {
           const body = await heartbeatOf(components)
           const lease = await track(central.heartbeat(peerId, body))
           components.deletes?.reported(body.deleted ?? [])
-          if (!stopped) {
-            copies?.accept(lease.replicate)
-            components.deletes?.accept(lease.delete)
-          }
+          if (!stopped) { copies?.accept(lease.replicate); components.deletes?.accept(lease.delete) }
           return lease.heartbeatIntervalMs
         } catch (err) {
           const unknown = err instanceof CentralRequestError && err.code === CentralErrorCode.PeerUnknown
@@ -175,24 +173,6 @@ export function createAnnouncer (components: AnnouncerComponents): Announcer {
         logger.warn({ reason: reasonOf(err) }, 'could not leave the central; it will expire this peer')
       }
     }
-  }
-}
-
-/** Everything this peer holds, for a registration (the central replaces what it knew of this peer). */
-async function registrationOf ({ store, transfers, peerId }: AnnouncerComponents, grpcAddress: string): Promise<RegisterPeerBody> {
-  const [files, freeBytes] = await Promise.all([store.list(), store.freeBytes()])
-  return { peerId, grpcAddress, capacityBytes: store.capacityBytes, freeBytes, activeTransfers: transfers.count(), files }
-}
-
-/** What changes between heartbeats: free space, transfers and copies under way, uploads whose names are claimed. */
-async function heartbeatOf ({ store, transfers, copies, deletes }: AnnouncerComponents): Promise<HeartbeatBody> {
-  const freeBytes = await store.freeBytes()
-  return {
-    freeBytes,
-    activeTransfers: transfers.count(),
-    replicating: copies?.inProgress() ?? [],
-    uploading: store.uploadsInProgress().slice(0, MAX_UPLOADS_REPORTED),
-    deleted: deletes?.done().slice(0, MAX_DELETES_PER_LEASE) ?? []
   }
 }
 
