@@ -55,7 +55,6 @@ export const replicationOrderSchema = fileEntrySchema.extend({
   ticket: ticketSchema
 })
 
-/** What the central tells a peer after a registration or a heartbeat: how often to come back, and what to copy. */
 /**
  * The central asks a peer to delete its file `name` if that name still refers to content `sha256` (the
  * file was deleted from the network), and to abandon any copy of it under way; the peer confirms in
@@ -63,6 +62,7 @@ export const replicationOrderSchema = fileEntrySchema.extend({
  */
 export const deleteOrderSchema = z.object({ name: fileNameSchema, sha256: sha256Schema })
 
+/** What the central tells a peer after a registration or a heartbeat: how often to come back, what to copy and what to delete. */
 export const leaseSchema = z.object({
   peerId: peerIdSchema,
   heartbeatIntervalMs: z.number().int().positive(),
