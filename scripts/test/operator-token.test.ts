@@ -29,7 +29,7 @@ describe('npm run operator-token', () => {
     expect(stdout).toMatch(/^[0-9a-f]{64}\n$/)
   })
 
-  it.each([
+  it.each<{ what: string, env: Record<string, string>, says: RegExp }>([
     { what: 'unset', env: {}, says: /CLUSTER_SECRET: not set/ },
     { what: 'empty', env: { CLUSTER_SECRET: '' }, says: /CLUSTER_SECRET: not set/ },
     { what: 'too short for the services', env: { CLUSTER_SECRET: 'hunter2' }, says: /CLUSTER_SECRET: .*at least 32 characters/ }
