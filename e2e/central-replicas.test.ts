@@ -1,4 +1,5 @@
-// Three central replicas over one Redis, with four peers: placements made through all three at once never
+// Three central replicas over one Redis, with four peers: a file deleted through one replica is gone from
+// all of them and from its holders' disks; placements made through all three at once never
 // promise a peer more than its free space; after a peer's SIGKILL each missing copy is made exactly once;
 // with Redis stopped every central answers a clear 503 and recovers by itself once it is back; and a
 // Redis restarted empty is whole again from the peers' re-registrations within two heartbeat intervals.
@@ -47,6 +48,34 @@ describeWithRedis('three central replicas over one Redis', () => {
     expect(answers.map((health) => health.store)).toEqual(['redis', 'redis', 'redis'])
     expect(new Set(answers.map((health) => health.replica)).size).toBe(3)
     expect(answers.every((health) => health.peers === 4)).toBe(true)
+  })
+
+  it('deletes a file through one replica: no replica lists or locates it, and every holder deletes its copy', async () => {
+    const name = 'deleted over redis.bin'
+    const source = await makeRandomFile(scratch, name, 100 * 1024)
+    const uploaded = await uploadThroughPage(network.peers[0]!.url, source.path, name)
+    expect(uploaded.status).toBe(201)
+    const { deleteToken } = await uploaded.json() as { deleteToken: string }
+    const holders = await eventually('two copies', async () => {
+      const file = (await listFiles()).find((listed) => listed.name === name)
+      return file?.holders.length === 2 ? file.holders.map((holder) => holder.peerId) : undefined
+    }, 30_000)
+
+    expect(await replicas[1]!.deleteFile(name, deleteToken)).toMatchObject({ name, sha256: source.sha256 })
+    // The tombstone is in the shared store: every replica knows at once.
+    for (const client of replicas) {
+      expect((await client.listFiles()).map((file) => file.name)).not.toContain(name)
+      expect(await client.locate(name).then(() => null, (err: unknown) => err)).toMatchObject({ statusCode: 410, code: 'CENTRAL_FILE_DELETED' })
+    }
+    // The delete orders are in Redis too, whichever replica a holder's heartbeat reaches.
+    const holderDirs = network.peers.filter((peer) => holders.includes(peer.id)).map((peer) => peer.dataDir)
+    await eventually('both holders to delete their copies', async () => {
+      const onDisk = await Promise.all(holderDirs.map(async (dir) => await storedPathOf(dir, name)))
+      return onDisk.every((stored) => stored == null) ? true : undefined
+    }, 20_000)
+    // The holders' heartbeats report the room back (the placements below start from every peer's free space).
+    await eventually('every peer to report its room back', async () =>
+      (await listPeers()).every((peer) => peer.fileCount === 0 && peer.freeBytes === peer.capacityBytes) ? true : undefined, 20_000)
   })
 
   it('never promises a peer more than its free space when 200 placements come through three replicas at once', async () => {

@@ -45,7 +45,7 @@ describe('the local network', () => {
     const source = await makeRandomFile(scratch, 'upload.bin', 3 * MiB + 12_345)
     const response = await uploadThroughPage(peer(1).url, source.path, 'holiday video.bin')
     expect(response.status).toBe(201)
-    expect(await response.json()).toEqual({ name: 'holiday video.bin', size: 3 * MiB + 12_345, sha256: source.sha256, peers: ['peer-2'], copies: 1, replicationFactor: 1 })
+    expect(await response.json()).toEqual({ name: 'holiday video.bin', size: 3 * MiB + 12_345, sha256: source.sha256, peers: ['peer-2'], copies: 1, replicationFactor: 1, deleteToken: expect.stringMatching(/^[0-9a-f]{64}$/) })
 
     // Stored on peer 2's disk, complete, and nowhere else.
     const onDisk = await storedPathOf(peer(2).dataDir, 'holiday video.bin')

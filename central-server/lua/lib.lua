@@ -29,7 +29,10 @@ local K = {
   reservations = function (peerId) return prefix .. 'res:' .. peerId end,
   reservationsByName = function (name) return prefix .. 'res-names:' .. name end,
   reservationExpiry = prefix .. 'res-expiry',
-  counters = prefix .. 'counters'
+  counters = prefix .. 'counters',
+  tombstones = prefix .. 'tombstones',
+  tombstoneExpiry = prefix .. 'tombstone-expiry',
+  deleteOrders = function (peerId) return prefix .. 'deletes:' .. peerId end
 }
 
 -- ARGV[from..to] (to the end without `to`) as a list, and a list of field/value pairs as a table.
@@ -85,4 +88,20 @@ end
 local function incr (key, field, delta)
   if delta == 0 then return end
   if redis.call('HINCRBY', key, field, delta) == 0 then redis.call('HDEL', key, field) end
+end
+
+-- Whether a tombstone running at `at` refuses content `sha256` under the name (its line: `sha256 deletedAt expiresAt`).
+local function refuses (tombstone, sha256, at)
+  if not tombstone then return false end
+  local fields = split(tombstone)
+  return fields[1] == sha256 and tonumber(fields[3]) > tonumber(at)
+end
+
+local function isTombstoned (name, sha256, at)
+  return refuses(redis.call('HGET', K.tombstones, name), sha256, at)
+end
+
+-- The sha256 of a holding or catalog line (`size sha256 at`).
+local function sha256Of (line)
+  return string.match(line, '^%S+ (%S+)')
 end

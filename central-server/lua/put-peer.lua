@@ -66,9 +66,23 @@ for n, name in ipairs(names) do
 end
 local entries = catalogEntries(changed)
 local deltas, fresh, added, addedNames, addedFolded = {}, {}, {}, {}, {}
+-- The tombstones of the names the catalog does not know, a thousand per command (none while nothing was deleted).
+local at, tombstones, unknown = fieldsOf(record).lastSeenAt, {}, {}
+for _, name in ipairs(changed) do
+  if not entries[name] then unknown[#unknown + 1] = name end
+end
+if #unknown > 0 and redis.call('EXISTS', K.tombstones) == 1 then
+  inBatches(unknown, function (batch)
+    for i, line in ipairs(redis.call('HMGET', K.tombstones, unpack(batch))) do tombstones[batch[i]] = line end
+  end)
+end
 for _, name in ipairs(changed) do
   local entry = entries[name]
-  if not entry then
+  if not entry and refuses(tombstones[name], sha256Of(now[name]), at) then
+    -- Held by a peer that was away when the file was deleted: recorded as held, never listed, and deleted.
+    redis.call('HSET', K.deleteOrders(peerId), name, sha256Of(now[name]))
+    entry = false
+  elseif not entry then
     entry = firstOf[name]
     fresh[name] = true
     added[#added + 1] = name

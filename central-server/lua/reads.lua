@@ -16,10 +16,13 @@ end
 -- content when the catalog does not know it). O(holders).
 local function heldByAnother (name, peerId, seenAfter)
   local known = redis.call('HGET', K.catalog, name)
+  -- A deleted content still on a holder's disk until it confirms does not hold the name.
+  local tombstone = redis.call('HGET', K.tombstones, name)
+  local deleted = tombstone and split(tombstone)[1]
   for _, holder in ipairs(redis.call('SMEMBERS', K.holders(name))) do
     if holder ~= peerId and isLive(holder, seenAfter) then
       local held = redis.call('HGET', K.files(holder), name)
-      if held and (not known or sameContent(held, known)) then return true end
+      if held and ((not known and sha256Of(held) ~= deleted) or (known and sameContent(held, known))) then return true end
     end
   end
   return false

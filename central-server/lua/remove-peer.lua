@@ -23,6 +23,8 @@ incr(K.counters, 'holdings', -#names)
 
 for _, name in ipairs(redis.call('HKEYS', K.reservations(peerId))) do dropReservation(peerId, name) end
 redis.call('DEL', K.peer(peerId))
+-- Its delete orders go with it: registering again with the file orders the delete again.
+redis.call('DEL', K.deleteOrders(peerId))
 redis.call('ZREM', K.peersSeen, peerId)
 redis.call('ZREM', K.peerIds, peerId)
 redis.call('ZREM', K.peersRoom, peerId)

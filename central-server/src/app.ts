@@ -1,5 +1,5 @@
 // Builds the central directory's Fastify app from its components; never listens (server.ts does, tests inject).
-import { clusterSecretSchema, DEFAULT_TICKET_TTL_MS, deriveClusterKeys, REQUEST_ID_HEADER, requestIdOfRequest, SIGNATURE_HEADER, timeHttpAnswers } from '@p2p/proto/directory'
+import { clusterSecretSchema, DEFAULT_TICKET_TTL_MS, DELETE_TOKEN_HEADER, deriveClusterKeys, REQUEST_ID_HEADER, requestIdOfRequest, SIGNATURE_HEADER, timeHttpAnswers } from '@p2p/proto/directory'
 import Fastify from 'fastify'
 import type { FastifyInstance, FastifyLoggerOptions } from 'fastify'
 import { serializerCompiler, validatorCompiler } from 'fastify-type-provider-zod'
@@ -14,6 +14,7 @@ import { errorHandlerPlugin, sendError } from './plugins/error-handler.js'
 import { openapiPlugin } from './plugins/openapi.js'
 import { rateLimitPlugin } from './plugins/rate-limit.js'
 import { ticketsPlugin } from './plugins/tickets.js'
+import { fileDeleteRoutes } from './routes/file-delete.js'
 import { fileRoutes } from './routes/files.js'
 import { healthRoutes } from './routes/health.js'
 import { peerRoutes } from './routes/peers.js'
@@ -27,7 +28,7 @@ export type CentralLoggerOptions = FastifyLoggerOptions & PinoLoggerOptions
 
 export interface CentralAppOptions {
   config: Pick<CentralConfig, 'heartbeatIntervalMs'> &
-  Partial<Pick<CentralConfig, 'ticketTtlMs' | 'rateLimitPerMinute' | 'trustedProxies' | 'replicationFactor' | 'directoryStore' | 'replicaId'>>
+  Partial<Pick<CentralConfig, 'ticketTtlMs' | 'rateLimitPerMinute' | 'trustedProxies' | 'replicationFactor' | 'directoryStore' | 'replicaId' | 'tombstoneTtlMs'>>
   /** The secret every member of the network shares (at least 32 characters). */
   clusterSecret: string
   /** Default: the store config.directoryStore names (in memory when unset). The app closes it when it closes. */
@@ -50,6 +51,7 @@ export interface CentralAppOptions {
  */
 const REDACTED_LOG_PATHS = [
   `req.headers["${SIGNATURE_HEADER}"]`, `request.headers["${SIGNATURE_HEADER}"]`, `headers["${SIGNATURE_HEADER}"]`,
+  `req.headers["${DELETE_TOKEN_HEADER}"]`, `request.headers["${DELETE_TOKEN_HEADER}"]`, `headers["${DELETE_TOKEN_HEADER}"]`,
   'clusterSecret', '*.clusterSecret', 'CLUSTER_SECRET', '*.CLUSTER_SECRET', 'ticket', '*.ticket',
   // A Redis URL may carry its password.
   'directoryStore.url', '*.directoryStore.url', 'REDIS_URL', '*.REDIS_URL'
@@ -109,10 +111,13 @@ export function buildCentralApp (options: CentralAppOptions): FastifyInstance {
     now,
     heartbeatIntervalMs: options.config.heartbeatIntervalMs,
     ...(options.config.replicationFactor == null ? {} : { replicationFactor: options.config.replicationFactor }),
-    ...(options.reservationTtlMs == null ? {} : { reservationTtlMs: options.reservationTtlMs })
+    ...(options.reservationTtlMs == null ? {} : { reservationTtlMs: options.reservationTtlMs }),
+    ...(options.config.tombstoneTtlMs == null ? {} : { tombstoneTtlMs: options.config.tombstoneTtlMs }),
+    ...(metrics == null ? {} : { onDeleted: metrics.fileDeleted })
   })
   void app.register(peerRoutes)
   void app.register(fileRoutes)
+  void app.register(fileDeleteRoutes, { clusterSecret: secret.data })
   void app.register(placementRoutes)
   void app.register(healthRoutes, { store: opened.kind, replica: options.config.replicaId ?? defaultReplicaId() })
   return app

@@ -5,7 +5,7 @@ import os from 'node:os'
 import { clusterSecretSchema, DEFAULT_METRICS_PORTS, DEFAULT_TICKET_TTL_MS, logLevelSchema, metricsHostSchema, metricsPortSchema, parseEnv, unsetIfEmpty } from '@p2p/proto/directory'
 import type { LogLevel } from '@p2p/proto/directory'
 import { z } from 'zod'
-import { DEFAULT_REPLICATION_FACTOR } from './directory/context.js'
+import { DEFAULT_REPLICATION_FACTOR, DEFAULT_TOMBSTONE_TTL_MS } from './directory/context.js'
 
 export const DEFAULT_RATE_LIMIT_PER_MINUTE = 600
 /** The proxy in front of the central runs on the same machine. */
@@ -72,6 +72,8 @@ const configSchema = z.object({
   REPLICA_ID: z.preprocess(unsetIfEmpty, z.string().max(200).regex(/^[\x21-\x7e]+$/, {
     error: 'must be 1-200 printable characters without spaces'
   }).default(defaultReplicaId)),
+  /** How long a deleted file's tombstone lasts (a peer away longer may bring the file back): default 7 days. */
+  TOMBSTONE_TTL_MS: wholeNumber(1000, 365 * 86_400_000, DEFAULT_TOMBSTONE_TTL_MS),
   /** Where GET /metrics is served (Prometheus): a port of its own, never the API's, which the proxy forwards. */
   METRICS_HOST: metricsHostSchema,
   METRICS_PORT: metricsPortSchema(DEFAULT_METRICS_PORTS['central-server'])
@@ -95,6 +97,7 @@ export interface CentralConfig {
   directoryStore: DirectoryStoreConfig
   /** Names this replica in GET /health. */
   replicaId: string
+  tombstoneTtlMs: number
   metricsHost: string
   metricsPort: number
 }
@@ -118,6 +121,7 @@ export function loadConfig (env: NodeJS.ProcessEnv = process.env): CentralConfig
     replicationFactor: e.REPLICATION_FACTOR,
     directoryStore: e.DIRECTORY_STORE === 'redis' && e.REDIS_URL != null ? { kind: 'redis', url: e.REDIS_URL } : { kind: 'memory' },
     replicaId: e.REPLICA_ID,
+    tombstoneTtlMs: e.TOMBSTONE_TTL_MS,
     metricsHost: e.METRICS_HOST,
     metricsPort: e.METRICS_PORT
   }

@@ -9,6 +9,14 @@ export const FileNotFoundError = createError<'CENTRAL_FILE_NOT_FOUND', 404, [str
 export const FileLostError = createError<'CENTRAL_FILE_LOST', 404, [string]>(
   'CENTRAL_FILE_LOST', "every peer that held '%s' is gone; it is lost until one of them comes back", 404)
 
+/** The file was deleted: answered while its tombstone lasts (TOMBSTONE_TTL_MS), then the name is unknown (404). */
+export const FileDeletedError = createError<'CENTRAL_FILE_DELETED', 410, [string]>(
+  'CENTRAL_FILE_DELETED', "'%s' was deleted from the network", 410)
+
+/** A delete without the file's delete token (the one its upload answered with) or the operator's. */
+export const DeleteForbiddenError = createError<'CENTRAL_DELETE_FORBIDDEN', 403, [string]>(
+  'CENTRAL_DELETE_FORBIDDEN', "the delete token does not allow deleting '%s' (only the token its upload answered with, or the operator's)", 403)
+
 export const FileExistsError = createError<'CENTRAL_FILE_EXISTS', 409, [string]>(
   'CENTRAL_FILE_EXISTS', "a live peer already holds a file named '%s'", 409)
 

@@ -20,6 +20,8 @@ export interface CentralMetrics {
   store: StoreObserver
   /** Where the directory gauges read their values on each scrape, and which store answers them. */
   watchDirectory: (counts: () => Promise<DirectoryCounts>, kind: StoreKind) => void
+  /** One file deleted from the network. */
+  fileDeleted: () => void
 }
 
 /** Each directory gauge and the count it shows. */
@@ -46,6 +48,11 @@ export function createCentralMetrics (): CentralMetrics {
     name: metricName('directory_peers_removed_total'),
     help: 'Peers removed from the directory, by reason: left (said goodbye) or expired (silent for three heartbeat intervals)',
     labelNames: ['reason'] as const,
+    registers: [registry]
+  })
+  const filesDeleted = new Counter({
+    name: metricName('files_deleted_total'),
+    help: 'Files deleted from the network (by their sharer\'s token or the operator\'s) through this replica',
     registers: [registry]
   })
   const storeLatency = new Histogram({
@@ -100,6 +107,7 @@ export function createCentralMetrics (): CentralMetrics {
       operation: (operation, outcome, seconds) => { storeLatency.observe({ operation, outcome }, seconds) },
       peerRemoved: (reason) => { peersRemoved.inc({ reason }) }
     },
-    watchDirectory (counts, kind) { source = { counts, kind } }
+    watchDirectory (counts, kind) { source = { counts, kind } },
+    fileDeleted: () => { filesDeleted.inc() }
   }
 }

@@ -19,6 +19,7 @@ describe('loadConfig', () => {
       replicationFactor: 2,
       directoryStore: { kind: 'memory' },
       replicaId: `${os.hostname()}-${process.pid}`,
+      tombstoneTtlMs: 7 * 86_400_000,
       metricsHost: '127.0.0.1',
       metricsPort: 9464
     })
@@ -40,6 +41,7 @@ describe('loadConfig', () => {
       DIRECTORY_STORE: 'redis',
       REDIS_URL: 'redis://:pw@redis.internal:6380/2',
       REPLICA_ID: 'central-2',
+      TOMBSTONE_TTL_MS: '3600000',
       METRICS_HOST: '0.0.0.0',
       METRICS_PORT: '0'
     })).toEqual({
@@ -54,6 +56,7 @@ describe('loadConfig', () => {
       replicationFactor: 3,
       directoryStore: { kind: 'redis', url: 'redis://:pw@redis.internal:6380/2' },
       replicaId: 'central-2',
+      tombstoneTtlMs: 3_600_000,
       metricsHost: '0.0.0.0',
       metricsPort: 0
     })

@@ -2,7 +2,7 @@
 // (server.ts does, tests inject).
 import { randomBytes } from 'node:crypto'
 import multipart from '@fastify/multipart'
-import { createCentralClient, createPeerFilesClient, deriveClusterKeys, REQUEST_ID_HEADER, requestIdOfRequest, timeHttpAnswers } from '@p2p/proto'
+import { createCentralClient, createPeerFilesClient, deriveClusterKeys, fileDeleteToken, REQUEST_ID_HEADER, requestIdOfRequest, timeHttpAnswers } from '@p2p/proto'
 import type { CentralClient } from '@p2p/proto'
 import Fastify from 'fastify'
 import type { FastifyInstance, FastifyServerOptions } from 'fastify'
@@ -15,6 +15,7 @@ import { viewsPlugin } from './plugins/views.js'
 import { apiPeersRoutes } from './routes/api-peers.js'
 import { apiReplicationRoutes } from './routes/api-replication.js'
 import { downloadProgressRoutes } from './routes/download-progress.js'
+import { fileDeleteRoutes } from './routes/file-delete.js'
 import { fileDownloadRoutes } from './routes/file-download.js'
 import { healthRoutes } from './routes/health.js'
 import { listFilesRoutes } from './routes/list-files.js'
@@ -75,6 +76,7 @@ export function buildClientApp (options: ClientAppOptions): FastifyInstance {
     settings: {
       maxUploadBytes: options.config.maxUploadBytes,
       peerName: options.config.peerName,
+      deleteTokenFor: (name: string, sha256: string) => fileDeleteToken(options.config.clusterSecret, name, sha256),
       ...(options.config.pieceTimeoutMs == null ? {} : { pieceTimeoutMs: options.config.pieceTimeoutMs }),
       ...(options.config.keepDownloads == null ? {} : { keepDownloads: options.config.keepDownloads })
     },
@@ -91,6 +93,7 @@ export function buildClientApp (options: ClientAppOptions): FastifyInstance {
   void app.register(uploadCheckRoutes)
   void app.register(uploadRoutes)
   void app.register(fileDownloadRoutes)
+  void app.register(fileDeleteRoutes)
   void app.register(downloadProgressRoutes)
   void app.register(listFilesRoutes)
   void app.register(healthRoutes)

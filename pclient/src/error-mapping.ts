@@ -8,7 +8,7 @@ import { status } from '@grpc/grpc-js'
 import type { ServiceError } from '@grpc/grpc-js'
 import { CentralErrorCode, CentralRequestError, CentralUnreachableError as CentralClientUnreachableError, ERROR_CODE_METADATA_KEY } from '@p2p/proto'
 import {
-  BadRequestError, CancelledError, CentralFailedError, CentralUnreachableError, DataLossError, FileExistsError, FileLostError,
+  BadRequestError, CancelledError, CentralFailedError, CentralUnreachableError, DataLossError, DeleteForbiddenError, FileDeletedError, FileExistsError, FileLostError,
   FileNotFoundError, InternalError, NoFileError, NoRoomError, PeerFailedError, PeerRefusedError, PeerUnreachableError,
   UnsupportedMediaTypeError, UploadTooLargeError, ValidationError, isClientError
 } from './errors.js'
@@ -71,6 +71,10 @@ function fromCentralError (err: CentralRequestError): ClientError {
       return new FileExistsError(err.message, options)
     case CentralErrorCode.NoRoom:
       return new NoRoomError(err.message, options)
+    case CentralErrorCode.FileDeleted:
+      return new FileDeletedError(err.message, options)
+    case CentralErrorCode.DeleteForbidden:
+      return new DeleteForbiddenError(err.message, options)
   }
   if (err.statusCode === 400) return new BadRequestError(`the central refused the request: ${err.message}`, options)
   return new CentralFailedError(`${err.code}: ${err.message}`, options)

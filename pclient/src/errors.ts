@@ -42,6 +42,14 @@ export const FileNotFoundError = createError<'PCLIENT_FILE_NOT_FOUND', 404, [str
 export const FileLostError = createError<'PCLIENT_FILE_LOST', 404, [string, Cause?]>(
   'PCLIENT_FILE_LOST', '%s', 404)
 
+/** The file was deleted from the network (410 while its tombstone lasts; then the name is unknown, 404). */
+export const FileDeletedError = createError<'PCLIENT_FILE_DELETED', 410, [string, Cause?]>(
+  'PCLIENT_FILE_DELETED', '%s', 410)
+
+/** A delete with a wrong, missing or old delete token: nothing was changed. */
+export const DeleteForbiddenError = createError<'PCLIENT_DELETE_FORBIDDEN', 403, [string, Cause?]>(
+  'PCLIENT_DELETE_FORBIDDEN', '%s', 403)
+
 export const FileExistsError = createError<'PCLIENT_FILE_EXISTS', 409, [string, Cause?]>(
   'PCLIENT_FILE_EXISTS', '%s', 409)
 

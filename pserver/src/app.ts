@@ -8,6 +8,7 @@ import { createPeerFilesClient, grpcServerOptions, loadFileSharingProto } from '
 import type { CentralClient, PeerFilesHandlers, TransferMeter } from '@p2p/proto'
 import type { TicketGate } from './auth/ticket-gate.js'
 import { createAnnouncer } from './central/announcer.js'
+import { createDeleter } from './central/deleter.js'
 import type { Announcer, AnnouncerComponents } from './central/announcer.js'
 import type { ConnectSource } from './central/copy-source.js'
 import { createReplicator } from './central/replicator.js'
@@ -81,7 +82,8 @@ export function createPeerServer (components: PeerServerComponents): PeerServer 
     ...(components.copyIdleTimeoutMs == null ? {} : { idleTimeoutMs: components.copyIdleTimeoutMs }),
     ...(components.copyBytesPerSecond == null ? {} : { copyRate: createSendRate(components.copyBytesPerSecond) })
   })
-  const announcer = createAnnouncer({ central, store, transfers, copies: replicator, peerId, logger, ...components.announcer })
+  const deletes = createDeleter({ store, abandonCopy: replicator.abandon, logger })
+  const announcer = createAnnouncer({ central, store, transfers, copies: replicator, deletes, peerId, logger, ...components.announcer })
   const sendRate = components.sendBytesPerSecond == null ? UNLIMITED_SEND_RATE : createSendRate(components.sendBytesPerSecond)
   const gate = createDrainGate()
   const handlers: PeerFilesHandlers = {

@@ -47,8 +47,8 @@ export interface PeerMachine {
   proxy: ServiceProcess
   /** Stops this peer's processes (SIGTERM: graceful, or SIGKILL: a crash). */
   stop: (signal?: NodeJS.Signals) => Promise<void>
-  /** Stops the pserver with `signal` and starts it again on the same port and data folder. */
-  restartPserver: (signal?: NodeJS.Signals) => Promise<void>
+  /** Stops the pserver with `signal`, runs `whileStopped` if given, and starts it again on the same port and data folder. */
+  restartPserver: (signal?: NodeJS.Signals, whileStopped?: () => Promise<void>) => Promise<void>
 }
 
 export async function startPeerMachine (index: number, centralUrl: string, options: PeerOptions, run: RunService): Promise<PeerMachine> {
@@ -99,8 +99,9 @@ export async function startPeerMachine (index: number, centralUrl: string, optio
     stop: async (signal = 'SIGTERM') => {
       await Promise.all([pserver, pclient, proxy].map(async (slot) => await slot.process.stop(signal)))
     },
-    restartPserver: async (signal = 'SIGTERM') => {
+    restartPserver: async (signal = 'SIGTERM', whileStopped) => {
       await pserver.process.stop(signal)
+      await whileStopped?.()
       await (await pserver.start()).waitForLog((line) => line.msg === 'registered')
     }
   }

@@ -4,9 +4,10 @@
 // costs its own size: a page reads its names and their holders, a locate the holders of one name, and
 // the counts come from the store's counters (file-views.ts turns store files into what these answers show).
 import type { FileView, HealthResponse, LostFile, ReplicationReport } from '@p2p/proto/directory'
-import { FileLostError, FileNotFoundError } from '../errors.js'
+import { FileLostError } from '../errors.js'
 import type { DirectoryCounts, FileRecord } from '../store/directory-store.js'
 import type { DirectoryContext } from './context.js'
+import { throwUnknownOrDeleted } from './deletion.js'
 import { expiryCutoff } from './expiry.js'
 import { toFileView } from './file-views.js'
 import { decodeCursor, encodeCursor, searchWords } from './paging.js'
@@ -39,12 +40,12 @@ export async function listFiles (context: DirectoryContext, query: FileListQuery
 /** The file's view with its live holders; the FileRecord too, for a copy order's sources. Throws FileLostError, FileNotFoundError. */
 export async function locateRecord (context: DirectoryContext, name: string): Promise<{ view: FileView, record: FileRecord }> {
   const record = await context.store.getFile(name, { seenAfter: expiryCutoff(context) })
-  if (record == null) throw new FileNotFoundError(name)
+  if (record == null) return await throwUnknownOrDeleted(context, name)
   if (record.holders.length === 0) throw new FileLostError(name)
   return { view: toFileView(record, context.replicationFactor), record }
 }
 
-/** Throws FileLostError for a known file no live peer holds, FileNotFoundError for an unknown one. */
+/** Throws FileLostError for a known file no live peer holds, FileDeletedError for a deleted one, FileNotFoundError for an unknown one. */
 export async function locate (context: DirectoryContext, name: string): Promise<FileView> {
   return (await locateRecord(context, name)).view
 }

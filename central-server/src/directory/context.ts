@@ -12,6 +12,9 @@ export const DEFAULT_REPLICATION_FACTOR = 2
  */
 export const DEFAULT_RESERVATION_TTL_MS = 60_000
 
+/** How long a deleted file's tombstone lasts: longer than any peer is expected to stay away (7 days). */
+export const DEFAULT_TOMBSTONE_TTL_MS = 7 * 24 * 3600 * 1000
+
 export interface DirectoryContext {
   store: DirectoryStore
   /** Epoch milliseconds. */
@@ -22,17 +25,22 @@ export interface DirectoryContext {
   reservationTtlMs: number
   /** Live copies to keep of each file (copy-orders.ts). */
   replicationFactor: number
+  /** How long a deleted file's tombstone refuses its content under its name (deletion.ts). */
+  tombstoneTtlMs: number
+  /** Called once per file deleted (the metrics count them). */
+  onDeleted?: () => void
   log: Pick<FastifyBaseLogger, 'info' | 'warn'>
 }
 
 /** The context's parts, with the settings that have defaults left optional. */
-export type DirectoryContextOptions = Omit<DirectoryContext, 'reservationTtlMs' | 'replicationFactor'> &
-Partial<Pick<DirectoryContext, 'reservationTtlMs' | 'replicationFactor'>>
+export type DirectoryContextOptions = Omit<DirectoryContext, 'reservationTtlMs' | 'replicationFactor' | 'tombstoneTtlMs'> &
+Partial<Pick<DirectoryContext, 'reservationTtlMs' | 'replicationFactor' | 'tombstoneTtlMs'>>
 
 export function createDirectoryContext (options: DirectoryContextOptions): DirectoryContext {
   return {
     ...options,
     reservationTtlMs: options.reservationTtlMs ?? DEFAULT_RESERVATION_TTL_MS,
-    replicationFactor: options.replicationFactor ?? DEFAULT_REPLICATION_FACTOR
+    replicationFactor: options.replicationFactor ?? DEFAULT_REPLICATION_FACTOR,
+    tombstoneTtlMs: options.tombstoneTtlMs ?? DEFAULT_TOMBSTONE_TTL_MS
   }
 }

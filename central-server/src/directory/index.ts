@@ -7,11 +7,14 @@
 //   paging.ts       the listings' cursors and the file filter
 //   placement.ts    where an upload goes (by free space), and the claim on its name
 //   copy-orders.ts  which copies each peer is ordered to make
+//   deletion.ts     deleting a file everywhere: tombstones and delete orders
 import type { FileView, HealthResponse, PeerView, Placement, PlacementBody, ReplicationReport } from '@p2p/proto/directory'
-import type { DirectoryCounts } from '../store/directory-store.js'
+import type { DirectoryCounts, TombstoneRecord } from '../store/directory-store.js'
 import { countDirectory, health, listFiles, locate, replicationReport } from './catalog.js'
 import type { DirectoryContext } from './context.js'
 import { requestCopy } from './copy-orders.js'
+import { deleteFile, forgetTombstones } from './deletion.js'
+import type { MayDelete } from './deletion.js'
 import { sweepExpiredPeers } from './expiry.js'
 import { announce, heartbeat, leave, listPeers, register } from './membership.js'
 import type { AnnounceFileInput, HeartbeatAnswer, HeartbeatInput, LeaseTerms, RegisterPeerInput } from './membership.js'
@@ -19,7 +22,7 @@ import type { FileListQuery, Page, PageQuery } from './paging.js'
 import { place } from './placement.js'
 
 export interface Directory {
-  register: (input: RegisterPeerInput) => Promise<LeaseTerms>
+  register: (input: RegisterPeerInput) => Promise<LeaseTerms & Pick<HeartbeatAnswer, 'delete'>>
   /** Throws PeerUnknownError when the peer is unknown or expired: it must register again. */
   heartbeat: (peerId: string, input: HeartbeatInput) => Promise<HeartbeatAnswer>
   announce: (peerId: string, input: AnnounceFileInput) => Promise<void>
@@ -41,7 +44,9 @@ export interface Directory {
    * next heartbeat; 'held' when it has the file already. Throws FileNotFound/FileLost, PeerUnknown, NoRoom.
    */
   requestCopy: (peerId: string, name: string) => Promise<'ordered' | 'held'>
-  /** Removes every expired peer; answers how many were removed. */
+  /** Deletes the file everywhere if `mayDelete` accepts its content. Throws FileNotFound, FileDeleted, DeleteForbidden. */
+  deleteFile: (name: string, mayDelete: MayDelete) => Promise<TombstoneRecord>
+  /** Removes every expired peer, and forgets the tombstones over; answers how many peers were removed. */
   sweep: () => Promise<number>
 }
 
@@ -59,6 +64,10 @@ export function createDirectory (context: DirectoryContext): Directory {
     replication: async () => await replicationReport(context),
     counts: async () => await countDirectory(context),
     requestCopy: async (peerId, name) => await requestCopy(context, peerId, name),
-    sweep: async () => await sweepExpiredPeers(context)
+    deleteFile: async (name, mayDelete) => await deleteFile(context, name, mayDelete),
+    sweep: async () => {
+      await forgetTombstones(context)
+      return await sweepExpiredPeers(context)
+    }
   }
 }

@@ -4,10 +4,11 @@
 // content). A peer that stops heartbeating expires (expiry.ts) through the same removal as a leave.
 import type { announceFileBodySchema, heartbeatBodySchema, Lease, PeerView, registerPeerBodySchema } from '@p2p/proto/directory'
 import type { z } from 'zod'
-import { PeerUnknownError, ValidationError } from '../errors.js'
-import type { PeerSummary } from '../store/directory-store.js'
+import { FileDeletedError, PeerUnknownError, ValidationError } from '../errors.js'
+import type { DeleteOrderRecord, PeerSummary } from '../store/directory-store.js'
 import type { DirectoryContext } from './context.js'
 import { settleCopyOrders } from './copy-orders.js'
+import { settleDeleteOrders } from './deletion.js'
 import type { ReplicaAssignment } from './copy-orders.js'
 import { expiresAfterMs, expiryCutoff, removePeer, requireLivePeer } from './expiry.js'
 import { decodeCursor, encodeCursor } from './paging.js'
@@ -17,19 +18,22 @@ import { nameTakenError, renewUploadClaims } from './placement.js'
 export type RegisterPeerInput = z.output<typeof registerPeerBodySchema>
 export type HeartbeatInput = z.output<typeof heartbeatBodySchema>
 export type AnnounceFileInput = z.output<typeof announceFileBodySchema>
-export type LeaseTerms = Omit<Lease, 'replicate'>
+export type LeaseTerms = Omit<Lease, 'replicate' | 'delete'>
 
 /** A heartbeat's answer before tickets are signed: the lease, and the copies this peer should make. */
 export interface HeartbeatAnswer {
   lease: LeaseTerms
   replicate: ReplicaAssignment[]
+  /** Files this peer is to delete (deleted from the network), until it confirms them. */
+  delete: DeleteOrderRecord[]
 }
 
 function leaseFor (context: DirectoryContext, peerId: string): LeaseTerms {
   return { peerId, heartbeatIntervalMs: context.heartbeatIntervalMs, expiresAfterMs: expiresAfterMs(context) }
 }
 
-export async function register (context: DirectoryContext, input: RegisterPeerInput): Promise<LeaseTerms> {
+/** The lease, and the delete orders of files the peer registered with that were deleted while it was away. */
+export async function register (context: DirectoryContext, input: RegisterPeerInput): Promise<LeaseTerms & { delete: DeleteOrderRecord[] }> {
   const { store, now, log } = context
   const seen = new Set<string>()
   for (const [index, file] of input.files.entries()) {
@@ -47,7 +51,7 @@ export async function register (context: DirectoryContext, input: RegisterPeerIn
     lastSeenAt: at
   }, input.files.map((file) => ({ name: file.name, size: file.size, sha256: file.sha256, announcedAt: at })))
   log.info({ peerId: input.peerId, grpcAddress: input.grpcAddress, files: input.files.length }, 'peer registered')
-  return leaseFor(context, input.peerId)
+  return { ...leaseFor(context, input.peerId), delete: await settleDeleteOrders(context, input.peerId, []) }
 }
 
 /** Throws PeerUnknownError when the peer is unknown or expired: it must register again. */
@@ -57,7 +61,8 @@ export async function heartbeat (context: DirectoryContext, peerId: string, inpu
   const updated = await context.store.updatePeer(peerId, { freeBytes: input.freeBytes, activeTransfers: input.activeTransfers, lastSeenAt: at })
   if (!updated) throw new PeerUnknownError(peerId)
   await renewUploadClaims(context, peerId, input.uploading, at)
-  return { lease: leaseFor(context, peerId), replicate: await settleCopyOrders(context, peerId, input.replicating) }
+  const deletes = await settleDeleteOrders(context, peerId, input.deleted)
+  return { lease: leaseFor(context, peerId), replicate: await settleCopyOrders(context, peerId, input.replicating), delete: deletes }
 }
 
 export async function announce (context: DirectoryContext, peerId: string, input: AnnounceFileInput): Promise<void> {
@@ -72,6 +77,10 @@ export async function announce (context: DirectoryContext, peerId: string, input
     { freeBytes: input.freeBytes, lastSeenAt: at },
     { seenAfter: expiryCutoff(context, at) })
   if (outcome === 'unknown-peer') throw new PeerUnknownError(peerId)
+  if (outcome === 'deleted') {
+    log.info({ peerId, file: input.name, sha256: input.sha256 }, 'announce refused: the file was deleted; the peer is ordered to delete it')
+    throw new FileDeletedError(input.name)
+  }
   if (outcome !== 'added') {
     log.warn({ peerId, file: input.name, sha256: input.sha256, reason: outcome }, 'announce refused: the name belongs to another content')
     throw nameTakenError(outcome, input.name)

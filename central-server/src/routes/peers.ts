@@ -29,17 +29,17 @@ export const peerRoutes: FastifyPluginAsyncZod = async (app) => {
     config: { signed: 'peer' },
     schema: {
       tags: ['peers'],
-      summary: 'Keep a peer alive and update its load; the answer lists copies to make. 404 CENTRAL_PEER_UNKNOWN means register again. Signed by that peer',
+      summary: 'Keep a peer alive and update its load; the answer lists copies to make and files to delete (confirmed in the next heartbeat\'s deleted). 404 CENTRAL_PEER_UNKNOWN means register again. Signed by that peer',
       security: clusterSecurity,
       params: peerIdParamsSchema,
       body: heartbeatBodySchema,
       response: { 200: leaseSchema, 400: errorBodySchema, 404: errorBodySchema, ...peerErrorResponses }
     }
   }, async (request) => {
-    const { lease, replicate } = await app.directory.heartbeat(request.params.peerId, request.body)
+    const { lease, replicate, delete: deletes } = await app.directory.heartbeat(request.params.peerId, request.body)
     // Each order carries a download ticket good at its sources, as a user's download would.
     const orders = await Promise.all(replicate.map(async (copy) => ({ ...copy, ticket: await app.tickets.forDownload({ ...copy, holders: copy.sources }) })))
-    return { ...lease, replicate: orders }
+    return { ...lease, replicate: orders, delete: deletes }
   })
 
   app.post('/peers/:peerId/files', {
@@ -47,11 +47,12 @@ export const peerRoutes: FastifyPluginAsyncZod = async (app) => {
     schema: {
       tags: ['peers'],
       summary: 'Announce one new file on a peer; 404 CENTRAL_PEER_UNKNOWN means register again, 409 CENTRAL_FILE_EXISTS that the name ' +
-        'belongs to another content or to another upload under way (the peer must not keep the file under that name). Signed by that peer',
+        'belongs to another content or to another upload under way (the peer must not keep the file under that name), 410 CENTRAL_FILE_DELETED ' +
+        'that the file was deleted from the network (the peer is ordered to delete it). Signed by that peer',
       security: clusterSecurity,
       params: peerIdParamsSchema,
       body: announceFileBodySchema,
-      response: { 204: z.undefined(), 400: errorBodySchema, 404: errorBodySchema, 409: errorBodySchema, ...peerErrorResponses }
+      response: { 204: z.undefined(), 400: errorBodySchema, 404: errorBodySchema, 409: errorBodySchema, 410: errorBodySchema, ...peerErrorResponses }
     }
   }, async (request, reply) => {
     await app.directory.announce(request.params.peerId, request.body)

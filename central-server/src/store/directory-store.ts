@@ -22,14 +22,17 @@
 //   res-names:{name}     set of peerIds with a reservation for the name claims and orders by name
 //   res-expiry           zset "{id}/{name}" by expiresAt                expired reservations, a range query
 //   counters             hash: copiesOrdered, uploadsPlaced, holdings
+//   tombstones           hash name -> TombstoneRecord                   deleted files (tombstones.ts)
+//   tombstone-expiry     zset name by expiresAt                         tombstones over, a range query
+//   deletes:{id}         hash name -> sha256                            a peer's delete orders, until it confirms
 // (No fixed key shares its stem with a peer's or a name's key: a peer may be called "copies" or "expiry".
 // src/store/redis/keys.ts has the layout as built, and records.ts there how each value is written.)
 // "Copies" in catalog:copies and copy-queue count holders still in the store: a peer expired for reads
 // (silent EXPIRY_INTERVALS) but not yet swept still counts until the sweep (every heartbeat interval)
 // removes it. Answers that name holders filter them by lastSeenAt at read time, so those are exact at once.
 import type {
-  DirectoryCounts, FilePage, FileRecord, HoldingRecord, Liveness, NameTaken, PeerRecord, PeerRoom, PeerStatus, PeerSummary,
-  ReservationRecord, UploadReservation
+  DeleteOrderRecord, DirectoryCounts, FilePage, FileRecord, HoldingRecord, Liveness, NameTaken, PeerRecord, PeerRoom, PeerStatus, PeerSummary,
+  ReservationRecord, TombstoneRecord, UploadReservation
 } from './records.js'
 
 export type * from './records.js'
@@ -81,7 +84,7 @@ export interface HoldingStore {
    * claim wins: the claim was given when the name was free. O(holders and reservations of the name).
    */
   addHolding: (holding: HoldingRecord, status: Omit<PeerStatus, 'activeTransfers'>, liveness: Liveness) =>
-  Promise<'added' | 'unknown-peer' | NameTaken>
+  Promise<'added' | 'unknown-peer' | 'deleted' | NameTaken>
   /** The catalog entry of `name` with its live holders (of its content only); null when the catalog does not know it. O(holders). */
   getFile: (name: string, liveness: Liveness) => Promise<FileRecord | null>
   /**
@@ -143,8 +146,35 @@ export interface ReservationStore {
   Promise<FileRecord[]>
 }
 
-/** Everything the directory keeps, in three groups that follow its operations (src/directory/). */
-export interface DirectoryStore extends PeerStore, HoldingStore, ReservationStore {
+/**
+ * Deleted files. A tombstone (name, content) refuses that content under that name until it expires: a
+ * registration listing it records the holding but not the catalog entry, and orders its delete; an
+ * announce of it without the peer's own upload claim is refused ('deleted') and ordered deleted. An
+ * announce under the peer's own upload claim is the name shared again: it lifts the tombstone.
+ * A tombstone over at a method's `at` counts as none.
+ */
+export interface TombstoneStore {
+  /**
+   * Deletes the file, atomically, if the catalog's content under `name` is still `sha256`: records the
+   * tombstone, takes the name out of the catalog (and so out of every listing, locate and copy order),
+   * orders every holder of that content and every peer ordered to copy it (dropping that order) to delete
+   * it. 'unknown' when the catalog does not know the name, 'changed' when it stands for other content.
+   * O(holders and reservations of the name).
+   */
+  deleteFile: (tombstone: TombstoneRecord) => Promise<'deleted' | 'unknown' | 'changed'>
+  /** The name's tombstone still running at `at`, or null. */
+  getTombstone: (name: string, at: number) => Promise<TombstoneRecord | null>
+  /**
+   * Settles the peer's delete orders: those named in `confirmed` are done (its holding of that content
+   * goes, its copies move), and the rest, up to `limit`, are answered, to be sent again. O(orders of the peer).
+   */
+  takeDeleteOrders: (peerId: string, confirmed: readonly string[], limit: number) => Promise<DeleteOrderRecord[]>
+  /** Forgets the tombstones over at `at`; answers how many. O(those forgotten + log n). */
+  forgetTombstones: (at: number) => Promise<number>
+}
+
+/** Everything the directory keeps, in groups that follow its operations (src/directory/). */
+export interface DirectoryStore extends PeerStore, HoldingStore, ReservationStore, TombstoneStore {
   /**
    * The counts of /health and /replication, from index sizes and counters (ZCOUNT peers:seen, ZCOUNT
    * catalog:copies, counters), after forgetting the reservations over at `at`. O(log n).

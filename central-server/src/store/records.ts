@@ -123,3 +123,20 @@ export interface PeerStatus {
   activeTransfers: number
   lastSeenAt: number
 }
+
+/**
+ * A deleted file: the name, the content deleted under it, and until when the directory keeps refusing
+ * that content under that name (a holder away during the delete may come back with it).
+ */
+export interface TombstoneRecord {
+  name: string
+  sha256: string
+  deletedAt: number
+  expiresAt: number
+}
+
+/** A peer is to delete its file `name` if that name still refers to `sha256`. */
+export interface DeleteOrderRecord {
+  name: string
+  sha256: string
+}

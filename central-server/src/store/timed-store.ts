@@ -56,6 +56,10 @@ export function timedStore (store: DirectoryStore, observer: StoreObserver): Dir
     removeReservation: timed('removeReservation'),
     takeCopyOrders: timed('takeCopyOrders'),
     countDirectory: timed('countDirectory'),
+    deleteFile: timed('deleteFile'),
+    getTombstone: timed('getTombstone'),
+    takeDeleteOrders: timed('takeDeleteOrders'),
+    forgetTombstones: timed('forgetTombstones'),
     close: async () => { await store.close() }
   }
 }

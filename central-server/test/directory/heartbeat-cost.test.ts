@@ -82,7 +82,7 @@ async function costs (context: DirectoryContext, tally: Tally): Promise<Record<s
     return result
   }
   const beat = async (replicating: string[]): Promise<string[]> =>
-    (await heartbeat(context, 'spare', { freeBytes: 1e9, activeTransfers: 0, replicating, uploading: [] })).replicate.map((order) => order.name)
+    (await heartbeat(context, 'spare', { freeBytes: 1e9, activeTransfers: 0, replicating, uploading: [], deleted: [] })).replicate.map((order) => order.name)
   const first = await measure('heartbeat with new orders', async () => await beat([]))
   measured['heartbeat with new orders']!.orders = first.length
   await measure('heartbeat while copying', async () => await beat(first))

@@ -21,6 +21,7 @@ describe('OpenAPI at /docs', () => {
     expect(doc.openapi).toMatch(/^3\./)
     const routes = Object.entries(doc.paths).flatMap(([path, methods]) => Object.keys(methods).map((method) => `${method.toUpperCase()} ${path}`))
     expect(routes.sort()).toEqual([
+      'DELETE /files/{name}',
       'DELETE /peers/{peerId}',
       'GET /files',
       'GET /files/{name}',
@@ -44,6 +45,7 @@ describe('OpenAPI at /docs', () => {
       return doc.paths[path]?.[method.toLowerCase()]?.security != null
     })
     expect(signed.sort()).toEqual([
+      'DELETE /files/{name}',
       'DELETE /peers/{peerId}',
       'GET /files/{name}',
       'POST /peers',

@@ -23,7 +23,7 @@ describe('POST /peers (register)', () => {
     const { app, clock } = await start()
     const response = await register(app, peerBody('p1', { freeBytes: 900, activeTransfers: 2, files: [file('a.txt'), file('b.txt', 'b')] }))
     expect(response.statusCode).toBe(200)
-    expect(response.json<Lease>()).toEqual({ peerId: 'p1', heartbeatIntervalMs: HEARTBEAT_INTERVAL_MS, expiresAfterMs: EXPIRES_AFTER_MS, replicate: [] })
+    expect(response.json<Lease>()).toEqual({ peerId: 'p1', heartbeatIntervalMs: HEARTBEAT_INTERVAL_MS, expiresAfterMs: EXPIRES_AFTER_MS, replicate: [], delete: [] })
 
     const at = new Date(clock.now()).toISOString()
     expect(await getJson(app, '/peers')).toEqual({
@@ -80,7 +80,7 @@ describe('PUT /peers/:peerId/heartbeat', () => {
     clock.advance(500)
     const response = await heartbeat(app, 'p1', { freeBytes: 321, activeTransfers: 4 })
     expect(response.statusCode).toBe(200)
-    expect(response.json<Lease>()).toEqual({ peerId: 'p1', heartbeatIntervalMs: HEARTBEAT_INTERVAL_MS, expiresAfterMs: EXPIRES_AFTER_MS, replicate: [] })
+    expect(response.json<Lease>()).toEqual({ peerId: 'p1', heartbeatIntervalMs: HEARTBEAT_INTERVAL_MS, expiresAfterMs: EXPIRES_AFTER_MS, replicate: [], delete: [] })
     expect(await peers()).toMatchObject([{ freeBytes: 321, activeTransfers: 4, lastSeenAt: new Date(clock.now()).toISOString() }])
   })
 

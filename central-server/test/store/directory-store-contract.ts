@@ -1,7 +1,7 @@
 // The behaviour every DirectoryStore must have. Each implementation's test file calls
 // describeDirectoryStoreContract with a factory, so the memory store and a later Redis store pass the same suite.
 // The suite is split like the interface: peers, holdings and the catalog, reservations, upload claims,
-// placement candidates, the copy queue, listings and counts.
+// placement candidates, the copy queue, listings and counts, tombstones.
 import { afterEach, describe } from 'vitest'
 import type { DirectoryStore } from '../../src/store/directory-store.js'
 import { describeCopyQueueContract } from './contract/copy-queue.js'
@@ -10,6 +10,7 @@ import { describeListingsContract } from './contract/listings.js'
 import { describePeerStoreContract } from './contract/peers.js'
 import { describePlacementContract } from './contract/placement.js'
 import { describeReservationStoreContract } from './contract/reservations.js'
+import { describeTombstoneStoreContract } from './contract/tombstones.js'
 import { describeUploadClaimContract } from './contract/upload-claims.js'
 
 export function describeDirectoryStoreContract (name: string, makeStore: () => DirectoryStore | Promise<DirectoryStore>): void {
@@ -31,5 +32,6 @@ export function describeDirectoryStoreContract (name: string, makeStore: () => D
     describePlacementContract(open)
     describeCopyQueueContract(open)
     describeListingsContract(open)
+    describeTombstoneStoreContract(open)
   })
 }

@@ -90,14 +90,14 @@ describeWithRedis('the cost of a request over Redis', () => {
       return result
     }
     const beat = async (replicating: string[]): Promise<string[]> =>
-      (await heartbeat(context, 'spare', { freeBytes: 1e9, activeTransfers: 0, replicating, uploading: [] })).replicate.map((order) => order.name)
+      (await heartbeat(context, 'spare', { freeBytes: 1e9, activeTransfers: 0, replicating, uploading: [], deleted: [] })).replicate.map((order) => order.name)
     const ordered = await measure('heartbeat with new orders', async () => await beat([]))
     expect(ordered).toHaveLength(2)
     await measure('heartbeat while copying', async () => await beat(ordered))
     expect(await measure('heartbeat after orders failed', async () => await beat([]))).toHaveLength(2)
     // Most heartbeats: a peer among many of equal room, which looks at the whole look-ahead and takes nothing.
     await measure('heartbeat of a peer with no order', async () =>
-      expect(await heartbeat(context, 'p3', { freeBytes: 1e5, activeTransfers: 0, replicating: [], uploading: [] })).toMatchObject({ replicate: [] }))
+      expect(await heartbeat(context, 'p3', { freeBytes: 1e5, activeTransfers: 0, replicating: [], uploading: [], deleted: [] })).toMatchObject({ replicate: [] }))
     await measure('locate', async () => await locate(context, 'p1.f0.bin'))
     await measure('health', async () => await health(context))
     await measure('placement', async () => await place(context, { name: 'new.bin', size: 100 }))

@@ -1,5 +1,6 @@
 // The page's script: progressive enhancement of a page that works without it. Uploads with progress and
 // drag and drop, a live filter and sorting, and the list, the peers and the downloads kept current.
+import { addDeleteButtons, takeTokenFromAddress } from './delete-buttons.js'
 import { showDownloads } from './downloads.js'
 import { acceptDrops } from './drop-zone.js'
 import { enhanceFileList } from './file-list.js'
@@ -14,12 +15,17 @@ document.documentElement.classList.add('js')
 const fileList = document.getElementById('file-list')
 const networkView = document.getElementById('network-view')
 
+takeTokenFromAddress()
 const files = enhanceFileList({
   container: fileList,
   form: document.getElementById('filter-form'),
   refreshPart,
-  onRefreshed: () => localizeTimes(fileList)
+  onRefreshed: () => {
+    localizeTimes(fileList)
+    addDeleteButtons(fileList, () => files.refresh())
+  }
 })
+addDeleteButtons(fileList, () => files.refresh())
 const refreshNetwork = async () => {
   if (await refreshPart(networkView)) localizeTimes(networkView)
 }

@@ -1,6 +1,7 @@
 // Uploads from the page without leaving it: each chosen or dropped file is sent as its own request to
 // the same route the plain form uses (asking for JSON instead of a redirect), one after another, with a
 // progress row each. XMLHttpRequest, because fetch cannot report upload progress.
+import { rememberDeleteToken } from './delete-buttons.js'
 import { createRateMeter, formatBytes } from './format.js'
 import { describeUploadError } from './upload-errors.js'
 import { button, createUploadRow } from './upload-row.js'
@@ -128,6 +129,7 @@ export function enhanceUpload ({ form, list, announcer, onUploaded }) {
         if (xhr.status === 201 && body != null) {
           const peers = Array.isArray(body.peers) && body.peers.length > 0 ? body.peers.join(', ') : 'the network'
           finish(job, 'done', `Uploaded ${formatBytes(body.size)}, stored on ${peers}.${copiesToFollow(body)}`)
+          rememberDeleteToken(body.name, body.deleteToken)
           onUploaded?.(body.name)
         } else {
           finish(job, 'failed', describeUploadError(xhr.status, body, file, maxUpload))

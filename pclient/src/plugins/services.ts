@@ -18,7 +18,10 @@ import { createDownloadTracker } from '../transfers/download-tracker.js'
 import type { DownloadTracker } from '../transfers/download-tracker.js'
 import type { ConnectPeer } from '../transfers/peer-connector.js'
 
-export type ClientSettings = Pick<ClientConfig, 'maxUploadBytes' | 'peerName'> & Partial<Pick<ClientConfig, 'pieceTimeoutMs' | 'keepDownloads'>>
+export type ClientSettings = Pick<ClientConfig, 'maxUploadBytes' | 'peerName'> & Partial<Pick<ClientConfig, 'pieceTimeoutMs' | 'keepDownloads'>> & {
+  /** The delete token of a file just shared (from the cluster secret: proto auth/delete-token.ts). */
+  deleteTokenFor: (name: string, sha256: string) => string
+}
 
 declare module 'fastify' {
   interface FastifyInstance {

@@ -21,7 +21,9 @@ const uploadResponseSchema = z.object({
   /** Copies the network holds now: 1, the peer it was sent to; the central has the rest made on its own. */
   copies: z.number().int().nonnegative(),
   /** Copies the network keeps of every file (when fewer peers have room, fewer); null if the central could not say. */
-  replicationFactor: z.number().int().positive().nullable()
+  replicationFactor: z.number().int().positive().nullable(),
+  /** Deletes this file from the whole network (DELETE /files/:name, X-Delete-Token); given only here, once. */
+  deleteToken: z.string()
 })
 
 /** Non-file fields a form may carry alongside the file; they are ignored, but bounded. */
@@ -76,13 +78,16 @@ export const uploadRoutes: FastifyPluginAsyncZod = async (app) => {
       { name: part.filename, size: contentLength, sizeIsMaximum: true, source: part.file, confirmWhole, signal: app.transferSignal }
     )
     app.invalidateCentralReads()
+    const deleteToken = app.settings.deleteTokenFor(result.name, result.sha256)
     if (prefersHtml(request.headers.accept)) {
-      return await reply.redirect(`/?uploaded=${encodeURIComponent(result.name)}&peer=${encodeURIComponent(result.peerId)}`, 303)
+      // The token rides in the fragment, which a browser never sends to a server: no log sees it.
+      const query = `uploaded=${encodeURIComponent(result.name)}&peer=${encodeURIComponent(result.peerId)}`
+      return await reply.redirect(`/?${query}#delete-token=${deleteToken}`, 303)
     }
     // The answer says that more copies follow, so nobody takes "stored on one peer" for the whole story.
     const replicationFactor = await app.central.health().then((health) => health.replicationFactor, () => null)
     return await reply.code(201).send({
-      name: result.name, size: result.size, sha256: result.sha256, peers: [result.peerId], copies: 1, replicationFactor
+      name: result.name, size: result.size, sha256: result.sha256, peers: [result.peerId], copies: 1, replicationFactor, deleteToken
     })
   })
 }

@@ -8,6 +8,9 @@ import type { ClientMetrics } from '../../src/metrics.js'
 import { closedPort } from './closed-port.js'
 import { withPages } from './paged-central.js'
 
+/** The cluster secret of every test app: a test computes the delete tokens it expects from it. */
+export const TEST_CLUSTER_SECRET = 's'.repeat(64)
+
 export interface TestAppOptions {
   /**
    * Central calls to answer; every other call behaves as against an unreachable central. The whole file
@@ -26,7 +29,7 @@ export async function buildTestApp (options: TestAppOptions = {}): Promise<Fasti
   const unreachable = createCentralClient({ baseUrl: centralUrl })
   const app = buildClientApp({
     config: {
-      centralUrls: [centralUrl], maxUploadBytes: options.maxUploadBytes ?? 2 ** 40, peerName: options.peerName ?? 'test-peer', clusterSecret: 's'.repeat(64),
+      centralUrls: [centralUrl], maxUploadBytes: options.maxUploadBytes ?? 2 ** 40, peerName: options.peerName ?? 'test-peer', clusterSecret: TEST_CLUSTER_SECRET,
       ...(options.drainGraceMs == null ? {} : { drainGraceMs: options.drainGraceMs })
     },
     central: { ...unreachable, ...withPages(options.central ?? {}) },

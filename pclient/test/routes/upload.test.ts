@@ -1,10 +1,10 @@
 import { randomBytes } from 'node:crypto'
 import { connect } from 'node:net'
-import { CentralRequestError } from '@p2p/proto'
+import { CentralRequestError, fileDeleteToken } from '@p2p/proto'
 import type { HealthResponse, Placement, PlacementBody } from '@p2p/proto'
 import type { FastifyInstance } from 'fastify'
 import { afterEach, describe, expect, it } from 'vitest'
-import { BROWSER_ACCEPT, buildTestApp, multipartBody } from '../helpers/client-app.js'
+import { BROWSER_ACCEPT, buildTestApp, multipartBody, TEST_CLUSTER_SECRET } from '../helpers/client-app.js'
 import { waitFor } from '../helpers/closed-port.js'
 import { sha256Hex, startFakePeer } from '../helpers/fake-peer.js'
 import type { FakePeer } from '../helpers/fake-peer.js'
@@ -161,7 +161,9 @@ describe('POST /upload_file/', () => {
     const response = await app.inject({ method: 'POST', url: '/upload_file/', payload, headers: { ...headers, ...JSON_ACCEPT } })
     expect(response.statusCode).toBe(201)
     // The central was not asked for its replication factor here (unreachable): the answer says it cannot tell.
-    expect(response.json()).toEqual({ name: 'a #1 ?%.txt', size: content.length, sha256: sha256Hex(content), peers: ['peer-a'], copies: 1, replicationFactor: null })
+    // The delete token is the file's own: its name and content under the cluster's key.
+    const deleteToken = fileDeleteToken(TEST_CLUSTER_SECRET, 'a #1 ?%.txt', sha256Hex(content))
+    expect(response.json()).toEqual({ name: 'a #1 ?%.txt', size: content.length, sha256: sha256Hex(content), peers: ['peer-a'], copies: 1, replicationFactor: null, deleteToken })
     // The central is asked for room for the whole request, an upper bound of the file.
     expect(placed).toEqual([{ name: 'a #1 ?%.txt', size: payload.length }])
     expect(peer.uploads[0]?.header).toMatchObject({ size: payload.length, sizeIsMaximum: true })
@@ -235,13 +237,14 @@ describe('POST /upload_file/', () => {
     })
   })
 
-  it('redirects a browser to the page with a message', async () => {
+  it('redirects a browser to the page with a message, the delete token in the fragment (never sent to a server)', async () => {
     peer = await startFakePeer('peer-a')
     app = await buildTestApp({ central: placeOn(peer) })
     const { payload, headers } = multipartBody([{ field: 'file', filename: 'a.txt', content: 'hello' }])
     const response = await app.inject({ method: 'POST', url: '/upload_file/', payload, headers: { ...headers, accept: BROWSER_ACCEPT } })
     expect(response.statusCode).toBe(303)
-    expect(response.headers.location).toBe('/?uploaded=a.txt&peer=peer-a')
+    const deleteToken = fileDeleteToken(TEST_CLUSTER_SECRET, 'a.txt', sha256Hex(Buffer.from('hello')))
+    expect(response.headers.location).toBe(`/?uploaded=a.txt&peer=peer-a#delete-token=${deleteToken}`)
   })
 
   it('shows a browser the page with the error and the same status', async () => {

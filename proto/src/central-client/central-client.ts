@@ -5,12 +5,13 @@
 import type { z } from 'zod'
 import {
   errorBodySchema, healthResponseSchema, leaseSchema, listFilesResponseSchema, listPeersResponseSchema,
-  copyRequestResponseSchema, locateResponseSchema, placementResponseSchema, replicationReportSchema
+  copyRequestResponseSchema, deleteFileResponseSchema, locateResponseSchema, placementResponseSchema, replicationReportSchema
 } from '../contracts/central-api.js'
+import { DELETE_TOKEN_HEADER } from '../auth/delete-token.js'
 import { signRequest } from '../auth/request-signature.js'
 import { REQUEST_ID_HEADER } from '../runtime/request-id.js'
 import type {
-  AnnounceFileBody, FileView, HealthResponse, HeartbeatBody, Lease, LocatedFile, PeerView, Placement, PlacementBody, RegisterPeerBody,
+  AnnounceFileBody, DeletedFile, FileView, HealthResponse, HeartbeatBody, Lease, LocatedFile, PeerView, Placement, PlacementBody, RegisterPeerBody,
   ReplicationReport, CopyRequestResponse
 } from '../contracts/central-api.js'
 import { CentralRequestError, CentralUnreachableError } from './central-errors.js'
@@ -74,6 +75,8 @@ export interface CentralClient {
   requestCopy: (peerId: string, name: string, options?: CentralCallOptions) => Promise<CopyRequestResponse>
   /** Replica counts: the files below the replication factor and the files lost. */
   replication: () => Promise<ReplicationReport>
+  /** Deletes the file everywhere with its delete token (or the operator's); signed by a member. */
+  deleteFile: (name: string, deleteToken: string, options?: CentralCallOptions) => Promise<DeletedFile>
 }
 
 export interface CentralClientOptions {
@@ -106,6 +109,7 @@ export function createCentralClient (options: CentralClientOptions): CentralClie
     const { method, path } = request
     const headers: Record<string, string> = payload === undefined ? {} : { 'content-type': 'application/json' }
     if (request.requestId != null) headers[REQUEST_ID_HEADER] = request.requestId
+    if (request.deleteToken != null) headers[DELETE_TOKEN_HEADER] = request.deleteToken
     // Signed at each try: a retry elsewhere carries a fresh time, not the first try's.
     if (options.signer != null) {
       Object.assign(headers, signRequest(options.signer.key, { signer: options.signer.id, method, path, body: payload ?? '' }))
@@ -136,10 +140,11 @@ export function createCentralClient (options: CentralClientOptions): CentralClie
   }
 
   async function call<T> (
-    method: string, path: string, body: unknown, schema: z.ZodType<T> | null, options: CentralCallOptions = {}, policy: RetryPolicy = 'idempotent'
+    method: string, path: string, body: unknown, schema: z.ZodType<T> | null, options: CentralCallOptions = {}, policy: RetryPolicy = 'idempotent', deleteToken?: string
   ): Promise<T> {
     const payload = body === undefined ? undefined : JSON.stringify(body)
     const request: CentralRequest = { method, path, ...(options.requestId == null ? {} : { requestId: options.requestId }) }
+    if (deleteToken != null) request.deleteToken = deleteToken
     return await addresses.run(policy, async (baseUrl) => await tryAt(baseUrl, request, payload, schema))
   }
 
@@ -173,12 +178,15 @@ export function createCentralClient (options: CentralClientOptions): CentralClie
     place: async (body, options) => await call('POST', '/placements', body, placementResponseSchema, options, 'if-never-arrived'),
     health: async () => await call('GET', '/health', undefined, healthResponseSchema),
     requestCopy: async (peerId, name, options) => await call('POST', `${peerPath(peerId)}/copies`, { name }, copyRequestResponseSchema, options),
-    replication: async () => await call('GET', '/replication', undefined, replicationReportSchema)
+    replication: async () => await call('GET', '/replication', undefined, replicationReportSchema),
+    // Sent again elsewhere only if it never arrived: a delete that did arrive answers 410 the second time.
+    deleteFile: async (name, deleteToken, options) =>
+      await call('DELETE', `/files/${encodeURIComponent(name)}`, undefined, deleteFileResponseSchema, options, 'if-never-arrived', deleteToken)
   }
 }
 
 /** One request to the central, as each try at an address sends it. */
-interface CentralRequest { method: string, path: string, requestId?: string }
+interface CentralRequest { method: string, path: string, requestId?: string, deleteToken?: string }
 
 /** '?limit=100&cursor=...&q=...', leaving out what is unset or empty; '' when nothing is set. */
 function queryString (query: FilesPageQuery): string {

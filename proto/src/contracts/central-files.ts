@@ -99,6 +99,13 @@ export const copyRequestResponseSchema = z.object({
   status: z.enum(['ordered', 'held'])
 })
 
+/** DELETE /files/{name} (token in the X-Delete-Token header): the file deleted, everywhere, and when. */
+export const deleteFileResponseSchema = z.object({
+  name: fileNameSchema,
+  sha256: sha256Schema,
+  deletedAt: isoDateSchema
+})
+
 export const healthResponseSchema = z.object({
   status: z.literal('ok'),
   peers: countSchema,
@@ -120,4 +127,5 @@ export type FileView = z.infer<typeof fileViewSchema>
 export type LocatedFile = z.infer<typeof locateResponseSchema>
 export type PlacementBody = z.infer<typeof placementBodySchema>
 export type Placement = z.infer<typeof placementResponseSchema>
+export type DeletedFile = z.infer<typeof deleteFileResponseSchema>
 export type HealthResponse = z.infer<typeof healthResponseSchema>

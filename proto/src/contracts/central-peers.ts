@@ -3,7 +3,7 @@
 // the peer list.
 import { z } from 'zod'
 import { fileNameSchema } from './file-name.js'
-import { MAX_FILES_PER_PEER, byteCountSchema, countSchema, fileEntrySchema, grpcAddressSchema, isoDateSchema, peerIdSchema, ticketSchema } from './central-values.js'
+import { MAX_FILES_PER_PEER, byteCountSchema, countSchema, fileEntrySchema, grpcAddressSchema, isoDateSchema, peerIdSchema, sha256Schema, ticketSchema } from './central-values.js'
 
 export const registerPeerBodySchema = z.object({
   peerId: peerIdSchema,
@@ -16,6 +16,9 @@ export const registerPeerBodySchema = z.object({
 
 /** Most uploads in progress one heartbeat reports (a peer receiving more keeps the rest's claims until their TTL). */
 export const MAX_UPLOADS_REPORTED = 1000
+
+/** Most delete orders one lease carries; more follow with later heartbeats. */
+export const MAX_DELETES_PER_LEASE = 1000
 
 /** Most copies one peer makes at once for the central; more orders wait for later heartbeats. */
 export const MAX_REPLICATIONS_PER_PEER = 2
@@ -32,7 +35,9 @@ export const heartbeatBodySchema = z.object({
    * Names of the uploads this peer is receiving now: the central keeps their names claimed while they
    * run, and frees the name of an upload it placed here that this peer is no longer receiving.
    */
-  uploading: z.array(fileNameSchema).max(MAX_UPLOADS_REPORTED).default([])
+  uploading: z.array(fileNameSchema).max(MAX_UPLOADS_REPORTED).default([]),
+  /** Names this peer deleted as the central ordered (the lease's `delete`): the central stops ordering them. */
+  deleted: z.array(fileNameSchema).max(MAX_DELETES_PER_LEASE).default([])
 })
 
 
@@ -50,12 +55,20 @@ export const replicationOrderSchema = fileEntrySchema.extend({
   ticket: ticketSchema
 })
 
-/** What the central tells a peer after a registration or a heartbeat: how often to come back, and what to copy. */
+/**
+ * The central asks a peer to delete its file `name` if that name still refers to content `sha256` (the
+ * file was deleted from the network), and to abandon any copy of it under way; the peer confirms in
+ * its next heartbeat's `deleted`.
+ */
+export const deleteOrderSchema = z.object({ name: fileNameSchema, sha256: sha256Schema })
+
+/** What the central tells a peer after a registration or a heartbeat: how often to come back, what to copy and what to delete. */
 export const leaseSchema = z.object({
   peerId: peerIdSchema,
   heartbeatIntervalMs: z.number().int().positive(),
   expiresAfterMs: z.number().int().positive(),
-  replicate: z.array(replicationOrderSchema).max(MAX_REPLICATIONS_PER_PEER).default([])
+  replicate: z.array(replicationOrderSchema).max(MAX_REPLICATIONS_PER_PEER).default([]),
+  delete: z.array(deleteOrderSchema).max(MAX_DELETES_PER_LEASE).default([])
 })
 
 export const announceFileBodySchema = fileEntrySchema.extend({
@@ -80,6 +93,7 @@ export type RegisterPeerBody = z.input<typeof registerPeerBodySchema>
 export type HeartbeatBody = z.input<typeof heartbeatBodySchema>
 export type AnnounceFileBody = z.infer<typeof announceFileBodySchema>
 export type Lease = z.infer<typeof leaseSchema>
+export type DeleteOrder = z.infer<typeof deleteOrderSchema>
 export type ReplicationOrder = z.infer<typeof replicationOrderSchema>
 export type ReplicaSource = z.infer<typeof replicaSourceSchema>
 export type PeerView = z.infer<typeof peerViewSchema>

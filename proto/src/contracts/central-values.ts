@@ -43,6 +43,10 @@ export const CentralErrorCode = {
   FileLost: 'CENTRAL_FILE_LOST',
   FileExists: 'CENTRAL_FILE_EXISTS',
   NoRoom: 'CENTRAL_NO_ROOM',
+  /** The file was deleted; its tombstone lasts TOMBSTONE_TTL_MS (410), then the name is simply unknown. */
+  FileDeleted: 'CENTRAL_FILE_DELETED',
+  /** A delete without the file's token or the operator's (403). */
+  DeleteForbidden: 'CENTRAL_DELETE_FORBIDDEN',
   PeerUnknown: 'CENTRAL_PEER_UNKNOWN',
   Validation: 'CENTRAL_VALIDATION',
   /** The request is not signed by a cluster member (401). */

@@ -2,13 +2,15 @@
 // answers), heartbeats at the interval the lease gives, announces each new file, registers again
 // whenever the central forgot this peer, and leaves on shutdown. Central outages are logged, never fatal.
 // Each heartbeat reports the copies under way and hands the copies the central orders to the replicator.
-import { CentralErrorCode, CentralRequestError, MAX_UPLOADS_REPORTED } from '@p2p/proto'
+import { CentralErrorCode, CentralRequestError, MAX_DELETES_PER_LEASE, MAX_UPLOADS_REPORTED } from '@p2p/proto'
 import type { CentralClient, HeartbeatBody, RegisterPeerBody, ReplicationOrder } from '@p2p/proto'
 import type { Logger } from 'pino'
 import { reasonOf } from '../errors.js'
 import type { ActiveTransfers } from '../grpc/active-transfers.js'
 import type { FileStore, StoredFile } from '../store/file-store.js'
+import type { Deleter } from './deleter.js'
 import { createSleeper, runHeartbeats } from './heartbeat-loop.js'
+import { heartbeatOf, registrationOf } from './peer-state.js'
 
 /**
  * Who makes the copies the central orders (the replicator). Declared here, by the side that hands the
@@ -27,6 +29,8 @@ export interface AnnouncerComponents {
   transfers: Pick<ActiveTransfers, 'count'>
   /** Who makes the copies the central orders; without one, orders are ignored (and never reported). */
   copies?: CopyOrders
+  /** Who deletes the files the central orders deleted (deleter.ts); without one, those orders are ignored. */
+  deletes?: Deleter
   peerId: string
   logger: Pick<Logger, 'info' | 'warn'>
   /** First delay between registration attempts; doubles up to maxRetryMs. */
@@ -43,7 +47,7 @@ export interface Announcer {
   start: (grpcAddress: string) => Promise<boolean>
   /**
    * Tells the central about a new file. Never throws. 'refused': the central gave the name to another
-   * content or upload, and this peer must not keep the file under it; 'deferred': the central could
+   * content or upload, or the file was deleted from the network, and this peer must not keep the file under it; 'deferred': the central could
    * not be told now, and the next registration carries it. `requestId`: the transfer that brought it.
    */
   announce: (file: StoredFile, requestId?: string) => Promise<AnnounceOutcome>
@@ -77,6 +81,8 @@ export function createAnnouncer (components: AnnouncerComponents): Announcer {
     try {
       const lease = await track(central.register(await registrationOf(components, address)))
       registered = true
+      // Files deleted from the network while this peer was away.
+      if (!stopped) components.deletes?.accept(lease.delete)
       return lease.heartbeatIntervalMs
     } catch (err) {
       mustRegister = true
@@ -91,8 +97,10 @@ export function createAnnouncer (components: AnnouncerComponents): Announcer {
     try {
       if (!mustRegister) {
         try {
-          const lease = await track(central.heartbeat(peerId, await heartbeatOf(components)))
-          if (!stopped) copies?.accept(lease.replicate)
+          const body = await heartbeatOf(components)
+          const lease = await track(central.heartbeat(peerId, body))
+          components.deletes?.reported(body.deleted ?? [])
+          if (!stopped) { copies?.accept(lease.replicate); components.deletes?.accept(lease.delete) }
           return lease.heartbeatIntervalMs
         } catch (err) {
           const unknown = err instanceof CentralRequestError && err.code === CentralErrorCode.PeerUnknown
@@ -142,7 +150,7 @@ export function createAnnouncer (components: AnnouncerComponents): Announcer {
         await track(central.announceFile(peerId, { ...file, freeBytes }, requestId == null ? undefined : { requestId }))
         return 'announced'
       } catch (err) {
-        if (err instanceof CentralRequestError && err.code === CentralErrorCode.FileExists) {
+        if (err instanceof CentralRequestError && (err.code === CentralErrorCode.FileExists || err.code === CentralErrorCode.FileDeleted)) {
           logger.warn({ file: file.name, reason: err.message }, 'the central refused the name to this content')
           return 'refused'
         }
@@ -165,23 +173,6 @@ export function createAnnouncer (components: AnnouncerComponents): Announcer {
         logger.warn({ reason: reasonOf(err) }, 'could not leave the central; it will expire this peer')
       }
     }
-  }
-}
-
-/** Everything this peer holds, for a registration (the central replaces what it knew of this peer). */
-async function registrationOf ({ store, transfers, peerId }: AnnouncerComponents, grpcAddress: string): Promise<RegisterPeerBody> {
-  const [files, freeBytes] = await Promise.all([store.list(), store.freeBytes()])
-  return { peerId, grpcAddress, capacityBytes: store.capacityBytes, freeBytes, activeTransfers: transfers.count(), files }
-}
-
-/** What changes between heartbeats: free space, transfers and copies under way, uploads whose names are claimed. */
-async function heartbeatOf ({ store, transfers, copies }: AnnouncerComponents): Promise<HeartbeatBody> {
-  const freeBytes = await store.freeBytes()
-  return {
-    freeBytes,
-    activeTransfers: transfers.count(),
-    replicating: copies?.inProgress() ?? [],
-    uploading: store.uploadsInProgress().slice(0, MAX_UPLOADS_REPORTED)
   }
 }
 

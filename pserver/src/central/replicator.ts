@@ -45,6 +45,8 @@ interface CopyCancel {
 export interface Replicator extends CopyOrders {
   /** Resolves when every copy under way has ended (for tests and shutdown). */
   idle: () => Promise<void>
+  /** Cancels the copy of `name` under way, if any (the file was deleted from the network). */
+  abandon: (name: string) => void
   /**
    * Refuses orders from now on and cancels the copies under way (this peer is leaving: a copy it made
    * now would not be listed, and the central orders it from another peer once this one is gone).
@@ -59,6 +61,7 @@ export function createReplicator (components: ReplicatorComponents): Replicator 
   const meter = components.meter ?? UNMETERED
   const running = new Map<string, Promise<void>>()
   const cancels = new Set<(reason: PeerError) => void>()
+  const cancelsByName = new Map<string, (reason: PeerError) => void>()
   let closed = false
 
   /** Streams `source` into a new upload session for the order and commits it; aborts it on any failure. */
@@ -98,6 +101,7 @@ export function createReplicator (components: ReplicatorComponents): Replicator 
     const cancelCopy = (reason: PeerError): void => { cancel.reason ??= reason; cancel.stop?.() }
     const end = transfers.begin(cancelCopy)
     cancels.add(cancelCopy)
+    cancelsByName.set(order.name, cancelCopy)
     const requestId = `copy-${randomUUID()}`
     const log = logger.child({ [REQUEST_ID_LOG_FIELD]: requestId })
     log.info({ file: order.name, size: order.size, sources: order.sources.map((source) => source.peerId) }, 'copy started')
@@ -131,6 +135,7 @@ export function createReplicator (components: ReplicatorComponents): Replicator 
     } finally {
       if (cancel.reason != null) log.info({ file: order.name, reason: cancel.reason.message }, 'copy cancelled')
       cancels.delete(cancelCopy)
+      if (cancelsByName.get(order.name) === cancelCopy) cancelsByName.delete(order.name)
       end()
       metered()
     }
@@ -154,6 +159,9 @@ export function createReplicator (components: ReplicatorComponents): Replicator 
       }
     },
     inProgress: () => [...running.keys()],
+    abandon (name) {
+      cancelsByName.get(name)?.(new PeerError('PEER_CANCELLED', `'${name}' was deleted from the network`))
+    },
     close () {
       closed = true
       const reason = new PeerError('PEER_CANCELLED', 'this peer is leaving the network')

@@ -144,6 +144,28 @@ describe('replicator', () => {
     expect((await readStored(target.dataDir, 'movie.bin')).equals(content)).toBe(true)
   })
 
+  it('abandons the copy of a name deleted from the network, and only that one', async () => {
+    const stalled = await start({
+      files: { 'deleted.bin': content },
+      wrapStore: (store) => ({
+        ...store,
+        // Never calls back: the copy stays under way until it is abandoned.
+        openRead: async (digest, offset, length) => (await store.openRead(digest, offset, length)).pipe(new Transform({ transform () {} }))
+      })
+    })
+    const source = await start({ files: { 'kept.bin': content } })
+    const target = await start()
+    target.peer.replicator.accept([
+      orderFor('deleted.bin', content, [{ peerId: 'stalled', grpcAddress: stalled.address }]),
+      orderFor('kept.bin', content, [{ peerId: 'source', grpcAddress: source.address }])
+    ])
+    target.peer.replicator.abandon('deleted.bin')
+    target.peer.replicator.abandon('never ordered.bin')
+    await target.peer.replicator.idle()
+    expect(await target.store.get('deleted.bin')).toBeNull()
+    expect((await readStored(target.dataDir, 'kept.bin')).equals(content)).toBe(true)
+  })
+
   it('takes no order once closed', async () => {
     const source = await start({ files: { 'movie.bin': content } })
     const target = await start()

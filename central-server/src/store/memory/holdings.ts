@@ -3,7 +3,7 @@
 // the catalog's name index or its copy-count index, so they cost the page they answer.
 import type { FileRecord, HoldingStore } from '../directory-store.js'
 import { dropReservation, forgetExpired, refreshFile, refreshRoom, setHolding } from './bookkeeping.js'
-import { claimedByAnother, fileRecord, heldByAnother, sameContent } from './state.js'
+import { claimedByAnother, fileRecord, heldByAnother, isTombstoned, orderDelete, sameContent } from './state.js'
 import type { MemoryState } from './state.js'
 
 export function createMemoryHoldingStore (state: MemoryState): HoldingStore {
@@ -17,7 +17,17 @@ export function createMemoryHoldingStore (state: MemoryState): HoldingStore {
       const peer = peers.get(peerId)
       if (peer == null) return 'unknown-peer'
       const known = catalog.get(name)
-      if (reservations.get(peerId)?.get(name)?.kind !== 'upload') {
+      const ownClaim = reservations.get(peerId)?.get(name)?.kind === 'upload'
+      if (ownClaim) {
+        // The name shared again by its own upload: the tombstone has done its work.
+        state.tombstones.delete(name)
+        index.tombstoneExpiry.delete(name)
+      } else if (isTombstoned(state, name, holding.sha256, at)) {
+        // A deleted file coming back (a copy that crossed the delete): refused, and ordered deleted.
+        orderDelete(state, peerId, name, holding.sha256)
+        return 'deleted'
+      }
+      if (!ownClaim) {
         if (claimedByAnother(state, name, peerId)) return 'name-uploading'
         if (known != null && !sameContent(known, holding) && heldByAnother(state, name, peerId, seenAfter)) return 'name-held'
       }

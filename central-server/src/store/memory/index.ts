@@ -8,6 +8,7 @@ import { createMemoryHoldingStore } from './holdings.js'
 import { createMemoryPeerStore } from './peers.js'
 import { createMemoryReservationStore } from './reservations.js'
 import { createMemoryState } from './state.js'
+import { createMemoryTombstoneStore } from './tombstones.js'
 
 export function createMemoryDirectoryStore (): DirectoryStore {
   const state = createMemoryState()
@@ -16,6 +17,7 @@ export function createMemoryDirectoryStore (): DirectoryStore {
     ...createMemoryHoldingStore(state),
     ...createMemoryReservationStore(state),
     ...createMemoryCopyQueue(state),
+    ...createMemoryTombstoneStore(state),
     async close () {}
   }
 }

@@ -3,7 +3,7 @@
 // the peer questions answered from indexes: by last seen (expiry), by id (the peer list), by room (placement).
 import type { PeerStore, PeerSummary } from '../directory-store.js'
 import { dropHoldings, dropReservation, forgetExpired, refreshFile, refreshRoom, setHolding } from './bookkeeping.js'
-import { roomOf } from './state.js'
+import { isTombstoned, orderDelete, roomOf } from './state.js'
 import type { MemoryState } from './state.js'
 
 export function createMemoryPeerStore (state: MemoryState): PeerStore {
@@ -25,7 +25,10 @@ export function createMemoryPeerStore (state: MemoryState): PeerStore {
       for (const file of files) {
         setHolding(state, { peerId, name: file.name, size: file.size, sha256: file.sha256, announcedAt: file.announcedAt })
         touched.add(file.name)
-        if (!catalog.has(file.name)) {
+        if (isTombstoned(state, file.name, file.sha256, peer.lastSeenAt)) {
+          // Held by a peer that was away when the file was deleted: recorded as held, never listed, and deleted.
+          orderDelete(state, peerId, file.name, file.sha256)
+        } else if (!catalog.has(file.name)) {
           catalog.set(file.name, { name: file.name, size: file.size, sha256: file.sha256, addedAt: file.announcedAt })
           index.names.set(file.name, 0)
         }
@@ -53,6 +56,8 @@ export function createMemoryPeerStore (state: MemoryState): PeerStore {
       const names = dropHoldings(state, peerId)
       for (const name of [...state.reservations.get(peerId)?.keys() ?? []]) dropReservation(state, peerId, name)
       peers.delete(peerId)
+      // Its orders go with it: registering again with the file orders the delete again.
+      state.deleteOrders.delete(peerId)
       index.peersSeen.delete(peerId)
       index.peerIds.delete(peerId)
       refreshRoom(state, peerId)

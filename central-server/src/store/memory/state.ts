@@ -2,7 +2,7 @@
 // indexes of the Redis layout (store/directory-store.ts) in Maps and SortedSets, so each question costs
 // what it costs in Redis. Records are copied in and out by every method, so callers can never share
 // state with the store, exactly as with a store in another process.
-import type { CatalogRecord, FileRecord, HoldingRecord, PeerRecord, ReservationRecord } from '../directory-store.js'
+import type { CatalogRecord, FileRecord, HoldingRecord, PeerRecord, ReservationRecord, TombstoneRecord } from '../directory-store.js'
 import { SortedSet } from './sorted-set.js'
 
 export interface MemoryIndexes {
@@ -22,6 +22,8 @@ export interface MemoryIndexes {
   shortFiles: SortedSet
   /** `${peerId}/${name}` by expiresAt (res-expiry). */
   reservationExpiry: SortedSet
+  /** Tombstoned names by expiresAt (tombstone-expiry). */
+  tombstoneExpiry: SortedSet
 }
 
 export interface MemoryState {
@@ -43,6 +45,10 @@ export interface MemoryState {
   /** name -> copies of it ordered and running. */
   copiesOrdered: Map<string, number>
   counters: { copiesOrdered: number, uploadsPlaced: number, holdings: number }
+  /** name -> its tombstone (tombstones). */
+  tombstones: Map<string, TombstoneRecord>
+  /** peerId -> name -> the content it is to delete (deletes:{id}). */
+  deleteOrders: Map<string, Map<string, string>>
   index: MemoryIndexes
 }
 
@@ -58,6 +64,8 @@ export function createMemoryState (): MemoryState {
     copyOrdersByPeer: new Map(),
     copiesOrdered: new Map(),
     counters: { copiesOrdered: 0, uploadsPlaced: 0, holdings: 0 },
+    tombstones: new Map(),
+    deleteOrders: new Map(),
     index: {
       peersSeen: new SortedSet(),
       peerIds: new SortedSet(),
@@ -66,7 +74,8 @@ export function createMemoryState (): MemoryState {
       names: new SortedSet(),
       fileCopies: new SortedSet(),
       shortFiles: new SortedSet(),
-      reservationExpiry: new SortedSet()
+      reservationExpiry: new SortedSet(),
+      tombstoneExpiry: new SortedSet()
     }
   }
 }
@@ -98,10 +107,12 @@ export function claimedByAnother (state: MemoryState, name: string, peerId: stri
 /** Whether a live peer other than `peerId` holds what `name` stands for (any content when the catalog does not know it). */
 export function heldByAnother (state: MemoryState, name: string, peerId: string | null, seenAfter: number): boolean {
   const known = state.catalog.get(name)
+  // A deleted content still on a holder's disk until it confirms does not hold the name.
+  const deleted = state.tombstones.get(name)?.sha256
   for (const holderId of state.holdersByName.get(name) ?? []) {
     if (holderId === peerId || !isLive(state, holderId, seenAfter)) continue
     const holding = state.holdings.get(holderId)?.get(name)
-    if (holding != null && (known == null || sameContent(holding, known))) return true
+    if (holding != null && (known == null ? holding.sha256 !== deleted : sameContent(holding, known))) return true
   }
   return false
 }
@@ -118,4 +129,17 @@ export function fileRecord (state: MemoryState, name: string, seenAfter: number)
     holders.push({ ...peer, announcedAt: holding.announcedAt })
   }
   return { ...entry, holders }
+}
+
+/** Whether a tombstone running at `at` refuses content `sha256` under `name`. */
+export function isTombstoned (state: MemoryState, name: string, sha256: string, at: number): boolean {
+  const tombstone = state.tombstones.get(name)
+  return tombstone != null && tombstone.expiresAt > at && tombstone.sha256 === sha256
+}
+
+/** Orders the peer to delete its file `name` if it refers to `sha256`. */
+export function orderDelete (state: MemoryState, peerId: string, name: string, sha256: string): void {
+  let orders = state.deleteOrders.get(peerId)
+  if (orders == null) state.deleteOrders.set(peerId, orders = new Map())
+  orders.set(name, sha256)
 }

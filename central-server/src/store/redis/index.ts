@@ -11,6 +11,7 @@ import { DEFAULT_KEY_PREFIX, redisKeys } from './keys.js'
 import { createRedisHoldingStore } from './holdings.js'
 import { createRedisPeerStore } from './peers.js'
 import { createRedisReservationStore } from './reservations.js'
+import { createRedisTombstoneStore } from './tombstones.js'
 import { guardAll } from './unavailable.js'
 
 export { DEFAULT_KEY_PREFIX } from './keys.js'
@@ -43,7 +44,8 @@ export function createRedisDirectoryStore (options: RedisDirectoryStoreOptions):
     ...createRedisPeerStore(context),
     ...createRedisHoldingStore(context),
     ...createRedisReservationStore(context),
-    ...createRedisCopyQueue(context)
+    ...createRedisCopyQueue(context),
+    ...createRedisTombstoneStore(context)
   }
   return {
     ...guardAll(methods, options.callTimeoutMs ?? DEFAULT_CALL_TIMEOUT_MS),

@@ -20,6 +20,9 @@
 //   res-names:<name>      set   peerIds with a reservation for the name: claims and orders by name
 //   res-expiry            zset  `peerId/name` by expiresAt: the reservations over at `at`, a range query
 //   counters              hash  copiesOrdered, uploadsPlaced, holdings (absent at 0)
+//   tombstones            hash  name -> `sha256 deletedAt expiresAt`: deleted files
+//   tombstone-expiry      zset  name by expiresAt: the tombstones over at `at`, a range query
+//   deletes:<peerId>      hash  name -> sha256: a peer's delete orders, until it confirms them
 //
 // A key of a peer or a name never shares its stem with a fixed key (a peer may well be called `copies`
 // or `expiry`). Peer ids never contain '/' (proto's peerIdSchema), so a `peerId/name` member splits at
@@ -48,6 +51,9 @@ export interface RedisKeys {
   reservationsByName: (name: string) => string
   reservationExpiry: string
   counters: string
+  tombstones: string
+  tombstoneExpiry: string
+  deleteOrders: (peerId: string) => string
 }
 
 export function redisKeys (prefix = DEFAULT_KEY_PREFIX): RedisKeys {
@@ -69,6 +75,9 @@ export function redisKeys (prefix = DEFAULT_KEY_PREFIX): RedisKeys {
     reservations: (peerId) => `${prefix}res:${peerId}`,
     reservationsByName: (name) => `${prefix}res-names:${name}`,
     reservationExpiry: `${prefix}res-expiry`,
-    counters: `${prefix}counters`
+    counters: `${prefix}counters`,
+    tombstones: `${prefix}tombstones`,
+    tombstoneExpiry: `${prefix}tombstone-expiry`,
+    deleteOrders: (peerId) => `${prefix}deletes:${peerId}`
   }
 }

@@ -47,7 +47,7 @@ export const SCRIPTS = {
   removePeer: luaScript<0 | 1>('remove-peer'),
   pagePeers: luaScript<FlatPairs[]>('page-peers'),
   roomiestPeers: luaScript<FlatPairs[]>('roomiest-peers'),
-  addHolding: luaScript<'added' | 'unknown-peer' | NameTaken>('add-holding'),
+  addHolding: luaScript<'added' | 'unknown-peer' | 'deleted' | NameTaken>('add-holding'),
   getFile: luaScript<FileRow | null>('get-file'),
   pageFiles: luaScript<Array<string | FileRow>>('page-files'),
   filesByCopies: luaScript<FileRow[]>('files-by-copies'),
@@ -57,5 +57,8 @@ export const SCRIPTS = {
   reserveUpload: luaScript<'reserved' | 'no-room' | NameTaken>('reserve-upload'),
   renewUploadClaims: luaScript<number>('renew-upload-claims'),
   takeCopyOrders: luaScript<FileRow[]>('take-copy-orders'),
-  countDirectory: luaScript<number[]>('count-directory')
+  countDirectory: luaScript<number[]>('count-directory'),
+  deleteFile: luaScript<'deleted' | 'unknown' | 'changed'>('delete-file'),
+  takeDeleteOrders: luaScript<string[]>('take-delete-orders'),
+  forgetTombstones: luaScript<number>('forget-tombstones')
 }
