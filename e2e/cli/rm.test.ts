@@ -1,6 +1,5 @@
 // `p2p rm` against a real network: the delete token `p2p put` kept (in a 0600 file under
 // XDG_STATE_HOME) deletes the file; a wrong token is forbidden (8); a deleted name is not found (3).
-// Deleting is issue 16's route (DELETE /files/:name): the tests that need it are skipped until it lands.
 import { stat } from 'node:fs/promises'
 import path from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
@@ -18,7 +17,8 @@ describe('p2p rm', () => {
   it('refuses to delete without a token, before asking the network (8), and says how to give one', async () => {
     const source = await makeRandomFile(cli.scratch, 'kept.bin', 5000)
     expect((await cli.p2p('put', source.path)).code).toBe(0)
-    const result = await cli.p2p('rm', 'kept.bin')
+    // Another user (or machine): put's token is not in their state folder.
+    const result = await runP2p(['rm', 'kept.bin'], { ...cli.env, XDG_STATE_HOME: path.join(cli.scratch, 'someone-else') }, cli.workDir)
     expect(result.code).toBe(8)
     expect(result.stderr).toMatch(/^p2p: no delete token for 'kept\.bin'.*--token/)
     expect(jsonLines((await cli.p2p('--json', 'ls', 'kept.bin')).stdout)).toHaveLength(1)
@@ -29,8 +29,7 @@ describe('p2p rm', () => {
     expect(result.code).toBe(3)
   })
 
-  // enabled when issue 16 lands
-  it.skip('deletes a file with the token put kept, and the name is then gone (3 on a second rm)', async () => {
+  it('deletes a file with the token put kept, and the name is then gone (3 on a second rm)', async () => {
     const source = await makeRandomFile(cli.scratch, 'doomed.bin', 5000)
     const put = await cli.p2p('--json', 'put', source.path)
     expect(put.code, put.stderr).toBe(0)
@@ -47,8 +46,7 @@ describe('p2p rm', () => {
     expect((await cli.p2p('rm', '--token', answer!.deleteToken!, 'doomed.bin')).code).toBe(3)
   })
 
-  // enabled when issue 16 lands
-  it.skip('refuses a wrong token with the forbidden code (8) and keeps the file', async () => {
+  it('refuses a wrong token with the forbidden code (8) and keeps the file', async () => {
     const source = await makeRandomFile(cli.scratch, 'guarded.bin', 5000)
     expect((await cli.p2p('put', source.path)).code).toBe(0)
     const result = await cli.p2p('rm', '--token', 'not-the-token', 'guarded.bin')
@@ -57,8 +55,7 @@ describe('p2p rm', () => {
     expect(jsonLines((await cli.p2p('--json', 'ls', 'guarded.bin')).stdout)).toHaveLength(1)
   })
 
-  // enabled when issue 16 lands
-  it.skip('takes the token from P2P_DELETE_TOKEN', async () => {
+  it('takes the token from P2P_DELETE_TOKEN', async () => {
     const source = await makeRandomFile(cli.scratch, 'by-env.bin', 5000)
     const put = await cli.p2p('--json', 'put', source.path)
     const [answer] = jsonLines(put.stdout) as Array<{ deleteToken: string }>
