@@ -16,7 +16,8 @@
 //   otherwise they are taken on again and the next such trial waits twice as long.
 // A holder that fails is replaced by the next one at once, and one not at work that delivered a
 // piece the others were late with (the scheduler lets it race such a piece) joins them.
-import type { HolderIndex } from './piece-scheduler.js'
+/** A holder, by its position in the download's list of holders (best first). */
+export type HolderIndex = number
 
 /** How much faster the download must be with more holders for them to be worth it. */
 const GAIN = 1.5
@@ -81,33 +82,12 @@ export function createHolderSet (options: HolderSetOptions): HolderSet {
   let letGoBackoffMs = FIRST_LET_GO_MS
   /** The rate a failed taking-on trial started from: far below it, the holders at work have become slow. */
   let rateAtFailure = 0
-  // The reader's share of time with a full buffer, since the last arrival.
-  let measuredSince = options.now
-  let fullMs = 0
-  let fullSince: number | null = null
+  const reader = createReaderGauge(options.now)
 
   const idle = (): HolderIndex[] => {
     const waiting: HolderIndex[] = []
     for (let holder = 0; holder < options.holders; holder++) if (!active.has(holder) && !out.has(holder)) waiting.push(holder)
     return waiting
-  }
-  /**
-   * Pieces per ms between the first and the last arrival remembered: a steady rate, without the time
-   * the first piece took to start (connecting, opening the file), which would make any trial look good.
-   */
-  const steadyRate = (): number | null => {
-    const first = arrivals[0]
-    const last = arrivals[arrivals.length - 1]
-    return first != null && last != null && last > first ? (arrivals.length - 1) / (last - first) : null
-  }
-  /** The reader's buffer was full less than half of the time since the last arrival: it waited on the holders. */
-  const readerWaited = (now: number): boolean => {
-    const full = fullMs + (fullSince == null ? 0 : now - fullSince)
-    const span = now - measuredSince
-    measuredSince = now
-    fullMs = 0
-    if (fullSince != null) fullSince = now
-    return span <= 0 || full / span < READER_FULL_SHARE
   }
   /** The holders at work changed: the steady rate is measured afresh. */
   const restartRate = (now: number): void => { arrivals.splice(0, arrivals.length, now) }
@@ -168,13 +148,13 @@ export function createHolderSet (options: HolderSetOptions): HolderSet {
       if (!active.has(holder) && !out.has(holder) && trial?.kind !== 'let go') active.add(holder)
       arrivals.push(now)
       if (arrivals.length > RECENT_ARRIVALS) arrivals.shift()
-      const waited = readerWaited(now)
+      const waited = reader.waitedSince(now)
       if (fixed) return
       if (trial != null) {
         followTrial(trial, holder, now)
         return
       }
-      const rate = steadyRate()
+      const rate = steadyRate(arrivals)
       if (rate == null) return
       if (active.size > 1 && now >= nextLetGoAt) {
         startTrial('let go', rate, now)
@@ -197,12 +177,41 @@ export function createHolderSet (options: HolderSetOptions): HolderSet {
       if (wasActive && next != null && !active.has(next)) active.add(next)
     },
 
-    readerFull (full, now) {
+    readerFull: (full, now) => { reader.full(full, now) }
+  }
+}
+
+/**
+ * Pieces per ms between the first and the last arrival remembered: a steady rate, without the time
+ * the first piece took to start (connecting, opening the file), which would make any trial look good.
+ */
+function steadyRate (arrivals: readonly number[]): number | null {
+  const first = arrivals[0]
+  const last = arrivals[arrivals.length - 1]
+  return first != null && last != null && last > first ? (arrivals.length - 1) / (last - first) : null
+}
+
+/** The share of time the reader's buffer was full, between two questions. */
+function createReaderGauge (startedAt: number): { full: (full: boolean, now: number) => void, waitedSince: (now: number) => boolean } {
+  let measuredSince = startedAt
+  let fullMs = 0
+  let fullSince: number | null = null
+  return {
+    full (full, now) {
       if (full && fullSince == null) fullSince = now
       if (!full && fullSince != null) {
         fullMs += now - fullSince
         fullSince = null
       }
+    },
+    /** The buffer was full less than half of the time since the last question: the reader waited on the holders. */
+    waitedSince (now) {
+      const full = fullMs + (fullSince == null ? 0 : now - fullSince)
+      const span = now - measuredSince
+      measuredSince = now
+      fullMs = 0
+      if (fullSince != null) fullSince = now
+      return span <= 0 || full / span < READER_FULL_SHARE
     }
   }
 }

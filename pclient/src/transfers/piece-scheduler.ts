@@ -11,10 +11,10 @@
 // fetch it too and the first good copy wins (BitTorrent's end game). Which holders are at work at all
 // is holder-set.ts's choice: the best one alone, others only while they make the download faster.
 import { createHolderSet } from './holder-set.js'
+import type { HolderIndex } from './holder-set.js'
 import type { PieceRange } from './piece-plan.js'
 
-/** A holder, by its position in the download's list of holders. */
-export type HolderIndex = number
+export type { HolderIndex } from './holder-set.js'
 
 export interface PieceSchedulerOptions {
   /** The pieces the user gets, in order. */
