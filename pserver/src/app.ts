@@ -16,6 +16,7 @@ import { formatHostPort } from './config.js'
 import { createActiveTransfers } from './grpc/active-transfers.js'
 import type { ActiveTransfers } from './grpc/active-transfers.js'
 import { createDrainGate, refuseWhileDraining } from './grpc/drain-gate.js'
+import { withReusedChunkEncoding } from './grpc/chunk-encoding.js'
 import { enlargeServerReceiveWindow } from './grpc/flow-control.js'
 import { createSendRate, UNLIMITED_SEND_RATE } from './grpc/send-rate.js'
 import { createDownloadHandler } from './handlers/download.js'
@@ -96,7 +97,7 @@ export function createPeerServer (components: PeerServerComponents): PeerServer 
   if (typeof window === 'number' && !enlargeServerReceiveWindow(grpcServer, window)) {
     logger.warn('cannot enlarge the HTTP/2 receive window of this grpc-js version; uploads will be slower')
   }
-  grpcServer.addService(loadFileSharingProto().filesharing.v1.PeerFiles.service, refuseWhileDraining(handlers, gate))
+  grpcServer.addService(withReusedChunkEncoding(loadFileSharingProto().filesharing.v1.PeerFiles.service), refuseWhileDraining(handlers, gate))
 
   let closing: Promise<void> | null = null
   async function close (): Promise<void> {
