@@ -1,5 +1,8 @@
 import { memoryUsage } from 'node:process'
+import { execFile } from 'node:child_process'
 import { setFlagsFromString } from 'node:v8'
+import { promisify } from 'node:util'
+import { fileURLToPath } from 'node:url'
 import { runInNewContext } from 'node:vm'
 import { afterEach, describe, expect, it } from 'vitest'
 import { startBufferCollector } from '../../src/grpc/buffer-collector.js'
@@ -7,6 +10,7 @@ import type { BufferCollector } from '../../src/grpc/buffer-collector.js'
 import { waitFor } from '../helpers.js'
 
 const MiB = 1024 * 1024
+const run = promisify(execFile)
 
 setFlagsFromString('--expose-gc')
 const collectYoung = (runInNewContext('gc') as (options: { type: 'minor' }) => void)
@@ -41,4 +45,17 @@ describe('buffer collector', () => {
     await waitFor('the collector to look a few times', () => looked >= 5)
     expect(memoryUsage().arrayBuffers - before).toBeGreaterThan(30 * MiB)
   })
+})
+
+describe('young generation', () => {
+  const fixture = fileURLToPath(new URL('./fixtures/young-generation.ts', import.meta.url))
+  const youngBytesAfterLoad = async (mode: 'small' | 'default'): Promise<number> => {
+    const { stdout } = await run(process.execPath, ['--conditions=source', '--import', 'tsx', fixture, mode])
+    return Number(stdout)
+  }
+
+  it('stays at its starting size however many young objects survive (V8 grows it otherwise)', async () => {
+    expect(await youngBytesAfterLoad('default')).toBeGreaterThan(16 * MiB)
+    expect(await youngBytesAfterLoad('small')).toBeLessThanOrEqual(4 * MiB)
+  }, 30_000)
 })
