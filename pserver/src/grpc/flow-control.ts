@@ -11,8 +11,13 @@ interface Http2ServerFactory {
   createHttp2Server?: (this: grpc.Server, ...args: unknown[]) => http2.Http2Server
 }
 
-/** True when the window could be applied (the grpc-js internals are the ones this was written for). */
-export function enlargeServerReceiveWindow (server: grpc.Server, windowBytes: number): boolean {
+/**
+ * True when the windows could be applied (the grpc-js internals are the ones this was written for).
+ * `windowBytes` is the connection's, shared by its streams; `streamWindowBytes` each stream's, which is
+ * also what an upload the pserver reads no further (its disk or hashing is behind) may have waiting
+ * in memory: grpc-js pauses the stream, and the sender may still fill the window.
+ */
+export function enlargeServerReceiveWindow (server: grpc.Server, windowBytes: number, streamWindowBytes = windowBytes): boolean {
   const internals = server as unknown as Http2ServerFactory
   const original = internals.createHttp2Server
   if (typeof original !== 'function') return false
@@ -21,7 +26,7 @@ export function enlargeServerReceiveWindow (server: grpc.Server, windowBytes: nu
     http2Server.on('session', (session: http2.ServerHttp2Session) => {
       try {
         // Per stream (announced in SETTINGS) and for the whole connection (a WINDOW_UPDATE).
-        session.settings({ initialWindowSize: windowBytes })
+        session.settings({ initialWindowSize: streamWindowBytes })
         session.setLocalWindowSize(windowBytes)
       } catch {
         // The session closed before it could be tuned: nothing to do.

@@ -12,8 +12,12 @@ import type { StoredFile, UploadEnd, UploadRequestHeader, UploadSession } from '
 import type { PieceHasher } from './hash-worker.js'
 import { createWriteQueue } from './write-queue.js'
 
-/** Most bytes of one upload waiting for the disk; beyond it the sender is paced by the disk. */
-export const UPLOAD_WRITE_BEHIND_BYTES = 4 * 1024 * 1024
+/**
+ * Most bytes of one upload waiting for the disk; beyond it the sender is paced by the disk. Two MiB
+ * (eight chunks) keep a writev batching several chunks while the next ones arrive; every byte more
+ * is memory each concurrent upload holds at the peak.
+ */
+export const UPLOAD_WRITE_BEHIND_BYTES = 2 * 1024 * 1024
 
 /**
  * The disk is asked to write back what arrived (fdatasync, in the background) every this many bytes,

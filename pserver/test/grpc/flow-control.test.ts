@@ -26,6 +26,17 @@ describe('server receive window', () => {
       client.remoteSettings.initialWindowSize === WINDOW && client.state.remoteWindowSize === WINDOW)
   })
 
+  it('gives each stream a window of its own when asked, below the connection\'s', async () => {
+    server = new grpc.Server()
+    expect(enlargeServerReceiveWindow(server, WINDOW, WINDOW / 4)).toBe(true)
+    const port = await bindServer(server, '127.0.0.1', 0)
+    session = http2.connect(`http://127.0.0.1:${port}`)
+    session.on('error', () => {})
+    const client = session
+    await waitFor('the server to raise its windows', () =>
+      client.remoteSettings.initialWindowSize === WINDOW / 4 && client.state.remoteWindowSize === WINDOW)
+  })
+
   it('leaves grpc-js at the 64 KiB default without it (what the module exists to fix)', async () => {
     server = new grpc.Server()
     const port = await bindServer(server, '127.0.0.1', 0)
