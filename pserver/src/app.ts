@@ -17,7 +17,6 @@ import { formatHostPort } from './config.js'
 import { createActiveTransfers } from './grpc/active-transfers.js'
 import type { ActiveTransfers } from './grpc/active-transfers.js'
 import { createDrainGate, refuseWhileDraining } from './grpc/drain-gate.js'
-import { startBufferCollector } from './grpc/buffer-collector.js'
 import { withReusedChunkEncoding } from './grpc/chunk-encoding.js'
 import { enlargeServerReceiveWindow } from './grpc/flow-control.js'
 import { createSendRate, UNLIMITED_SEND_RATE } from './grpc/send-rate.js'
@@ -109,11 +108,8 @@ export function createPeerServer (components: PeerServerComponents): PeerServer 
   }
   grpcServer.addService(withReusedChunkEncoding(loadFileSharingProto().filesharing.v1.PeerFiles.service), refuseWhileDraining(handlers, gate))
 
-  const buffers = startBufferCollector({ busy: () => transfers.count() > 0 })
-
   let closing: Promise<void> | null = null
   async function close (): Promise<void> {
-    buffers.stop()
     const drained = new Promise<void>((resolve) => { grpcServer.tryShutdown(() => { resolve() }) })
     // No new copies from a heartbeat answered meanwhile; those under way are cancelled with the
     // transfers, and their temporary files go with them.

@@ -10,14 +10,12 @@ import { createLogger } from './logger.js'
 import { loadOrCreatePeerId } from './central/peer-id.js'
 import { createPeerMetrics } from './metrics.js'
 import { createDiskFileStore } from './store/disk-file-store.js'
-import { keepYoungGenerationSmall } from './grpc/buffer-collector.js'
 
 /** Closing after the drain grace (cancelled transfers, connections, leaving the central) must fit in this. */
 const SHUTDOWN_DELAY_MS = 3_000
 
 async function main (config: PeerConfig): Promise<void> {
   const logger = createLogger(config.logLevel)
-  keepYoungGenerationSmall()
   try {
     const peerId = await loadOrCreatePeerId(config.dataDir, config.peerId)
     const store = createDiskFileStore({ dataDir: config.dataDir, capacityBytes: config.capacityBytes, seedDir: config.seedDir, logger })

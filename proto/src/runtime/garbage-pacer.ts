@@ -10,6 +10,7 @@
 import { performance } from 'node:perf_hooks'
 import { setFlagsFromString } from 'node:v8'
 import { runInNewContext } from 'node:vm'
+import { startBufferCollector } from './buffer-collector.js'
 
 const EVERY_MS = 10
 /** How often the pacer looks whether the process is busy, and for how long it measures. */
@@ -56,10 +57,14 @@ export function startGarbagePacer (timing: GarbagePacerTiming = { everyMs: EVERY
     }
   }, timing.watchMs)
   watch.unref()
+  // Young collections free what dies young; what a busy service holds a little longer dies old and
+  // needs a full collection now and then (buffer-collector.ts).
+  const buffers = startBufferCollector({ busy: () => collecting != null })
   return {
     stop: () => {
       clearInterval(watch)
       stopCollecting()
+      buffers.stop()
     }
   }
 }

@@ -5,11 +5,19 @@ import { promisify } from 'node:util'
 import { fileURLToPath } from 'node:url'
 import { runInNewContext } from 'node:vm'
 import { afterEach, describe, expect, it } from 'vitest'
-import { startBufferCollector } from '../../src/grpc/buffer-collector.js'
-import type { BufferCollector } from '../../src/grpc/buffer-collector.js'
-import { waitFor } from '../helpers.js'
+import { startBufferCollector } from '../../src/runtime/buffer-collector.js'
+import type { BufferCollector } from '../../src/runtime/buffer-collector.js'
 
 const MiB = 1024 * 1024
+
+/** Polls `check` every 10 ms for at most 5 s (proto's tests depend on nothing but proto). */
+async function waitFor (what: string, check: () => boolean): Promise<void> {
+  for (let tries = 0; tries < 500; tries++) {
+    if (check()) return
+    await new Promise((resolve) => setTimeout(resolve, 10))
+  }
+  throw new Error(`gave up waiting for ${what}`)
+}
 const run = promisify(execFile)
 
 setFlagsFromString('--expose-gc')

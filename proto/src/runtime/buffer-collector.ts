@@ -1,4 +1,5 @@
-// Gives back the memory of chunk buffers that died old. The service's garbage pacer runs a young
+// Gives back the memory of chunk buffers that died old, in every service (the garbage pacer starts
+// it; measured first on the pserver). The garbage pacer runs a young
 // collection every 10 ms while busy, so a buffer that lives a few tens of milliseconds (a disk read
 // being sent, an upload chunk waiting for the disk or the hashing thread) survives two of them and is
 // moved to the old generation, where only a full collection frees it; V8 starts one on its own only
@@ -16,7 +17,7 @@ const EVERY_MS = 50
 const SLACK_BYTES = 16 * 1024 * 1024
 
 export interface BufferCollectorOptions {
-  /** True while transfers run; an idle pserver is left alone. */
+  /** True while the service is busy (the garbage pacer's judgement); an idle service is left alone. */
   busy: () => boolean
   slackBytes?: number
   everyMs?: number
@@ -28,7 +29,7 @@ export interface BufferCollector {
 
 type CollectGarbage = (options: { type: 'major' | 'minor' }) => void
 
-/** V8's collector, exposed at run time as proto's garbage pacer does (the flag only adds the global). */
+/** V8's collector, exposed at run time as the garbage pacer does (the flag only adds the global). */
 function fullCollector (): () => void {
   setFlagsFromString('--expose-gc')
   const collect = runInNewContext('gc') as CollectGarbage
@@ -37,10 +38,10 @@ function fullCollector (): () => void {
 
 /**
  * Keeps V8's young generation at its starting size. V8 grows it (up to 64 MiB in Node 24) when many
- * objects survive young collections, which the pacer's frequent ones make likely; the pserver's young
- * objects are few and small (its bytes are in buffers outside the heap), so the growth only added to
- * the peak (measured: a 64 MiB young generation after an upload; 2 MiB with this in most runs, 16 MiB
- * in one). The flag is read each time V8 would grow it, so setting it once the process runs takes
+ * objects survive young collections, which the pacer's frequent ones make likely; a service's young
+ * objects are few and small (the bytes it moves are in buffers outside the heap), so the growth only
+ * added to the peak (measured on the pserver: a 64 MiB young generation after an upload; 2 MiB with
+ * this in most runs, 16 MiB in one). The flag is read each time V8 would grow it, so setting it once the process runs takes
  * effect; another path of V8's may still grow it now and then.
  */
 export function keepYoungGenerationSmall (): void {
