@@ -96,7 +96,8 @@ describe('exit codes', () => {
   })
 
   it('8: deleting without a delete token', async () => {
-    const result = await cli.p2p('rm', 'taken.bin')
+    // Someone other than the uploader: put's token is not in their state folder.
+    const result = await runP2p(['rm', 'taken.bin'], { ...cli.env, XDG_STATE_HOME: path.join(cli.scratch, 'not-the-uploader') }, cli.workDir)
     expect(result.code).toBe(8)
     expectOneSentence(result)
     expect(result.stderr).toContain('--token')
