@@ -49,8 +49,11 @@ export interface HolderSet {
   isActive: (holder: HolderIndex) => boolean
   /** Holders fetching pieces now. */
   readonly activeCount: number
-  /** A piece from `holder` arrived and was kept; may take holders on or let them go (one not at work joins). */
-  arrived: (holder: HolderIndex, now: number) => void
+  /**
+   * A piece from `holder` arrived and was kept; may take holders on or let them go. `wonRace`: the
+   * holder was not at work and fetched a piece the others were late with; it joins them.
+   */
+  arrived: (holder: HolderIndex, now: number, wonRace?: boolean) => void
   /** `holder` failed: it is out for good, and the next holder not at work takes its place. */
   dropped: (holder: HolderIndex) => void
   /** The reader's buffer became full (it holds pieces it has not read) or it asked for more. */
@@ -73,8 +76,12 @@ export function createHolderSet (options: HolderSetOptions): HolderSet {
   const out = new Set<HolderIndex>()
   for (let holder = 0; holder < Math.min(options.start ?? 1, options.holders); holder++) active.add(holder)
   const fixed = active.size === options.holders
-  /** Times of the latest kept arrivals since the holders at work last changed. */
-  const arrivals: number[] = []
+  /**
+   * Times of the latest kept arrivals since the holders at work last changed, after the time of that
+   * change (the download's start at first, so the first rate includes connecting: it errs towards
+   * taking holders on, which a later letting-go trial corrects).
+   */
+  const arrivals: number[] = [options.now]
   let trial: Trial | null = null
   let nextTakeOnAt = options.now
   let takeOnBackoffMs = FIRST_BACKOFF_MS
@@ -144,8 +151,9 @@ export function createHolderSet (options: HolderSetOptions): HolderSet {
     isActive: (holder) => active.has(holder),
     get activeCount () { return active.size },
 
-    arrived (holder, now) {
-      if (!active.has(holder) && !out.has(holder) && trial?.kind !== 'let go') active.add(holder)
+    arrived (holder, now, wonRace = false) {
+      // Pieces still on their way from holders just let go arrive too: only a won race makes one join.
+      if (wonRace && !active.has(holder) && !out.has(holder) && trial?.kind !== 'let go') active.add(holder)
       arrivals.push(now)
       if (arrivals.length > RECENT_ARRIVALS) arrivals.shift()
       const waited = reader.waitedSince(now)
@@ -154,7 +162,8 @@ export function createHolderSet (options: HolderSetOptions): HolderSet {
         followTrial(trial, holder, now)
         return
       }
-      const rate = steadyRate(arrivals)
+      // Two pieces at least since the last change: with two pieces on the way per holder they come in pairs.
+      const rate = arrivals.length > 2 ? steadyRate(arrivals) : null
       if (rate == null) return
       if (active.size > 1 && now >= nextLetGoAt) {
         startTrial('let go', rate, now)

@@ -3,9 +3,11 @@
 // Which piece each holder fetches, when a holder is dropped and when a late piece is fetched twice is
 // decided by piece-scheduler.ts; this file runs those decisions: one fetch loop per holder
 // (holder-fetcher.ts: one Download call per piece, verified before anything is handed on), the pieces
-// pushed to the reader in order and only while it wants more (backpressure). One piece at a time per
-// holder measured best: a second one on the way (to hide the gap between pieces) made downloads from
-// rate-capped holders no faster and took more memory. Only when every holder is dropped does the
+// pushed to the reader in order and only while it wants more (backpressure). Two pieces at a time per
+// holder: against rate-capped holders one at a time was as fast (their token buckets refill in the
+// gap between pieces), but a holder that is not capped (the page's own pserver, alone at first) left
+// the gap of every request unused, so a second holder always looked worth taking on; with a second
+// piece on the way one holder runs at its speed. Only when every holder is dropped does the
 // download fail, and then the stream errors: the user never gets a complete-looking file with bytes
 // missing. A whole-file download also checks the file's SHA-256 before the last bytes leave.
 import { Readable } from 'node:stream'
@@ -29,7 +31,7 @@ import type { ConnectPeer, TransferLog } from './peer-connector.js'
 /** Most pieces fetched or held ahead of the user's position (4 MiB each). */
 export const MAX_PIECES_AHEAD = 8
 /** Pieces requested from one holder at a time (the scheduler allows more; see the top of this file). */
-const PIECES_IN_FLIGHT_PER_HOLDER = 1
+const PIECES_IN_FLIGHT_PER_HOLDER = 2
 /** How long a holder may take to deliver one whole piece before it is dropped (default). */
 export const DEFAULT_PIECE_TIMEOUT_MS = 30_000
 

@@ -77,10 +77,7 @@ export interface PieceScheduler<Piece> {
 
 /** How much slower than usual the awaited piece may be before another holder fetches it too. */
 const LATE_FACTOR = 2
-/**
- * A holder not at work races a late piece only when it is also at least this late: the short hiccups
- * of a busy machine are not worth a second copy of a piece (and a holder that wins such a race joins).
- */
+/** A holder not at work races a late piece only this late at least: a busy machine's hiccups are not worth a copy. */
 const LATE_IDLE_MIN_MS = 500
 /** Weight of the newest piece time in the moving average. */
 const NEWEST_WEIGHT = 0.2
@@ -90,11 +87,11 @@ export function createPieceScheduler<Piece> (options: PieceSchedulerOptions): Pi
   /** Pieces nobody has fetched yet, lowest first. */
   const queue: number[] = []
   for (let index = pieces.first; index < pieces.end; index++) queue.push(index)
-  /** Verified pieces waiting for their turn. */
-  const ready = new Map<number, Piece>()
+  const ready = new Map<number, Piece>() // verified pieces waiting for their turn
   /** Per holder, the pieces it is fetching now and when each was asked for. */
   const fetching = Array.from({ length: options.holders }, () => new Map<number, number>())
   const dropped = new Set<HolderIndex>()
+  const racing = new Set<string>() // "holder:index": given to a holder not at work, the others being late
   const holderSet = createHolderSet({ holders: options.holders, start: options.startHolders ?? options.holders, now: options.startedAt ?? 0 })
   let next = pieces.first
   /** How long a piece usually takes, from the pieces fetched so far (a moving average). */
@@ -143,6 +140,7 @@ export function createPieceScheduler<Piece> (options: PieceSchedulerOptions): Pi
       const queued = queue[0]
       const atWork = holderSet.isActive(holder)
       const index = atWork && queued != null && queued < next + currentWindow() ? queue.shift() ?? null : latePiece(holder, now)
+      if (index != null && !atWork) racing.add(`${holder}:${index}`)
       if (index != null) outAt(holder).set(index, now)
       return index
     },
@@ -150,15 +148,17 @@ export function createPieceScheduler<Piece> (options: PieceSchedulerOptions): Pi
     arrived (holder, index, piece, now) {
       const startedAt = outAt(holder).get(index)
       outAt(holder).delete(index)
+      const raced = racing.delete(`${holder}:${index}`)
       if (startedAt != null) typicalPieceMs = (1 - NEWEST_WEIGHT) * typicalPieceMs + NEWEST_WEIGHT * (now - startedAt)
       const kept = index >= next && !ready.has(index)
       if (kept) {
         ready.set(index, piece)
-        holderSet.arrived(holder, now)
+        holderSet.arrived(holder, now, raced)
       }
       const redundant: HolderIndex[] = []
       for (const [other, out] of fetching.entries()) {
         if (out.delete(index)) redundant.push(other)
+        racing.delete(`${other}:${index}`)
       }
       return { kept, redundant }
     },
@@ -166,6 +166,7 @@ export function createPieceScheduler<Piece> (options: PieceSchedulerOptions): Pi
     failed (holder, index) {
       const out = outAt(holder)
       out.delete(index)
+      racing.delete(`${holder}:${index}`)
       // A dropped holder's other lane may fail on its own: its piece goes back too.
       if (dropped.has(holder)) {
         requeue([index])
