@@ -16,13 +16,13 @@
 //   otherwise they are taken on again and the next such trial waits twice as long.
 // A holder that fails is replaced by the next one at once, and one not at work that delivered a
 // piece the others were late with (the scheduler lets it race such a piece) joins them.
+import { createReaderGauge, steadyRate } from './rate-gauges.js'
+
 /** A holder, by its position in the download's list of holders (best first). */
 export type HolderIndex = number
 
 /** How much faster the download must be with more holders for them to be worth it. */
 const GAIN = 1.5
-/** The reader counts as waiting on the holders when its buffer was full less than this share of the time. */
-const READER_FULL_SHARE = 0.5
 /** The wait before taking on again after a trial that did not pay: doubled after each one, up to the maximum. */
 const FIRST_BACKOFF_MS = 2000
 const MAX_BACKOFF_MS = 30_000
@@ -187,40 +187,5 @@ export function createHolderSet (options: HolderSetOptions): HolderSet {
     },
 
     readerFull: (full, now) => { reader.full(full, now) }
-  }
-}
-
-/**
- * Pieces per ms between the first and the last arrival remembered: a steady rate, without the time
- * the first piece took to start (connecting, opening the file), which would make any trial look good.
- */
-function steadyRate (arrivals: readonly number[]): number | null {
-  const first = arrivals[0]
-  const last = arrivals[arrivals.length - 1]
-  return first != null && last != null && last > first ? (arrivals.length - 1) / (last - first) : null
-}
-
-/** The share of time the reader's buffer was full, between two questions. */
-function createReaderGauge (startedAt: number): { full: (full: boolean, now: number) => void, waitedSince: (now: number) => boolean } {
-  let measuredSince = startedAt
-  let fullMs = 0
-  let fullSince: number | null = null
-  return {
-    full (full, now) {
-      if (full && fullSince == null) fullSince = now
-      if (!full && fullSince != null) {
-        fullMs += now - fullSince
-        fullSince = null
-      }
-    },
-    /** The buffer was full less than half of the time since the last question: the reader waited on the holders. */
-    waitedSince (now) {
-      const full = fullMs + (fullSince == null ? 0 : now - fullSince)
-      const span = now - measuredSince
-      measuredSince = now
-      fullMs = 0
-      if (fullSince != null) fullSince = now
-      return span <= 0 || full / span < READER_FULL_SHARE
-    }
   }
 }
