@@ -34,7 +34,7 @@ const SLOWDOWN = 0.5
 /** Pieces a trial waits for before it judges: one or two arrivals say little about a rate. */
 const MIN_TRIAL_ARRIVALS = 4
 /** Arrivals remembered for the steady rate. */
-const RECENT_ARRIVALS = 8
+const RECENT_ARRIVALS = 4
 
 export interface HolderSetOptions {
   /** Holders 0 to holders - 1, best first (the peer's own pserver, then the least loaded). */
@@ -62,6 +62,11 @@ export interface HolderSet {
 
 interface Trial {
   kind: 'take on' | 'let go'
+  /**
+   * Where the rate during the trial is counted from: when letting go, its start; when taking on, the
+   * first piece of a holder taken on (until then they were connecting and starting, which says
+   * nothing about the rate they give once they send).
+   */
   startedAt: number
   /** The rate before the trial, in pieces per ms. */
   rateBefore: number
@@ -136,7 +141,9 @@ export function createHolderSet (options: HolderSetOptions): HolderSet {
   /** Counts an arrival for the running trial; judges it once it has seen enough. */
   function followTrial (current: Trial, holder: HolderIndex, now: number): void {
     if (current.kind === 'take on') {
-      current.arrivals++
+      const firstOfTheNew = current.changed.has(holder) && ![...current.changed.values()].some(Boolean)
+      if (firstOfTheNew) current.startedAt = now
+      else current.arrivals++
       if (current.changed.has(holder)) current.changed.set(holder, true)
       if ([...current.changed.values()].every(Boolean) && current.arrivals >= MIN_TRIAL_ARRIVALS) judge(current, now)
       return
