@@ -81,11 +81,8 @@ export function createHolderSet (options: HolderSetOptions): HolderSet {
   const out = new Set<HolderIndex>()
   for (let holder = 0; holder < Math.min(options.start ?? 1, options.holders); holder++) active.add(holder)
   const fixed = active.size === options.holders
-  /**
-   * Times of the latest kept arrivals since the holders at work last changed, after the time of that
-   * change (the download's start at first, so the first rate includes connecting: it errs towards
-   * taking holders on, which a later letting-go trial corrects).
-   */
+  // When the holders at work last changed (first: the download's start, so the first rate includes
+  // connecting and errs towards taking holders on, which letting go corrects), then the latest arrivals.
   const arrivals: number[] = [options.now]
   let trial: Trial | null = null
   let nextTakeOnAt = options.now
@@ -127,8 +124,9 @@ export function createHolderSet (options: HolderSetOptions): HolderSet {
         takeOnBackoffMs = Math.min(MAX_BACKOFF_MS, takeOnBackoffMs * 2)
       }
     } else if (rate * GAIN > current.rateBefore) {
-      // The others were not paying: they stay away until the reader waits again after a backoff.
+      // The others were not paying (their trial was fooled): they stay away, backed off as after a failed trial.
       nextTakeOnAt = now + takeOnBackoffMs
+      takeOnBackoffMs = Math.min(MAX_BACKOFF_MS, takeOnBackoffMs * 2)
       nextLetGoAt = Infinity
     } else {
       for (const holder of current.changed.keys()) if (!out.has(holder)) active.add(holder)
