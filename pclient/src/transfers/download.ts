@@ -1,9 +1,9 @@
 // Download one file, or one byte range of it, from the network: ask the central which peers hold it,
 // take the piece map from the first holder that describes the same content (GetFileInfo), then fetch
 // the pieces. The peer's own pserver comes first when it holds the file (its bytes cross no network).
-// With several holders and several pieces, the first one serves pieces and the others join while they
-// make the download faster (multi-source.ts); otherwise one Download call streams the range from the
-// first holder that delivers a verified first piece. Every piece is checked against its hash before it is handed on
+// One Download call streams the range from the first holder that delivers a verified first piece;
+// with several holders and several pieces, the others join when that one is the bottleneck or fails
+// (stream-first.ts, multi-source.ts). Every piece is checked against its hash before it is handed on
 // (fetch-pieces.ts); a range is fetched as the piece-aligned range that covers it and trimmed.
 // Independent of Fastify, so the web routes and a command line share it.
 import { addAbortSignal, pipeline, Transform } from 'node:stream'
@@ -15,7 +15,8 @@ import type { ClientError } from '../errors.js'
 import { toHttpError } from '../error-mapping.js'
 import type { DownloadTracker, TrackedDownload } from './download-tracker.js'
 import { fetchPieceRange } from './fetch-pieces.js'
-import { openMultiSourceDownload } from './multi-source.js'
+import type { SpareCpuGauge } from './spare-cpu.js'
+import { openStreamFirstDownload } from './stream-first.js'
 import { fetchPieceMap } from './piece-map.js'
 import type { PieceMap } from './piece-map.js'
 import { coveringPieces } from './piece-plan.js'
@@ -36,6 +37,8 @@ export interface DownloadComponents {
   tracker?: DownloadTracker
   /** This peer's id (its pserver's): when it holds the file, it is asked first. */
   localPeerId?: string | null
+  /** Makes each download's gauge of this machine's spare CPU (default: the kernel's idle time; spare-cpu.ts). */
+  spareCpu?: () => SpareCpuGauge
 }
 
 export interface DownloadOptions {
@@ -117,18 +120,24 @@ async function openFromHolders (
       continue
     }
     if (multiSource && position < holders.length - 1) {
-      client.close()
-      // Every holder from this one on serves pieces (the ones before could not even describe the
-      // file); from here on the scheduler handles failures, so its error is the download's.
+      // Streamed from this holder; every holder from this one on may serve pieces (the ones before
+      // could not even describe the file). Once the first piece passed, failures are handled there.
       const sources = holders.slice(position)
-      const body = await openMultiSourceDownload({
-        file, map, range, holders: sources, connectPeer: components.connectPeer,
-        ...(components.log != null ? { log: components.log } : {}),
-        ...(components.pieceTimeoutMs != null ? { pieceTimeoutMs: components.pieceTimeoutMs } : {}),
-        ...(progress != null ? { progress } : {}),
-        ...(signal != null ? { signal } : {})
-      })
-      return { file, holder, sources, range, body }
+      try {
+        const body = await openStreamFirstDownload({
+          file, map, range, holders: sources, client, connectPeer: components.connectPeer,
+          ...(components.log != null ? { log: components.log } : {}),
+          ...(components.firstPieceTimeoutMs != null ? { firstPieceTimeoutMs: components.firstPieceTimeoutMs } : {}),
+          ...(components.pieceTimeoutMs != null ? { pieceTimeoutMs: components.pieceTimeoutMs } : {}),
+          ...(components.spareCpu != null ? { spareCpu: components.spareCpu() } : {}),
+          ...(progress != null ? { progress } : {}),
+          ...(signal != null ? { signal } : {})
+        })
+        return { file, holder, sources, range, body }
+      } catch (err) {
+        holderFailed(holder, err, 'failed before handing on a verified piece')
+        continue
+      }
     }
     try {
       const body = await streamFromHolder(components, client, holder, map, range)

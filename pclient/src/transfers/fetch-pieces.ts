@@ -10,6 +10,7 @@ import type { PieceMap } from './piece-map.js'
 import { piecesBytes } from './piece-plan.js'
 import type { ByteRange, PieceRange } from './piece-plan.js'
 import { createPieceVerifier } from './piece-verifier.js'
+import type { HashJob } from './hasher.js'
 
 /** How long a holder may take to deliver the first whole, verified piece before another one is tried. */
 export const DEFAULT_FIRST_PIECE_TIMEOUT_MS = 15_000
@@ -26,6 +27,9 @@ export interface FetchPiecesOptions {
   firstPieceTimeoutMs?: number
   /** Aborting cancels the call, also before the first piece arrived. */
   signal?: AbortSignal
+  /** Passed to the verifier (piece-verifier.ts). */
+  onPiece?: (index: number) => void
+  hash?: HashJob
 }
 
 /**
@@ -47,6 +51,8 @@ export async function fetchPieceRange (source: PieceSource, pieces: PieceRange, 
       pieces,
       peerId,
       ...(options.keep != null ? { keep: options.keep } : {}),
+      ...(options.onPiece != null ? { onPiece: options.onPiece } : {}),
+      ...(options.hash != null ? { hash: options.hash } : {}),
       onFirstPiece: () => {
         started = true
         clearTimeout(timer)

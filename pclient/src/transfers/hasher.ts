@@ -12,6 +12,12 @@ export interface HashJob {
   endPiece: () => Promise<Buffer>
   /** The hex SHA-256 of everything, for a job opened with `whole`; call once, after the last update (and endPiece()). */
   wholeDigest: () => Promise<string>
+  /** Remembers the whole digest's state after an accepted piece, for rewind(). */
+  mark: () => void
+  /** Forgets the bytes since the last mark (a piece whose sender failed halfway). */
+  rewind: () => void
+  /** From here on only the whole content is hashed (its pieces are verified by jobs of their own). */
+  wholeOnly: () => void
   /** Forgets the job (pending answers are dropped). */
   close: () => void
 }
@@ -27,6 +33,9 @@ export function openHashJob (options: { whole: boolean, pieces?: boolean }): Has
     update: job.update,
     endPiece: async () => await job.endPiece().catch(internal),
     wholeDigest: async () => (await job.end().catch(internal)).sha256,
+    mark: job.mark,
+    rewind: job.rewind,
+    wholeOnly: job.wholeOnly,
     close: job.close
   }
 }

@@ -39,8 +39,10 @@ const RECENT_ARRIVALS = 4
 export interface HolderSetOptions {
   /** Holders 0 to holders - 1, best first (the peer's own pserver, then the least loaded). */
   holders: number
-  /** How many start fetching (default 1); all of them: the set never changes except by failures. */
+  /** How many start fetching (default 1); all of them: the set never changes except by failures, unless `adaptive`. */
   start?: number
+  /** Trials even when all start (the stream from one was too slow: stream-first.ts); a letting-go trial tests them. */
+  adaptive?: boolean
   /** When the download starts (ms, the clock the scheduler is given). */
   now: number
 }
@@ -80,14 +82,14 @@ export function createHolderSet (options: HolderSetOptions): HolderSet {
   const active = new Set<HolderIndex>()
   const out = new Set<HolderIndex>()
   for (let holder = 0; holder < Math.min(options.start ?? 1, options.holders); holder++) active.add(holder)
-  const fixed = active.size === options.holders
+  const fixed = active.size === options.holders && options.adaptive !== true
   // When the holders at work last changed (first: the download's start, so the first rate includes
   // connecting and errs towards taking holders on, which letting go corrects), then the latest arrivals.
   const arrivals: number[] = [options.now]
   let trial: Trial | null = null
   let nextTakeOnAt = options.now
   let takeOnBackoffMs = FIRST_BACKOFF_MS
-  let nextLetGoAt = Infinity
+  let nextLetGoAt = active.size > 1 && !fixed ? options.now + FIRST_LET_GO_MS : Infinity
   let letGoBackoffMs = FIRST_LET_GO_MS
   /** The rate a failed taking-on trial started from: far below it, the holders at work have become slow. */
   let rateAtFailure = 0

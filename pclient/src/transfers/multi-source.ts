@@ -47,6 +47,16 @@ export interface MultiSourceOptions {
   progress?: TrackedDownload
   /** Aborting stops every fetch, also before the first piece arrived. */
   signal?: AbortSignal
+  /**
+   * Every holder at work from the start (the one streamed from was slower than the reader), rather
+   * than the first alone; either way the others are let go when they do not pay.
+   */
+  allHoldersAtFirst?: boolean
+  /**
+   * The whole file's hashing job so far, when this download continues one that streamed the pieces
+   * before `range` (stream-first.ts): it goes on hashing the rest, in order, and is closed here.
+   */
+  wholeHash?: HashJob
 }
 
 /**
@@ -86,7 +96,8 @@ class MultiSourceDownload {
       holders: holders.length,
       // The first holder (the peer's own pserver when it holds the file) alone at first; the others
       // only while they make the download faster (holder-set.ts).
-      startHolders: 1,
+      startHolders: options.allHoldersAtFirst === true ? holders.length : 1,
+      adaptive: true,
       startedAt: performance.now(),
       // Room for every lane's piece plus one finished piece per holder at work, so a fast holder is not
       // held up by a slow one until the user's position is a whole window behind.
@@ -96,7 +107,7 @@ class MultiSourceDownload {
     const pieceTimeoutMs = options.pieceTimeoutMs ?? DEFAULT_PIECE_TIMEOUT_MS
     this.#fetchers = holders.map((holder) => createHolderFetcher({ holder, file, map, keep: range, connectPeer: options.connectPeer, pieceTimeoutMs }))
     const wholeFile = range.start === 0 && range.end === map.size
-    this.#wholeHash = wholeFile ? openHashJob({ whole: true, pieces: false }) : null
+    this.#wholeHash = options.wholeHash ?? (wholeFile ? openHashJob({ whole: true, pieces: false }) : null)
     this.#started = new Promise<void>((resolve, reject) => { this.#onStarted = { resolve, reject } })
     this.#body = new Readable({
       read: () => {

@@ -15,7 +15,6 @@ import type { HolderIndex } from './holder-set.js'
 import type { PieceRange } from './piece-plan.js'
 
 export type { HolderIndex } from './holder-set.js'
-
 export interface PieceSchedulerOptions {
   /** The pieces the user gets, in order. */
   pieces: PieceRange
@@ -27,6 +26,8 @@ export interface PieceSchedulerOptions {
   windowPerHolder?: number
   /** How many holders are at work at first (holder-set.ts takes others on when they pay); default: all of them. */
   startHolders?: number
+  /** Holders may be let go (and taken on again) even when all start (holder-set.ts). */
+  adaptive?: boolean
   /** When the download started, on the clock the other calls are given (default 0). */
   startedAt?: number
   /** A first guess of how long a piece takes, until one arrived (ms). */
@@ -92,7 +93,8 @@ export function createPieceScheduler<Piece> (options: PieceSchedulerOptions): Pi
   const fetching = Array.from({ length: options.holders }, () => new Map<number, number>())
   const dropped = new Set<HolderIndex>()
   const racing = new Set<string>() // "holder:index": given to a holder not at work, the others being late
-  const holderSet = createHolderSet({ holders: options.holders, start: options.startHolders ?? options.holders, now: options.startedAt ?? 0 })
+  const start = options.startHolders ?? options.holders
+  const holderSet = createHolderSet({ holders: options.holders, start, now: options.startedAt ?? 0, adaptive: options.adaptive === true })
   let next = pieces.first
   /** How long a piece usually takes, from the pieces fetched so far (a moving average). */
   let typicalPieceMs = options.firstGuessPieceMs ?? 1000

@@ -25,6 +25,14 @@ export interface PieceVerifierOptions {
   peerId: string
   /** Called once, when the first piece passed (or an empty range ended), before any byte is handed on. */
   onFirstPiece?: () => void
+  /** Called for each piece that passed, before its bytes are handed on. */
+  onPiece?: (index: number) => void
+  /**
+   * A hashing job to use instead of one of its own (opened with `whole` when the pieces cover the
+   * whole file): marked after each piece that passed and left open, so whoever fetches the remaining
+   * pieces after a failure can rewind it to the last good piece and go on (stream-first.ts).
+   */
+  hash?: HashJob
 }
 
 /** Takes Download messages, emits verified bytes. Errors with PCLIENT_DATA_LOSS naming the file and the peer. */
@@ -54,7 +62,7 @@ class PieceVerifier extends Transform {
     const span = piecesBytes(pieces, map.size, map.pieceSize)
     this.#keep = options.keep ?? span
     this.#whole = pieces.first === 0 && pieces.end === pieceCount(map.size, map.pieceSize)
-    this.#hash = openHashJob({ whole: this.#whole })
+    this.#hash = options.hash ?? openHashJob({ whole: this.#whole })
     this.#piece = pieces.first
     const first = pieceBytes(pieces.first, map.size, map.pieceSize)
     this.#pieceStart = first.start
@@ -86,7 +94,7 @@ class PieceVerifier extends Transform {
   }
 
   override _destroy (err: Error | null, callback: (error?: Error | null) => void): void {
-    this.#hash.close()
+    if (this.#options.hash == null) this.#hash.close()
     this.#held = []
     callback(err)
   }
@@ -136,7 +144,9 @@ class PieceVerifier extends Transform {
       const failure = this.#checkWhole(wholeDigest)
       if (failure != null) return failure
     }
+    this.#options.hash?.mark()
     this.#markStarted()
+    this.#options.onPiece?.(this.#piece)
     let chunkStart = this.#pieceStart
     for (const chunk of this.#held) {
       const from = Math.max(this.#keep.start, chunkStart)

@@ -69,6 +69,10 @@ function slowDisk (bytesPerSecond: number): TestPeerOptions['wrapStore'] {
   })
 }
 
+/** This machine's CPU as the download sees it: idle (the holders set the pace) or busy (the CPU does). */
+const SPARE = (): number => 2
+const BUSY = (): number => 0
+
 /** Nothing listens on port 9 of loopback (discard): a holder that died after the central listed it. */
 const DEAD_ADDRESS = '127.0.0.1:9'
 
@@ -104,7 +108,7 @@ describe('multi-source download', () => {
     const holders = [await holder(slow), await holder(slow), await holder(slow)]
     const tracker = createDownloadTracker()
     const view = viewOf(holders)
-    const opened = await openDownload({ central: { locate: async () => view }, connectPeer: createPeerFilesClient, tracker }, view)
+    const opened = await openDownload({ central: { locate: async () => view }, connectPeer: createPeerFilesClient, tracker, spareCpu: () => SPARE }, view)
     expect(opened.sources.map((source) => source.peerId)).toEqual(['holder-1', 'holder-2', 'holder-3'])
     const { data, error } = await readAll(opened.body)
     expect(error).toBeNull()
@@ -208,5 +212,62 @@ describe('multi-source download', () => {
     opened.body.destroy()
     await waitFor('every holder to stop sending', () => holders.every((peer) => peer.peer.transfers.count() === 0))
     expect(tracker.list()[0]).toMatchObject({ state: 'failed', error: 'the download was cancelled' })
+  })
+})
+
+describe('streaming from the first holder first', () => {
+  const piecesBy = (tracker: ReturnType<typeof createDownloadTracker>): Record<string, number> =>
+    Object.fromEntries((tracker.list()[0]?.sources ?? []).map((source) => [source.peerId, source.pieces]))
+
+  it('keeps to the first holder while this machine has no CPU to spare, however the reader waits', async () => {
+    const slow = { wrapStore: slowDisk(16 * 1024 * 1024) }
+    const holders = [await holder(slow), await holder(), await holder()]
+    const tracker = createDownloadTracker()
+    const view = viewOf(holders)
+    const opened = await openDownload({ central: { locate: async () => view }, connectPeer: createPeerFilesClient, tracker, spareCpu: () => BUSY }, view)
+    const { data, error } = await readAll(opened.body)
+    expect(error).toBeNull()
+    expect(data.equals(content)).toBe(true)
+    expect(piecesBy(tracker)).toEqual({ 'holder-1': 6 })
+  })
+
+  it('keeps to the first holder while the reader is slower than it, even with CPU to spare', async () => {
+    const holders = [await holder(), await holder()]
+    const tracker = createDownloadTracker()
+    const view = viewOf(holders)
+    const opened = await openDownload({ central: { locate: async () => view }, connectPeer: createPeerFilesClient, tracker, spareCpu: () => SPARE }, view)
+    // A reader that takes 40 ms per chunk: its buffer stays full, the holder waits on it.
+    const slowReader = opened.body.pipe(new Transform({
+      highWaterMark: 64 * 1024,
+      transform (chunk: Buffer, _encoding, callback) { setTimeout(() => { callback(null, chunk) }, 40) }
+    }))
+    const { data, error } = await readAll(slowReader)
+    expect(error).toBeNull()
+    expect(data.equals(content)).toBe(true)
+    expect(piecesBy(tracker)).toEqual({ 'holder-1': 6 })
+  })
+
+  it('has the others fetch the rest when the first sends a bad piece midway, and the whole file still checks out', async () => {
+    const holders = [await holder({ wrapStore: corruptingPiece(3) }), await holder()]
+    const tracker = createDownloadTracker()
+    const view = viewOf(holders)
+    const opened = await openDownload({ central: { locate: async () => view }, connectPeer: createPeerFilesClient, tracker, spareCpu: () => BUSY }, view)
+    const { data, error } = await readAll(opened.body)
+    expect(error).toBeNull()
+    expect(data.equals(content)).toBe(true)
+    expect(piecesBy(tracker)).toEqual({ 'holder-1': 3, 'holder-2': 3 })
+    expect(tracker.list()[0]?.sources[0]).toMatchObject({ state: 'failed', reason: expect.stringMatching(/piece 3/) })
+  })
+
+  it('spreads at once when the first piece is slow to come', async () => {
+    // 4 MiB at 1 MiB/s: the first piece would take 4 s.
+    const holders = [await holder({ wrapStore: slowDisk(1024 * 1024) }), await holder()]
+    const tracker = createDownloadTracker()
+    const view = viewOf(holders)
+    const opened = await openDownload({ central: { locate: async () => view }, connectPeer: createPeerFilesClient, tracker, spareCpu: () => BUSY }, view)
+    const { data, error } = await readAll(opened.body)
+    expect(error).toBeNull()
+    expect(data.equals(content)).toBe(true)
+    expect(piecesBy(tracker)['holder-2']).toBeGreaterThanOrEqual(1)
   })
 })

@@ -31,6 +31,18 @@ export interface HashJob {
   endPiece: () => Promise<Buffer>
   /** Ends the job, after the last update: what was hashed. Call once. */
   end: () => Promise<HashResult>
+  /**
+   * Remembers where the whole digest is now, after bytes the caller accepted (a piece whose digest
+   * matched), so rewind() can come back here.
+   */
+  mark: () => void
+  /**
+   * Forgets every byte since the last mark (since the start, without one), the piece they began
+   * included: bytes of a piece whose sender failed halfway are not part of the content.
+   */
+  rewind: () => void
+  /** From here on, hashes only the whole content: the pieces that follow are verified elsewhere. */
+  wholeOnly: () => void
   /** Forgets the job; answers still awaited are dropped. */
   close: () => void
 }
@@ -64,6 +76,8 @@ export function startHashJob (id: number, options: HashJobOptions, channel: Hash
   let batch: Uint8Array | null = null
   let filled = 0
   let size = 0
+  let markedSize = 0
+  let wholeOnly = false
   let inFlight = 0
   let failure: Error | null = null
   let closed = false
@@ -118,12 +132,31 @@ export function startHashJob (id: number, options: HashJobOptions, channel: Hash
       if (failure != null) throw failure
     },
     async endPiece () {
-      if (options.pieces !== 'marked') throw new Error("endPiece() needs a job opened with pieces: 'marked'")
+      if (options.pieces !== 'marked' || wholeOnly) throw new Error("endPiece() needs a job opened with pieces: 'marked' (and not made whole-only)")
       return (await ask('piece')).digest
     },
     async end () {
       const { sha256, pieces } = await ask('end')
       return { size, sha256, pieces }
+    },
+    mark () {
+      if (failure != null || closed) return
+      post()
+      markedSize = size
+      channel.post(['mark', id])
+    },
+    rewind () {
+      if (failure != null || closed) return
+      // Bytes not yet handed to the thread are simply dropped; those with it are forgotten there.
+      filled = 0
+      size = markedSize
+      channel.post(['rewind', id])
+    },
+    wholeOnly () {
+      if (failure != null || closed) return
+      post()
+      wholeOnly = true
+      channel.post(['whole-only', id])
     },
     close () {
       if (closed) return

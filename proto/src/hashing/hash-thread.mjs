@@ -14,6 +14,11 @@
 //   ['end', id]                   ends the job -> ['end', id, hex digest of everything ('' unless
 //                                 whole), digests of the pieces cut by size (32 bytes each, the last,
 //                                 shorter piece included; empty otherwise) as a transferred ArrayBuffer]
+//   ['mark', id]                  remember where the whole digest is (the end of a piece the caller
+//                                 accepted); no answer
+//   ['rewind', id]                go back to the last mark (the start, if none): the bytes since
+//                                 then, and the piece they began, are forgotten; no answer
+//   ['whole-only', id]            from here on, hash only the whole content (no pieces); no answer
 //   ['close', id]                 forget the job
 import { createHash } from 'node:crypto'
 import { parentPort } from 'node:worker_threads'
@@ -23,6 +28,8 @@ const jobs = new Map()
 function openJob (whole, pieces) {
   return {
     whole: whole === true ? createHash('sha256') : null,
+    /** The whole digest's state at the last mark (a copy), or null: the start. */
+    mark: null,
     marked: pieces === 'marked',
     /** > 0: a piece ends every pieceBytes bytes. */
     pieceBytes: typeof pieces === 'number' && pieces > 0 ? pieces : 0,
@@ -69,6 +76,13 @@ function end (job) {
   return { sha256: job.whole?.digest('hex') ?? '', pieces: new Uint8Array(Buffer.concat(job.cut)) }
 }
 
+/** Back to the last mark: the whole digest as it was there, no piece begun. */
+function rewind (job) {
+  if (job.whole != null) job.whole = job.mark?.copy() ?? createHash('sha256')
+  job.piece = null
+  job.fill = 0
+}
+
 parentPort.on('message', ([kind, id, a, b]) => {
   switch (kind) {
     case 'open':
@@ -89,6 +103,21 @@ parentPort.on('message', ([kind, id, a, b]) => {
       const { sha256, pieces } = end(jobs.get(id))
       jobs.delete(id)
       parentPort.postMessage(['end', id, sha256, pieces.buffer], [pieces.buffer])
+      break
+    }
+    case 'mark': {
+      const job = jobs.get(id)
+      if (job?.whole != null) job.mark = job.whole.copy()
+      break
+    }
+    case 'rewind': {
+      const job = jobs.get(id)
+      if (job != null) rewind(job)
+      break
+    }
+    case 'whole-only': {
+      const job = jobs.get(id)
+      if (job != null) Object.assign(job, { marked: false, pieceBytes: 0, piece: null, fill: 0 })
       break
     }
     case 'close':

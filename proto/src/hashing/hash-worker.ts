@@ -116,6 +116,9 @@ class HashThread {
       update: job.update,
       ready: job.ready,
       endPiece: job.endPiece,
+      mark: job.mark,
+      rewind: job.rewind,
+      wholeOnly: job.wholeOnly,
       end: async () => {
         try {
           return await job.end()

@@ -1,0 +1,45 @@
+// When a download that streams from one holder should spread over the others (stream-first.ts): only
+// when that holder is the bottleneck. That is so when the reader waits on the bytes (its buffer was
+// full less than half of the time) while this machine has CPU to spare; if the reader keeps its
+// buffer full, the user's connection sets the pace, and if the CPU is busy, this machine does, and
+// more holders would add work without adding speed. Judged over windows of a few pieces (the first
+// one after connecting says little); pure, time and CPU passed in.
+import { createReaderGauge } from './rate-gauges.js'
+
+/** Spare CPU, in cores, below which the machine counts as busy. */
+export const SPARE_CORES = 0.5
+/** A window is judged once it holds this many pieces and lasted this long. */
+const WINDOW_PIECES = 2
+const WINDOW_MS = 200
+
+export interface SpreadPolicy {
+  /** The reader's buffer became full, or it asked for more. */
+  readerFull: (full: boolean, now: number) => void
+  /** A piece passed; true: spread now. `spareCores` reads the idle cores since it was last read. */
+  pieceAccepted: (now: number, spareCores: () => number) => boolean
+}
+
+export function createSpreadPolicy (startedAt: number): SpreadPolicy {
+  const reader = createReaderGauge(startedAt)
+  // The first piece comes after connecting and opening the file: the windows start after it.
+  let windowStart: number | null = null
+  let pieces = 0
+  return {
+    readerFull: (full, now) => { reader.full(full, now) },
+    pieceAccepted (now, spareCores) {
+      if (windowStart == null) {
+        windowStart = now
+        reader.waitedSince(now)
+        spareCores()
+        return false
+      }
+      pieces++
+      if (pieces < WINDOW_PIECES || now - windowStart < WINDOW_MS) return false
+      windowStart = now
+      pieces = 0
+      const waited = reader.waitedSince(now)
+      const spare = spareCores()
+      return waited && spare >= SPARE_CORES
+    }
+  }
+}
