@@ -15,7 +15,7 @@ import type { ClientError } from '../errors.js'
 import { toHttpError } from '../error-mapping.js'
 import type { DownloadTracker, TrackedDownload } from './download-tracker.js'
 import { fetchPieceRange } from './fetch-pieces.js'
-import type { SpareCpuGauge } from './spare-cpu.js'
+import type { CpuHeadroomGauge } from './cpu-headroom.js'
 import { openStreamFirstDownload } from './stream-first.js'
 import { fetchPieceMap } from './piece-map.js'
 import type { PieceMap } from './piece-map.js'
@@ -37,8 +37,8 @@ export interface DownloadComponents {
   tracker?: DownloadTracker
   /** This peer's id (its pserver's): when it holds the file, it is asked first. */
   localPeerId?: string | null
-  /** Makes each download's gauge of this machine's spare CPU (default: the kernel's idle time; spare-cpu.ts). */
-  spareCpu?: () => SpareCpuGauge
+  /** Makes each download's gauge of CPU headroom (default: cpu-headroom.ts). */
+  cpuHeadroom?: () => CpuHeadroomGauge
 }
 
 export interface DownloadOptions {
@@ -129,7 +129,7 @@ async function openFromHolders (
           ...(components.log != null ? { log: components.log } : {}),
           ...(components.firstPieceTimeoutMs != null ? { firstPieceTimeoutMs: components.firstPieceTimeoutMs } : {}),
           ...(components.pieceTimeoutMs != null ? { pieceTimeoutMs: components.pieceTimeoutMs } : {}),
-          ...(components.spareCpu != null ? { spareCpu: components.spareCpu() } : {}),
+          ...(components.cpuHeadroom != null ? { cpuHeadroom: components.cpuHeadroom() } : {}),
           ...(progress != null ? { progress } : {}),
           ...(signal != null ? { signal } : {})
         })

@@ -1,13 +1,17 @@
 // When a download that streams from one holder should spread over the others (stream-first.ts): only
 // when that holder is the bottleneck. That is so when the reader waits on the bytes (its buffer was
-// full less than half of the time) while this machine has CPU to spare; if the reader keeps its
-// buffer full, the user's connection sets the pace, and if the CPU is busy, this machine does, and
-// more holders would add work without adding speed. Judged over windows of a few pieces (the first
-// one after connecting says little); pure, time and CPU passed in.
+// full less than half of the time) while this process has CPU headroom (cpu-headroom.ts): the machine
+// has CPU to spare, or this process's loop mostly waited. If the reader keeps its buffer full, the
+// user's connection sets the pace; if the CPU is spent and the loop busy, this machine does, and more
+// holders would add work without adding speed. Judged over windows of a few pieces (the first one
+// after connecting says little); pure, time and CPU passed in.
+import type { CpuHeadroom } from './cpu-headroom.js'
 import { createReaderGauge } from './rate-gauges.js'
 
-/** Spare CPU, in cores, below which the machine counts as busy. */
+/** Spare CPU, in cores, from which the machine counts as having room. */
 export const SPARE_CORES = 0.5
+/** A loop busy at most this share of the time mostly waits for the bytes. */
+export const WAITING_LOOP = 0.3
 /** A window is judged once it holds this many pieces and lasted this long. */
 const WINDOW_PIECES = 2
 const WINDOW_MS = 200
@@ -15,8 +19,8 @@ const WINDOW_MS = 200
 export interface SpreadPolicy {
   /** The reader's buffer became full, or it asked for more. */
   readerFull: (full: boolean, now: number) => void
-  /** A piece passed; true: spread now. `spareCores` reads the idle cores since it was last read. */
-  pieceAccepted: (now: number, spareCores: () => number) => boolean
+  /** A piece passed; true: spread now. `headroom` reads the CPU headroom since it was last read. */
+  pieceAccepted: (now: number, headroom: () => CpuHeadroom) => boolean
 }
 
 export function createSpreadPolicy (startedAt: number): SpreadPolicy {
@@ -26,11 +30,11 @@ export function createSpreadPolicy (startedAt: number): SpreadPolicy {
   let pieces = 0
   return {
     readerFull: (full, now) => { reader.full(full, now) },
-    pieceAccepted (now, spareCores) {
+    pieceAccepted (now, headroom) {
       if (windowStart == null) {
         windowStart = now
         reader.waitedSince(now)
-        spareCores()
+        headroom()
         return false
       }
       pieces++
@@ -38,8 +42,8 @@ export function createSpreadPolicy (startedAt: number): SpreadPolicy {
       windowStart = now
       pieces = 0
       const waited = reader.waitedSince(now)
-      const spare = spareCores()
-      return waited && spare >= SPARE_CORES
+      const { spareCores, loopBusy } = headroom()
+      return waited && (spareCores >= SPARE_CORES || loopBusy <= WAITING_LOOP)
     }
   }
 }

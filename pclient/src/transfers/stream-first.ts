@@ -18,8 +18,8 @@ import type { PieceMap } from './piece-map.js'
 import { coveringPieces, pieceCount } from './piece-plan.js'
 import type { ByteRange, PieceRange } from './piece-plan.js'
 import type { ConnectPeer, TransferLog } from './peer-connector.js'
-import { createSpareCpuGauge } from './spare-cpu.js'
-import type { SpareCpuGauge } from './spare-cpu.js'
+import { createCpuHeadroomGauge } from './cpu-headroom.js'
+import type { CpuHeadroomGauge } from './cpu-headroom.js'
 import { createSpreadPolicy } from './spread-policy.js'
 
 /** A first piece slower than this: the holder is slow (or stalled), and the others share the work at once. */
@@ -40,8 +40,8 @@ export interface StreamFirstOptions {
   pieceTimeoutMs?: number
   progress?: TrackedDownload
   signal?: AbortSignal
-  /** Reads this machine's spare CPU (default: the kernel's idle time; tests pass their own). */
-  spareCpu?: SpareCpuGauge
+  /** Reads the CPU headroom (cpu-headroom.ts; tests pass their own). */
+  cpuHeadroom?: CpuHeadroomGauge
 }
 
 /**
@@ -61,7 +61,7 @@ class StreamFirstDownload {
   readonly #hash: HashJob
   readonly #whole: boolean
   readonly #policy = createSpreadPolicy(performance.now())
-  readonly #spareCpu: SpareCpuGauge
+  readonly #headroom: CpuHeadroomGauge
   readonly #body: Readable
   /** Where the bytes come from now: the stream, then (after a switch) the multi-source download. */
   #source: Readable | null = null
@@ -78,7 +78,7 @@ class StreamFirstDownload {
     this.#hash = hash
     this.#whole = whole
     this.#nextPiece = pieces.first
-    this.#spareCpu = options.spareCpu ?? createSpareCpuGauge()
+    this.#headroom = options.cpuHeadroom ?? createCpuHeadroomGauge()
     this.#body = new Readable({
       read: () => {
         this.#policy.readerFull(false, performance.now())
@@ -145,7 +145,7 @@ class StreamFirstDownload {
     this.#options.progress?.pieceFrom(this.#options.holders[0]!.peerId, 0, 1)
     this.#nextPiece = index + 1
     if (this.#switching || this.#options.holders.length < 2 || this.#pieces.end - this.#nextPiece < 2) return
-    if (this.#policy.pieceAccepted(performance.now(), this.#spareCpu)) {
+    if (this.#policy.pieceAccepted(performance.now(), this.#headroom)) {
       // After the piece's bytes were pushed (this runs just before).
       setImmediate(() => { this.#switchFromStream('spread') })
     }

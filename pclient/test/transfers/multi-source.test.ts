@@ -10,6 +10,7 @@ import { afterEach, describe, expect, it } from 'vitest'
 import { waitFor } from '@p2p/test-support'
 import { startTestPeer } from '@p2p/test-support/pserver'
 import type { TestPeer, TestPeerOptions } from '@p2p/test-support/pserver'
+import type { CpuHeadroom } from '../../src/transfers/cpu-headroom.js'
 import { createDownloadTracker } from '../../src/transfers/download-tracker.js'
 import { openDownload } from '../../src/transfers/download.js'
 import { sha256Hex } from '../helpers/fake-peer.js'
@@ -69,9 +70,9 @@ function slowDisk (bytesPerSecond: number): TestPeerOptions['wrapStore'] {
   })
 }
 
-/** This machine's CPU as the download sees it: idle (the holders set the pace) or busy (the CPU does). */
-const SPARE = (): number => 2
-const BUSY = (): number => 0
+/** The CPU as the download sees it: room to spare (the holders set the pace) or spent (the CPU does). */
+const SPARE = (): CpuHeadroom => ({ spareCores: 2, loopBusy: 0.1 })
+const BUSY = (): CpuHeadroom => ({ spareCores: 0, loopBusy: 1 })
 
 /** Nothing listens on port 9 of loopback (discard): a holder that died after the central listed it. */
 const DEAD_ADDRESS = '127.0.0.1:9'
@@ -108,7 +109,7 @@ describe('multi-source download', () => {
     const holders = [await holder(slow), await holder(slow), await holder(slow)]
     const tracker = createDownloadTracker()
     const view = viewOf(holders)
-    const opened = await openDownload({ central: { locate: async () => view }, connectPeer: createPeerFilesClient, tracker, spareCpu: () => SPARE }, view)
+    const opened = await openDownload({ central: { locate: async () => view }, connectPeer: createPeerFilesClient, tracker, cpuHeadroom: () => SPARE }, view)
     expect(opened.sources.map((source) => source.peerId)).toEqual(['holder-1', 'holder-2', 'holder-3'])
     const { data, error } = await readAll(opened.body)
     expect(error).toBeNull()
@@ -224,7 +225,7 @@ describe('streaming from the first holder first', () => {
     const holders = [await holder(slow), await holder(), await holder()]
     const tracker = createDownloadTracker()
     const view = viewOf(holders)
-    const opened = await openDownload({ central: { locate: async () => view }, connectPeer: createPeerFilesClient, tracker, spareCpu: () => BUSY }, view)
+    const opened = await openDownload({ central: { locate: async () => view }, connectPeer: createPeerFilesClient, tracker, cpuHeadroom: () => BUSY }, view)
     const { data, error } = await readAll(opened.body)
     expect(error).toBeNull()
     expect(data.equals(content)).toBe(true)
@@ -235,7 +236,7 @@ describe('streaming from the first holder first', () => {
     const holders = [await holder(), await holder()]
     const tracker = createDownloadTracker()
     const view = viewOf(holders)
-    const opened = await openDownload({ central: { locate: async () => view }, connectPeer: createPeerFilesClient, tracker, spareCpu: () => SPARE }, view)
+    const opened = await openDownload({ central: { locate: async () => view }, connectPeer: createPeerFilesClient, tracker, cpuHeadroom: () => SPARE }, view)
     // A reader that takes 40 ms per chunk: its buffer stays full, the holder waits on it.
     const slowReader = opened.body.pipe(new Transform({
       highWaterMark: 64 * 1024,
@@ -251,7 +252,7 @@ describe('streaming from the first holder first', () => {
     const holders = [await holder({ wrapStore: corruptingPiece(3) }), await holder()]
     const tracker = createDownloadTracker()
     const view = viewOf(holders)
-    const opened = await openDownload({ central: { locate: async () => view }, connectPeer: createPeerFilesClient, tracker, spareCpu: () => BUSY }, view)
+    const opened = await openDownload({ central: { locate: async () => view }, connectPeer: createPeerFilesClient, tracker, cpuHeadroom: () => BUSY }, view)
     const { data, error } = await readAll(opened.body)
     expect(error).toBeNull()
     expect(data.equals(content)).toBe(true)
@@ -264,7 +265,7 @@ describe('streaming from the first holder first', () => {
     const holders = [await holder({ wrapStore: slowDisk(1024 * 1024) }), await holder()]
     const tracker = createDownloadTracker()
     const view = viewOf(holders)
-    const opened = await openDownload({ central: { locate: async () => view }, connectPeer: createPeerFilesClient, tracker, spareCpu: () => BUSY }, view)
+    const opened = await openDownload({ central: { locate: async () => view }, connectPeer: createPeerFilesClient, tracker, cpuHeadroom: () => BUSY }, view)
     const { data, error } = await readAll(opened.body)
     expect(error).toBeNull()
     expect(data.equals(content)).toBe(true)

@@ -2,12 +2,10 @@
 // the bytes while the machine has CPU to spare, judged over windows of a few pieces. Time and CPU
 // are passed in; no timers.
 import { describe, expect, it } from 'vitest'
-import { createSpreadPolicy, SPARE_CORES } from '../../src/transfers/spread-policy.js'
-
-const spare = (cores: number) => () => cores
+import { createSpreadPolicy, SPARE_CORES, WAITING_LOOP } from '../../src/transfers/spread-policy.js'
 
 /** Pieces every `everyMs` from `from` on; the reader's buffer full during `fullShare` of each gap. Returns the first decision to spread (its piece), or null. */
-function run (options: { pieces: number, everyMs: number, fullShare: number, cores: number }): number | null {
+function run (options: { pieces: number, everyMs: number, fullShare: number, cores: number, loopBusy?: number }): number | null {
   const policy = createSpreadPolicy(0)
   let now = 0
   for (let piece = 0; piece < options.pieces; piece++) {
@@ -15,7 +13,7 @@ function run (options: { pieces: number, everyMs: number, fullShare: number, cor
     policy.readerFull(true, now)
     policy.readerFull(false, now + fullFor)
     now += options.everyMs
-    if (policy.pieceAccepted(now, spare(options.cores))) return piece
+    if (policy.pieceAccepted(now, () => ({ spareCores: options.cores, loopBusy: options.loopBusy ?? 1 }))) return piece
   }
   return null
 }
@@ -26,8 +24,12 @@ describe('the spread policy', () => {
     expect(run({ pieces: 10, everyMs: 150, fullShare: 0.1, cores: 1.5 })).toBe(2)
   })
 
-  it('never spreads while the machine has less than the spare CPU it asks for', () => {
-    expect(run({ pieces: 40, everyMs: 150, fullShare: 0, cores: SPARE_CORES - 0.1 })).toBeNull()
+  it('never spreads while the machine has less than the spare CPU it asks for and the loop is busy', () => {
+    expect(run({ pieces: 40, everyMs: 150, fullShare: 0, cores: SPARE_CORES - 0.1, loopBusy: 0.8 })).toBeNull()
+  })
+
+  it('spreads on a busy machine when this process mostly waited for the bytes (a capped holder, other processes busy)', () => {
+    expect(run({ pieces: 10, everyMs: 150, fullShare: 0, cores: 0, loopBusy: WAITING_LOOP - 0.1 })).toBe(2)
   })
 
   it('never spreads while the reader keeps its buffer full (the user, not the holder, sets the pace)', () => {
