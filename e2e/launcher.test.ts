@@ -63,8 +63,7 @@ describe('the launcher, when one machine of the local network dies', () => {
   })
 
   it('keeps every other service running when a holder\'s pserver is killed mid-download, and the download completes', async () => {
-    victim = holders[0]!
-    const victimPid = await pidOf(launcher!, `${victim} pserver`)
+    let victimPid = -1
     const downloader = state.peers.find((peer) => !holders.includes(peer.id))!
     const response = await fetch(`${downloader.url}/download/${encodeURIComponent(name)}`)
     expect(response.status).toBe(200)
@@ -75,8 +74,11 @@ describe('the launcher, when one machine of the local network dies', () => {
       bytes += (chunk as Buffer).length
       hash.update(chunk as Buffer)
       if (sentBeforeKill < 0) {
+        // The holder the download streams from (the first to deliver) is the one killed.
         const [record] = (await getJson<{ downloads: DownloadView[] }>(`${downloader.url}/api/downloads`)).downloads
         sentBeforeKill = record?.bytesSent ?? 0
+        victim = record?.sources.find((source) => source.bytes > 0)?.peerId ?? holders[0]!
+        victimPid = await pidOf(launcher!, `${victim} pserver`)
         process.kill(victimPid, 'SIGKILL')
       }
     }
