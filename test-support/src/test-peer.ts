@@ -50,6 +50,8 @@ export interface TestPeerOptions {
   meter?: (store: FileStore) => TransferMeter
   /** The peer's logger (e.g. captureLogger's, to assert on its lines); default: silent. */
   logger?: Logger
+  /** Caps how fast the peer sends (its SEND_RATE); default: no cap. */
+  sendBytesPerSecond?: number
 }
 
 export async function startTestPeer (options: TestPeerOptions = {}): Promise<TestPeer> {
@@ -72,6 +74,7 @@ export async function startTestPeer (options: TestPeerOptions = {}): Promise<Tes
     tickets: options.tickets ?? admitEveryTransfer,
     logger: options.logger ?? silentLogger,
     uploadIdleTimeoutMs: options.uploadIdleTimeoutMs,
+    ...(options.sendBytesPerSecond == null ? {} : { sendBytesPerSecond: options.sendBytesPerSecond }),
     ...(options.meter == null ? {} : { meter: options.meter(store) })
   })
   const port = await bindServer(peer.grpcServer, '127.0.0.1', 0)

@@ -3,6 +3,7 @@
 // contiguous piece range, bytes out only once verified.
 import { pipeline } from 'node:stream'
 import type { Readable } from 'node:stream'
+import { SEND_RATE_METADATA_KEY } from '@p2p/proto'
 import type { PeerFilesClient } from '@p2p/proto'
 import { CancelledError, PeerUnreachableError } from '../errors.js'
 import { toHttpError } from '../error-mapping.js'
@@ -29,6 +30,8 @@ export interface FetchPiecesOptions {
   signal?: AbortSignal
   /** Passed to the verifier (piece-verifier.ts). */
   onPiece?: (index: number) => void
+  /** The holder told its send cap, in bytes per second (SEND_RATE_METADATA_KEY). */
+  onSendRate?: (bytesPerSecond: number) => void
   hash?: HashJob
 }
 
@@ -69,6 +72,13 @@ export async function fetchPieceRange (source: PieceSource, pieces: PieceRange, 
     // A peer's failure reaches the reader as a PCLIENT_ error (a command line shows codes, not gRPC statuses);
     // registered before pipeline() so the verifier is destroyed with the mapped error, not the raw one.
     call.once('error', (err) => { verifier.destroy(toHttpError(err)) })
+    if (options.onSendRate != null) {
+      const told = options.onSendRate
+      call.once('metadata', (metadata) => {
+        const bytesPerSecond = Number(metadata.get(SEND_RATE_METADATA_KEY)[0])
+        if (Number.isFinite(bytesPerSecond) && bytesPerSecond > 0) told(bytesPerSecond)
+      })
+    }
     pipeline(call, verifier, (err) => {
       clearTimeout(timer)
       options.signal?.removeEventListener('abort', onAbort)

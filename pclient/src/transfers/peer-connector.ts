@@ -6,8 +6,8 @@ import type { BaseLogger } from 'pino'
 /** `options.ticket` is the central's ticket for the transfer; every call through the client carries it. */
 export type ConnectPeer = (address: string, options?: PeerFilesClientOptions) => PeerFilesClient
 
-/** What the transfer modules log: a failover or a refusal, never the bytes. */
-export type TransferLog = Pick<BaseLogger, 'info' | 'warn'>
+/** What the transfer modules log: a failover, a refusal, a choice of holders (debug), never the bytes. */
+export type TransferLog = Pick<BaseLogger, 'info' | 'warn' | 'debug'>
 
 /** `connect`, its clients sending `requestId` in the metadata of every call, so the peer logs the transfer with it. */
 export function connectWithRequestId (connect: ConnectPeer, requestId: string): ConnectPeer {

@@ -1,10 +1,11 @@
 // When a download that streams from one holder should spread over the others (stream-first.ts): only
 // when that holder is the bottleneck. That is so when the reader waits on the bytes (its buffer was
-// full less than half of the time) while this process has CPU headroom (cpu-headroom.ts): the machine
-// has CPU to spare, or this process's loop mostly waited. If the reader keeps its buffer full, the
-// user's connection sets the pace; if the CPU is spent and the loop busy, this machine does, and more
-// holders would add work without adding speed. Judged over windows of a few pieces (the first one
-// after connecting says little); pure, time and CPU passed in.
+// full less than half of the time) while the holder sends at about the cap it told (SEND_RATE), or
+// this process has CPU headroom (cpu-headroom.ts): the machine has CPU to spare, or this process's
+// loop mostly waited. If the reader keeps its buffer full, the user's connection sets the pace; if the
+// CPU is spent and the loop busy, this machine does, and more holders would add work without adding
+// speed. Judged over windows of a few pieces (the first one after connecting says little); pure,
+// time and CPU passed in.
 import type { CpuHeadroom } from './cpu-headroom.js'
 import { createReaderGauge } from './rate-gauges.js'
 
@@ -12,6 +13,8 @@ import { createReaderGauge } from './rate-gauges.js'
 export const SPARE_CORES = 0.5
 /** A loop busy at most this share of the time mostly waits for the bytes. */
 export const WAITING_LOOP = 0.3
+/** A holder sending at least this share of its cap is held back by it. */
+export const AT_CAP = 0.8
 /** A window is judged once it holds this many pieces and lasted this long. */
 const WINDOW_PIECES = 2
 const WINDOW_MS = 200
@@ -19,12 +22,28 @@ const WINDOW_MS = 200
 export interface SpreadPolicy {
   /** The reader's buffer became full, or it asked for more. */
   readerFull: (full: boolean, now: number) => void
-  /** A piece passed; true: spread now. `headroom` reads the CPU headroom since it was last read. */
-  pieceAccepted: (now: number, headroom: () => CpuHeadroom) => boolean
+  /** A piece passed: null, or a window's judgement. `headroom` reads the CPU headroom since it was last read. */
+  pieceAccepted: (now: number, headroom: () => CpuHeadroom) => SpreadJudgement | null
 }
 
-export function createSpreadPolicy (startedAt: number): SpreadPolicy {
-  const reader = createReaderGauge(startedAt)
+/** What a window showed, and whether to spread. */
+export interface SpreadJudgement extends CpuHeadroom {
+  spread: boolean
+  /** The reader waited on the bytes (its buffer full less than half of the time). */
+  readerWaited: boolean
+  /** The holder sent at about its cap. */
+  atCap: boolean
+}
+
+export interface SpreadPolicyOptions {
+  startedAt: number
+  pieceBytes: number
+  /** The holder's send cap, once it told it (bytes per second). */
+  sendCap: () => number | null
+}
+
+export function createSpreadPolicy (options: SpreadPolicyOptions): SpreadPolicy {
+  const reader = createReaderGauge(options.startedAt)
   // The first piece comes after connecting and opening the file: the windows start after it.
   let windowStart: number | null = null
   let pieces = 0
@@ -35,15 +54,19 @@ export function createSpreadPolicy (startedAt: number): SpreadPolicy {
         windowStart = now
         reader.waitedSince(now)
         headroom()
-        return false
+        return null
       }
       pieces++
-      if (pieces < WINDOW_PIECES || now - windowStart < WINDOW_MS) return false
+      if (pieces < WINDOW_PIECES || now - windowStart < WINDOW_MS) return null
+      const bytesPerSecond = (pieces * options.pieceBytes * 1000) / (now - windowStart)
       windowStart = now
       pieces = 0
-      const waited = reader.waitedSince(now)
+      const cap = options.sendCap()
+      const atCap = cap != null && bytesPerSecond >= AT_CAP * cap
+      const readerWaited = reader.waitedSince(now)
       const { spareCores, loopBusy } = headroom()
-      return waited && (spareCores >= SPARE_CORES || loopBusy <= WAITING_LOOP)
+      const spread = readerWaited && (atCap || spareCores >= SPARE_CORES || loopBusy <= WAITING_LOOP)
+      return { spread, readerWaited, atCap, spareCores, loopBusy }
     }
   }
 }

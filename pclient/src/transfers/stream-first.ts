@@ -21,6 +21,7 @@ import type { ConnectPeer, TransferLog } from './peer-connector.js'
 import { createCpuHeadroomGauge } from './cpu-headroom.js'
 import type { CpuHeadroomGauge } from './cpu-headroom.js'
 import { createSpreadPolicy } from './spread-policy.js'
+import type { SpreadPolicy } from './spread-policy.js'
 
 /** A first piece slower than this: the holder is slow (or stalled), and the others share the work at once. */
 export const FIRST_PIECE_SPREAD_MS = 2000
@@ -60,7 +61,9 @@ class StreamFirstDownload {
   readonly #pieces: PieceRange
   readonly #hash: HashJob
   readonly #whole: boolean
-  readonly #policy = createSpreadPolicy(performance.now())
+  readonly #policy: SpreadPolicy
+  /** The send cap holders[0] told, if any. */
+  #sendCap: number | null = null
   readonly #headroom: CpuHeadroomGauge
   readonly #body: Readable
   /** Where the bytes come from now: the stream, then (after a switch) the multi-source download. */
@@ -78,6 +81,7 @@ class StreamFirstDownload {
     this.#hash = hash
     this.#whole = whole
     this.#nextPiece = pieces.first
+    this.#policy = createSpreadPolicy({ startedAt: performance.now(), pieceBytes: options.map.pieceSize, sendCap: () => this.#sendCap })
     this.#headroom = options.cpuHeadroom ?? createCpuHeadroomGauge()
     this.#body = new Readable({
       read: () => {
@@ -110,6 +114,7 @@ class StreamFirstDownload {
       keep: range,
       hash: this.#hash,
       onPiece: (index) => { this.#accepted(index) },
+      onSendRate: (bytesPerSecond) => { this.#sendCap = bytesPerSecond },
       signal: stop.signal,
       ...(firstPieceTimeoutMs != null ? { firstPieceTimeoutMs } : {})
     })
@@ -145,10 +150,11 @@ class StreamFirstDownload {
     this.#options.progress?.pieceFrom(this.#options.holders[0]!.peerId, 0, 1)
     this.#nextPiece = index + 1
     if (this.#switching || this.#options.holders.length < 2 || this.#pieces.end - this.#nextPiece < 2) return
-    if (this.#policy.pieceAccepted(performance.now(), this.#headroom)) {
-      // After the piece's bytes were pushed (this runs just before).
-      setImmediate(() => { this.#switchFromStream('spread') })
-    }
+    const judgement = this.#policy.pieceAccepted(performance.now(), this.#headroom)
+    if (judgement == null) return
+    this.#options.log?.debug({ file: this.#options.file.name, piece: index, ...judgement }, 'judged whether to spread the download')
+    // After the piece's bytes were pushed (this runs just before).
+    if (judgement.spread) setImmediate(() => { this.#switchFromStream('spread') })
   }
 
   /** Passes the source's bytes on, pausing it while the reader's buffer is full. */

@@ -116,7 +116,7 @@ describe('openDownload', () => {
     good.files.set('f.bin', { content, pieceSize: PIECE })
     const view = fileView('f.bin', content, [holder('peer-bad', bad.address), holder('peer-good', good.address)])
     const warnings: unknown[] = []
-    const download = await openDownload(components(view, { log: { warn: (obj: unknown) => { warnings.push(obj) }, info: () => {} } }), view)
+    const download = await openDownload(components(view, { log: { warn: (obj: unknown) => { warnings.push(obj) }, info: () => {}, debug: () => {} } }), view)
     expect(download.holder.peerId).toBe('peer-good')
     expect((await readAll(download.body)).data.equals(content)).toBe(true)
     expect(warnings).toEqual([expect.objectContaining({ peerId: 'peer-bad', code: 'PCLIENT_DATA_LOSS' })])
@@ -147,7 +147,7 @@ describe('openDownload', () => {
     const down = `127.0.0.1:${await closedPort()}`
     const view = fileView('f.bin', content, [holder('peer-down', down), holder('peer-missing', missing.address), holder('peer-good', good.address)])
     const warnings: unknown[] = []
-    const download = await openDownload(components(view, { log: { warn: (obj: unknown) => { warnings.push(obj) }, info: () => {} } }), view)
+    const download = await openDownload(components(view, { log: { warn: (obj: unknown) => { warnings.push(obj) }, info: () => {}, debug: () => {} } }), view)
     expect(download.holder.peerId).toBe('peer-good')
     expect((await readAll(download.body)).data.equals(content)).toBe(true)
     expect(warnings).toHaveLength(2)

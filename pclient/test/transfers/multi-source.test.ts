@@ -260,6 +260,21 @@ describe('streaming from the first holder first', () => {
     expect(tracker.list()[0]?.sources[0]).toMatchObject({ state: 'failed', reason: expect.stringMatching(/piece 3/) })
   })
 
+  it('spreads when the first holder sends at the cap it told, even with no CPU to spare', async () => {
+    // 8 MiB/s: half a second a piece.
+    const capped = { sendBytesPerSecond: 8 * 1024 * 1024 }
+    const holders = [await holder(capped), await holder(capped), await holder(capped)]
+    const tracker = createDownloadTracker()
+    const view = viewOf(holders)
+    const opened = await openDownload({ central: { locate: async () => view }, connectPeer: createPeerFilesClient, tracker, cpuHeadroom: () => BUSY }, view)
+    const { data, error } = await readAll(opened.body)
+    expect(error).toBeNull()
+    expect(data.equals(content)).toBe(true)
+    const pieces = piecesBy(tracker)
+    expect(pieces['holder-1']).toBeGreaterThanOrEqual(3)
+    expect((pieces['holder-2'] ?? 0) + (pieces['holder-3'] ?? 0)).toBeGreaterThanOrEqual(1)
+  })
+
   it('spreads at once when the first piece is slow to come', async () => {
     // 4 MiB at 1 MiB/s: the first piece would take 4 s.
     const holders = [await holder({ wrapStore: slowDisk(1024 * 1024) }), await holder()]

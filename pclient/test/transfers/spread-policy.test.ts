@@ -2,18 +2,20 @@
 // the bytes while the machine has CPU to spare, judged over windows of a few pieces. Time and CPU
 // are passed in; no timers.
 import { describe, expect, it } from 'vitest'
-import { createSpreadPolicy, SPARE_CORES, WAITING_LOOP } from '../../src/transfers/spread-policy.js'
+import { AT_CAP, createSpreadPolicy, SPARE_CORES, WAITING_LOOP } from '../../src/transfers/spread-policy.js'
 
 /** Pieces every `everyMs` from `from` on; the reader's buffer full during `fullShare` of each gap. Returns the first decision to spread (its piece), or null. */
-function run (options: { pieces: number, everyMs: number, fullShare: number, cores: number, loopBusy?: number }): number | null {
-  const policy = createSpreadPolicy(0)
+const PIECE = 4 * 1024 * 1024
+
+function run (options: { pieces: number, everyMs: number, fullShare: number, cores: number, loopBusy?: number, cap?: number }): number | null {
+  const policy = createSpreadPolicy({ startedAt: 0, pieceBytes: PIECE, sendCap: () => options.cap ?? null })
   let now = 0
   for (let piece = 0; piece < options.pieces; piece++) {
     const fullFor = options.everyMs * options.fullShare
     policy.readerFull(true, now)
     policy.readerFull(false, now + fullFor)
     now += options.everyMs
-    if (policy.pieceAccepted(now, () => ({ spareCores: options.cores, loopBusy: options.loopBusy ?? 1 }))) return piece
+    if (policy.pieceAccepted(now, () => ({ spareCores: options.cores, loopBusy: options.loopBusy ?? 1 }))?.spread === true) return piece
   }
   return null
 }
@@ -30,6 +32,13 @@ describe('the spread policy', () => {
 
   it('spreads on a busy machine when this process mostly waited for the bytes (a capped holder, other processes busy)', () => {
     expect(run({ pieces: 10, everyMs: 150, fullShare: 0, cores: 0, loopBusy: WAITING_LOOP - 0.1 })).toBe(2)
+  })
+
+  it('spreads on a busy machine with a busy loop when the holder sends at about the cap it told', () => {
+    // A piece every 150 ms is about 26.7 MiB/s.
+    const rate = PIECE * 1000 / 150
+    expect(run({ pieces: 10, everyMs: 150, fullShare: 0, cores: 0, loopBusy: 0.9, cap: 0.99 * rate / AT_CAP })).toBe(2)
+    expect(run({ pieces: 40, everyMs: 150, fullShare: 0, cores: 0, loopBusy: 0.9, cap: 1.1 * rate / AT_CAP })).toBeNull()
   })
 
   it('never spreads while the reader keeps its buffer full (the user, not the holder, sets the pace)', () => {

@@ -22,3 +22,10 @@ export const TRANSFER_PURPOSE_METADATA_KEY = 'p2p-transfer-purpose'
  * finds it everywhere): the peer logs the transfer's lines with it. See runtime/request-id.ts.
  */
 export const REQUEST_ID_METADATA_KEY = REQUEST_ID_HEADER
+
+/**
+ * The metadata key a pserver whose sending is capped (SEND_RATE) answers a Download call with, in its
+ * first headers: the cap in bytes per second. A download that streams at about that rate knows the
+ * holder, not its own CPU, sets the pace, and takes pieces from other holders too.
+ */
+export const SEND_RATE_METADATA_KEY = 'p2p-send-rate'

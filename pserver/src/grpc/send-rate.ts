@@ -5,10 +5,12 @@
 export interface SendRate {
   /** Resolves once `bytes` may be sent. Never rejects. */
   take: (bytes: number) => Promise<void>
+  /** The cap, told to downloaders (they spread over other holders when they reach it); null: none. */
+  readonly bytesPerSecond: number | null
 }
 
 /** No cap: every take resolves at once. */
-export const UNLIMITED_SEND_RATE: SendRate = { take: async () => {} }
+export const UNLIMITED_SEND_RATE: SendRate = { take: async () => {}, bytesPerSecond: null }
 
 /** How much may go out in one burst after idling, as a fraction of a second's worth. */
 const BURST_SECONDS = 0.05
@@ -44,6 +46,7 @@ export function createSendRate (bytesPerSecond: number, now: () => number = () =
   }
 
   return {
+    bytesPerSecond,
     async take (bytes) {
       if (waiting.length === 0) {
         refill()

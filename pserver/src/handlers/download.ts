@@ -1,11 +1,13 @@
 // Download: streams a byte range of one stored file from disk into the call, CHUNK_BYTES per message,
 // reading on only when the call has room (so a slow reader slows the disk) and, when the peer's send
-// rate is capped, only as fast as the cap grants. Each call served is one info line, with the caller's
+// rate is capped, only as fast as the cap grants (and the cap is told in the answer's first headers,
+// SEND_RATE_METADATA_KEY, so a downloader knows when it is what sets the pace). Each call served is one info line, with the caller's
 // request id (grpc/call-log.ts).
 import type { Readable } from 'node:stream'
+import { Metadata } from '@grpc/grpc-js'
 import type { ServerWritableStream, handleServerStreamingCall } from '@grpc/grpc-js'
 import type { Logger } from 'pino'
-import { CHUNK_BYTES, TRANSFER_PURPOSE_METADATA_KEY, UNMETERED } from '@p2p/proto'
+import { CHUNK_BYTES, SEND_RATE_METADATA_KEY, TRANSFER_PURPOSE_METADATA_KEY, UNMETERED } from '@p2p/proto'
 import type { DownloadRequest__Output, FileChunk, TransferKind, TransferMeter } from '@p2p/proto'
 import { PeerError, isUnexpectedError, toGrpcError } from '../errors.js'
 import type { FileStore, StoredFile } from '../store/file-store.js'
@@ -57,6 +59,7 @@ export function createDownloadHandler (components: DownloadComponents): handleSe
       tickets.assertDownloadOf(ticket, file)
       const { offset, length } = resolveRange(file, call.request.offset, call.request.length)
       log.debug({ file: file.name, offset, length }, 'download started')
+      if (sendRate.bytesPerSecond != null) call.sendMetadata(sendRateMetadata(sendRate.bytesPerSecond))
       if (length > 0) {
         source = await store.openRead(file.sha256, offset, length)
         if (cancelled != null) throw cancelled
@@ -131,4 +134,11 @@ async function drained (call: DownloadCall, stopped: AbortSignal): Promise<void>
     call.on('close', done)
     stopped.addEventListener('abort', done)
   })
+}
+
+/** The first headers of a capped pserver's answer: its cap (SEND_RATE_METADATA_KEY). */
+function sendRateMetadata (bytesPerSecond: number): Metadata {
+  const metadata = new Metadata()
+  metadata.set(SEND_RATE_METADATA_KEY, String(Math.round(bytesPerSecond)))
+  return metadata
 }

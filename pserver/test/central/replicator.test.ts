@@ -116,7 +116,7 @@ describe('replicator', () => {
     // The timeout still leaves room for the call's first message, which waits for the connection.
     const replicator = replicatorOn(target, {
       idleTimeoutMs: 250,
-      copyRate: { take: async (bytes) => { paced += bytes; await new Promise((resolve) => setTimeout(resolve, 300)) } }
+      copyRate: { bytesPerSecond: null, take: async (bytes) => { paced += bytes; await new Promise((resolve) => setTimeout(resolve, 300)) } }
     })
     replicator.accept([orderFor('movie.bin', content, [{ peerId: 'source', grpcAddress: source.address }])])
     await replicator.idle()

@@ -6,7 +6,7 @@ import type { Readable } from 'node:stream'
 import { finished } from 'node:stream/promises'
 import { status } from '@grpc/grpc-js'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { CHUNK_BYTES } from '@p2p/proto'
+import { CHUNK_BYTES, SEND_RATE_METADATA_KEY } from '@p2p/proto'
 import type { FileChunk__Output } from '@p2p/proto'
 import { download, downloadError, errorCode, sha256, startTestPeer, waitFor } from '../helpers.js'
 import type { TestPeer } from '../helpers.js'
@@ -138,5 +138,26 @@ describe('Download flow control', () => {
     call.cancel()
     await waitFor('the file stream to be destroyed', () => opened[0]?.destroyed === true)
     await waitFor('the transfer to end', () => t.peer.transfers.count() === 0)
+  })
+})
+
+describe('Download from a peer whose sending is capped', () => {
+  it('tells the cap in the answer\'s first headers, and only when there is one', async () => {
+    const capped = await startTestPeer({ files: { 'hello.txt': 'hello world' }, sendBytesPerSecond: 8 * 1024 * 1024 })
+    const uncapped = await startTestPeer({ files: { 'hello.txt': 'hello world' } })
+    try {
+      const toldBy = async (peer: TestPeer): Promise<unknown[]> => {
+        const call = peer.client.Download({ name: 'hello.txt' })
+        const [metadata] = await once(call, 'metadata') as [import('@grpc/grpc-js').Metadata]
+        call.resume()
+        await finished(call)
+        return metadata.get(SEND_RATE_METADATA_KEY)
+      }
+      expect(await toldBy(capped)).toEqual([String(8 * 1024 * 1024)])
+      expect(await toldBy(uncapped)).toEqual([])
+    } finally {
+      await capped.close()
+      await uncapped.close()
+    }
   })
 })
