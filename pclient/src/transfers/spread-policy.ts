@@ -15,8 +15,12 @@ export const SPARE_CORES = 0.5
 export const WAITING_LOOP = 0.3
 /** A holder sending at least this share of its cap is held back by it. */
 export const AT_CAP = 0.8
-/** A window is judged once it holds this many pieces and lasted this long. */
+/**
+ * A window is judged once it holds this many pieces and lasted this long; one piece is enough when
+ * the holder told a cap (its rate is then no surprise, and every piece at it is time lost).
+ */
 const WINDOW_PIECES = 2
+const WINDOW_PIECES_CAPPED = 1
 const WINDOW_MS = 200
 
 export interface SpreadPolicy {
@@ -57,11 +61,11 @@ export function createSpreadPolicy (options: SpreadPolicyOptions): SpreadPolicy 
         return null
       }
       pieces++
-      if (pieces < WINDOW_PIECES || now - windowStart < WINDOW_MS) return null
+      const cap = options.sendCap()
+      if (pieces < (cap == null ? WINDOW_PIECES : WINDOW_PIECES_CAPPED) || now - windowStart < WINDOW_MS) return null
       const bytesPerSecond = (pieces * options.pieceBytes * 1000) / (now - windowStart)
       windowStart = now
       pieces = 0
-      const cap = options.sendCap()
       const atCap = cap != null && bytesPerSecond >= AT_CAP * cap
       const readerWaited = reader.waitedSince(now)
       const { spareCores, loopBusy } = headroom()
