@@ -50,7 +50,7 @@ export interface TestPeerOptions {
   meter?: (store: FileStore) => TransferMeter
   /** The peer's logger (e.g. captureLogger's, to assert on its lines); default: silent. */
   logger?: Logger
-  /** Caps how fast the peer sends (its SEND_RATE); default: no cap. */
+  /** Caps how fast the peer sends (its SEND_BYTES_PER_SECOND); default: no cap. */
   sendBytesPerSecond?: number
 }
 

@@ -1,6 +1,6 @@
 // When a download that streams from one holder should spread over the others (stream-first.ts): only
 // when that holder is the bottleneck. That is so when the reader waits on the bytes (its buffer was
-// full less than half of the time) while the holder sends at about the cap it told (SEND_RATE), or
+// full less than half of the time) while the holder sends at about the cap it told (SEND_BYTES_PER_SECOND), or
 // this process has CPU headroom (cpu-headroom.ts): the machine has CPU to spare, or this process's
 // loop mostly waited. If the reader keeps its buffer full, the user's connection sets the pace; if the
 // CPU is spent and the loop busy, this machine does, and more holders would add work without adding

@@ -24,7 +24,7 @@ export const TRANSFER_PURPOSE_METADATA_KEY = 'p2p-transfer-purpose'
 export const REQUEST_ID_METADATA_KEY = REQUEST_ID_HEADER
 
 /**
- * The metadata key a pserver whose sending is capped (SEND_RATE) answers a Download call with, in its
+ * The metadata key a pserver whose sending is capped (SEND_BYTES_PER_SECOND) answers a Download call with, in its
  * first headers: the cap in bytes per second. A download that streams at about that rate knows the
  * holder, not its own CPU, sets the pace, and takes pieces from other holders too.
  */
