@@ -4,7 +4,7 @@
 import { readFile } from 'node:fs/promises'
 import { describe, expect, it } from 'vitest'
 import { REPO_ROOT } from '../scripts/lib/service-process.js'
-import { serviceArgv, serviceRuntime } from '../scripts/lib/service-runtime.js'
+import { SERVICE_NODE_OPTIONS, serviceArgv, serviceRuntime } from '../scripts/lib/service-runtime.js'
 import { startTestNetwork } from './helpers.js'
 import { skipWithoutRequirement } from './deployment/requirement.js'
 
@@ -35,7 +35,11 @@ describe.skipIf(skipWithoutRequirement('the compiled-services check', notCompile
         expect(node).toBe(process.execPath)
         expect(args).toHaveLength(1)
         expect(args[0]).toMatch(/\/(central-server|pserver|pclient|proxy)\/dist\/server\.js$/)
+        const environ = (await readFile(`/proc/${service.child.pid!}/environ`, 'utf8')).split('\0')
+        expect(environ).toContain(`NODE_OPTIONS=${SERVICE_NODE_OPTIONS}`)
       }
+      // The images start every service with the same Node options.
+      expect(await readFile(`${REPO_ROOT}Dockerfile`, 'utf8')).toMatch(new RegExp(`^ENV .*NODE_OPTIONS=${SERVICE_NODE_OPTIONS}( |$)`, 'm'))
       expect(serviceArgv('pserver')).toEqual([process.execPath, `${REPO_ROOT}pserver/dist/server.js`])
     } finally {
       await network.stop()

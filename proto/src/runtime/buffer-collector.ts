@@ -1,25 +1,39 @@
-// Gives back the memory of chunk buffers that died old, in every service (the garbage pacer starts
-// it; measured first on the pserver). The garbage pacer runs a young
-// collection every 10 ms while busy, so a buffer that lives a few tens of milliseconds (a disk read
-// being sent, an upload chunk waiting for the disk or the hashing thread) survives two of them and is
-// moved to the old generation, where only a full collection frees it; V8 starts one on its own only
-// once about 64 MiB of such buffers have piled up. Measured with 4 downloads and 2 uploads at once:
-// 86 MiB of ArrayBuffers at the pserver's peak, of which a quarter was in use. While transfers run,
-// this looks at the buffers' total every EVERY_MS and runs a full collection once it has grown
-// SLACK_BYTES past what the last one left alive. The heap itself is small (about 20 MiB), so each
-// collection costs a few milliseconds. Slack of 16 MiB measured about the CPU per GiB of 24; 8 MiB
-// cost half as much user CPU again under 4 downloads + 2 uploads (one run) for a peak 3 MiB lower.
+// Frees the buffers of bytes passing through a busy service soon after they are used, paced by the
+// bytes rather than by the clock. Each chunk a transfer moves is a small JS object over a large native
+// buffer (64 KiB to 4 MiB); V8 frees the buffer only once it collects the object. It collects young
+// objects when its young generation fills with JS objects, which streaming does slowly, and runs a full
+// collection of its own once about 64 MiB of buffers have piled up: a plain Node 24 HTTP pipe grew from
+// 60 to 148 MiB RSS moving 512 MiB.
+//
+// So while the service is busy this looks, every EVERY_MS, at how many bytes of buffers exist (Node's
+// count of ArrayBuffer bytes: a call of about 15 microseconds), and runs a young collection once they
+// have grown
+// YOUNG_SLACK_BYTES past what the last collection left. A young collection takes well under a
+// millisecond (the young objects are few), and frees every chunk that died since. A chunk that outlives
+// two of them has moved to the old generation, where only a full collection frees it, and a full
+// collection marks the whole heap (18 to 24 MiB in a service: 10 to 70 ms of CPU each). So this runs one
+// only when what a young collection leaves has grown OLD_SLACK_BYTES past what the last full one left.
+//
+// Measured (512 MiB downloaded through a peer's page, docs/performance.md): the clock-paced collector
+// before this (a young collection every 10 ms while busy, a full one per 16 MiB of buffers that died
+// old) ran about 90 full collections per GiB in the pserver; the services spent about 20 CPU-s per GiB
+// at 60 MiB/s where this spends about 15 at 100 MiB/s, for peaks a few MiB to 20 MiB higher
+// (pserver 151 against 146, pclient 172-186 against 155-166, proxy 113-119 against 97).
+// Without any of it, the peaks were 200 to 240 MiB.
 import { memoryUsage } from 'node:process'
 import { setFlagsFromString } from 'node:v8'
 import { runInNewContext } from 'node:vm'
 
-const EVERY_MS = 50
-const SLACK_BYTES = 16 * 1024 * 1024
+const EVERY_MS = 10
+const MiB = 1024 * 1024
+const YOUNG_SLACK_BYTES = 16 * MiB
+const OLD_SLACK_BYTES = 64 * MiB
 
 export interface BufferCollectorOptions {
   /** True while the service is busy (the garbage pacer's judgement); an idle service is left alone. */
   busy: () => boolean
-  slackBytes?: number
+  youngSlackBytes?: number
+  oldSlackBytes?: number
   everyMs?: number
 }
 
@@ -29,36 +43,56 @@ export interface BufferCollector {
 
 type CollectGarbage = (options: { type: 'major' | 'minor' }) => void
 
-/** V8's collector, exposed at run time as the garbage pacer does (the flag only adds the global). */
-function fullCollector (): () => void {
+/**
+ * V8 exposes its collector only under --expose-gc; setting the flag at run time and reading `gc` from
+ * a new context gives it without changing how the process is started (the flag only adds the global).
+ */
+export function exposeCollector (): CollectGarbage {
   setFlagsFromString('--expose-gc')
-  const collect = runInNewContext('gc') as CollectGarbage
-  return () => { collect({ type: 'major' }) }
+  return runInNewContext('gc') as CollectGarbage
+}
+
+/**
+ * Bytes of ArrayBuffers (so Buffers) alive. Not V8's external_memory (getHeapStatistics), which is
+ * cheaper but was seen to stay up after the buffers were freed; this costs about 15 microseconds.
+ */
+export function externalBytes (): number {
+  return memoryUsage().arrayBuffers
 }
 
 /**
  * Keeps V8's young generation at its starting size. V8 grows it (up to 64 MiB in Node 24) when many
- * objects survive young collections, which the pacer's frequent ones make likely; a service's young
- * objects are few and small (the bytes it moves are in buffers outside the heap), so the growth only
- * added to the peak (measured on the pserver: a 64 MiB young generation after an upload; 2 MiB with
- * this in most runs, 16 MiB in one). The flag is read each time V8 would grow it, so setting it once the process runs takes
- * effect; another path of V8's may still grow it now and then.
+ * objects survive young collections, which frequent ones make likely; a service's young objects are
+ * few and small (the bytes it moves are in buffers outside the heap), so the growth only added to the
+ * peak (measured on the pserver: a 64 MiB young generation after an upload; 2 MiB with this in most
+ * runs, 16 MiB in one). The flag is read each time V8 would grow it, so setting it once the process
+ * runs takes effect; another path of V8's may still grow it now and then.
  */
 export function keepYoungGenerationSmall (): void {
   setFlagsFromString('--semi-space-growth-factor=1')
 }
 
 export function startBufferCollector (options: BufferCollectorOptions): BufferCollector {
-  const slack = options.slackBytes ?? SLACK_BYTES
-  const collect = fullCollector()
-  let floor = memoryUsage().arrayBuffers
+  const youngSlack = options.youngSlackBytes ?? YOUNG_SLACK_BYTES
+  const oldSlack = options.oldSlackBytes ?? OLD_SLACK_BYTES
+  const collect = exposeCollector()
+  /** What the last collection of either kind left; what the last full one left. */
+  let afterLast = externalBytes()
+  let afterFull = afterLast
   const timer = setInterval(() => {
     if (!options.busy()) return
-    const now = memoryUsage().arrayBuffers
-    if (now < floor) floor = now
-    if (now - floor < slack) return
-    collect()
-    floor = memoryUsage().arrayBuffers
+    const now = externalBytes()
+    // V8 collected on its own, or freed what the last collection left after it was measured (it frees
+    // buffers on a background thread): measure from there.
+    afterLast = Math.min(afterLast, now)
+    if (now - afterLast < youngSlack) return
+    collect({ type: 'minor' })
+    afterLast = externalBytes()
+    afterFull = Math.min(afterFull, afterLast)
+    if (afterLast - afterFull < oldSlack) return
+    collect({ type: 'major' })
+    afterLast = externalBytes()
+    afterFull = afterLast
   }, options.everyMs ?? EVERY_MS)
   timer.unref()
   return { stop: () => { clearInterval(timer) } }
