@@ -128,7 +128,8 @@ class StreamFirstDownload {
         client.close()
         this.#stream = null
         this.#switching = true
-        this.#openRest(new Error(`no first piece within ${FIRST_PIECE_SPREAD_MS} ms`), 'spread')
+        // Like the stream, the download answers once its first piece passed, or fails before any byte.
+        await this.#openRest(new Error(`no first piece within ${FIRST_PIECE_SPREAD_MS} ms`), 'spread')
         return this.#body
       }
       this.#stream = first
@@ -217,17 +218,17 @@ class StreamFirstDownload {
       this.#body.push(null)
       return
     }
-    this.#openRest(err ?? new Error('spread'), why)
+    this.#openRest(err ?? new Error('spread'), why).catch((failure: unknown) => { this.#body.destroy(failure as Error) })
   }
 
-  /** The multi-source download of the pieces from #nextPiece on, continuing the whole file's hash. */
-  #openRest (reason: Error, why: 'spread' | 'failover'): void {
+  /**
+   * The multi-source download of the pieces from #nextPiece on, continuing the whole file's hash;
+   * resolves once it delivers, rejects when it cannot start.
+   */
+  async #openRest (reason: Error, why: 'spread' | 'failover'): Promise<void> {
     const { file, map, range, holders, connectPeer, log, pieceTimeoutMs, progress, signal } = this.#options
     const others = why === 'spread' ? holders : holders.slice(1)
-    if (others.length === 0) {
-      this.#body.destroy(reason)
-      return
-    }
+    if (others.length === 0) throw reason
     this.#hash.rewind()
     let wholeHash: HashJob | undefined
     if (this.#whole) {
@@ -239,7 +240,7 @@ class StreamFirstDownload {
     }
     log?.info({ file: file.name, piece: this.#nextPiece, why, reason: reason.message, holders: others.length },
       why === 'spread' ? 'the holder streamed from is the bottleneck; the other holders join' : 'the holder streamed from failed; the others fetch the rest')
-    openMultiSourceDownload({
+    const rest = await openMultiSourceDownload({
       file, map, holders: others, connectPeer,
       range: { start: Math.max(range.start, this.#nextPiece * map.pieceSize), end: range.end },
       allHoldersAtFirst: why === 'spread',
@@ -248,10 +249,9 @@ class StreamFirstDownload {
       ...(pieceTimeoutMs != null ? { pieceTimeoutMs } : {}),
       ...(progress != null ? { progress } : {}),
       ...(signal != null ? { signal } : {})
-    }).then((rest) => {
-      if (this.#body.destroyed) rest.destroy()
-      else this.#attach(rest)
-    }, (failure: unknown) => { this.#body.destroy(failure as Error) })
+    })
+    if (this.#body.destroyed) rest.destroy()
+    else this.#attach(rest)
   }
 
   #closeHash (): void {
