@@ -3,9 +3,13 @@
 // busy disk with CPU to spare, a first piece slow to come), and take over the rest when it fails.
 import { randomBytes } from 'node:crypto'
 import { Transform } from 'node:stream'
+import type { Readable } from 'node:stream'
 import { PIECE_BYTES, createPeerFilesClient } from '@p2p/proto'
 import { describe, expect, it } from 'vitest'
+import type { TestPeer } from '@p2p/test-support/pserver'
+import type { CpuHeadroom } from '../../src/transfers/cpu-headroom.js'
 import { createDownloadTracker } from '../../src/transfers/download-tracker.js'
+import type { DownloadTracker } from '../../src/transfers/download-tracker.js'
 import { openDownload } from '../../src/transfers/download.js'
 import { BUSY, SPARE, corruptingPiece, piecesBy, readAll, realHolders, slowDisk } from '../helpers/real-holders.js'
 
@@ -13,44 +17,45 @@ import { BUSY, SPARE, corruptingPiece, piecesBy, readAll, realHolders, slowDisk 
 const content = randomBytes(5 * PIECE_BYTES + 12_345)
 const { holder, viewOf } = realHolders(content)
 
+/**
+ * Downloads `bytes` (default: the six-piece content) from `holders` with the CPU headroom given, read
+ * through `read` when given (a slow reader); the bytes must arrive intact. Where the pieces came from.
+ */
+async function downloadFrom (holders: TestPeer[], headroom: () => CpuHeadroom, options: { bytes?: Buffer, read?: (body: Readable) => Readable } = {}):
+Promise<{ pieces: Record<string, number>, tracker: DownloadTracker }> {
+  const bytes = options.bytes ?? content
+  const tracker = createDownloadTracker()
+  const view = viewOf(holders, bytes)
+  const opened = await openDownload({ central: { locate: async () => view }, connectPeer: createPeerFilesClient, tracker, cpuHeadroom: () => headroom }, view)
+  const { data, error } = await readAll(options.read?.(opened.body) ?? opened.body)
+  expect(error).toBeNull()
+  expect(data.equals(bytes)).toBe(true)
+  return { pieces: piecesBy(tracker), tracker }
+}
+
 describe('streaming from the first holder first', () => {
   it('keeps to the first holder while this machine has no CPU to spare, however the reader waits', async () => {
     const slow = { wrapStore: slowDisk(16 * 1024 * 1024) }
     const holders = [await holder(slow), await holder(), await holder()]
-    const tracker = createDownloadTracker()
-    const view = viewOf(holders)
-    const opened = await openDownload({ central: { locate: async () => view }, connectPeer: createPeerFilesClient, tracker, cpuHeadroom: () => BUSY }, view)
-    const { data, error } = await readAll(opened.body)
-    expect(error).toBeNull()
-    expect(data.equals(content)).toBe(true)
-    expect(piecesBy(tracker)).toEqual({ 'holder-1': 6 })
+    const { pieces } = await downloadFrom(holders, BUSY)
+    expect(pieces).toEqual({ 'holder-1': 6 })
   })
 
   it('keeps to the first holder while the reader is slower than it, even with CPU to spare', async () => {
     const holders = [await holder(), await holder()]
-    const tracker = createDownloadTracker()
-    const view = viewOf(holders)
-    const opened = await openDownload({ central: { locate: async () => view }, connectPeer: createPeerFilesClient, tracker, cpuHeadroom: () => SPARE }, view)
     // A reader that takes 40 ms per chunk: its buffer stays full, the holder waits on it.
-    const slowReader = opened.body.pipe(new Transform({
+    const read = (body: Readable): Readable => body.pipe(new Transform({
       highWaterMark: 64 * 1024,
       transform (chunk: Buffer, _encoding, callback) { setTimeout(() => { callback(null, chunk) }, 40) }
     }))
-    const { data, error } = await readAll(slowReader)
-    expect(error).toBeNull()
-    expect(data.equals(content)).toBe(true)
-    expect(piecesBy(tracker)).toEqual({ 'holder-1': 6 })
+    const { pieces } = await downloadFrom(holders, SPARE, { read })
+    expect(pieces).toEqual({ 'holder-1': 6 })
   })
 
   it('has the others fetch the rest when the first sends a bad piece midway, and the whole file still checks out', async () => {
     const holders = [await holder({ wrapStore: corruptingPiece(3) }), await holder()]
-    const tracker = createDownloadTracker()
-    const view = viewOf(holders)
-    const opened = await openDownload({ central: { locate: async () => view }, connectPeer: createPeerFilesClient, tracker, cpuHeadroom: () => BUSY }, view)
-    const { data, error } = await readAll(opened.body)
-    expect(error).toBeNull()
-    expect(data.equals(content)).toBe(true)
-    expect(piecesBy(tracker)).toEqual({ 'holder-1': 3, 'holder-2': 3 })
+    const { pieces, tracker } = await downloadFrom(holders, BUSY)
+    expect(pieces).toEqual({ 'holder-1': 3, 'holder-2': 3 })
     expect(tracker.list()[0]?.sources[0]).toMatchObject({ state: 'failed', reason: expect.stringMatching(/piece 3/) })
   })
 
@@ -58,13 +63,7 @@ describe('streaming from the first holder first', () => {
     // 8 MiB/s: half a second a piece.
     const capped = { sendBytesPerSecond: 8 * 1024 * 1024 }
     const holders = [await holder(capped), await holder(capped), await holder(capped)]
-    const tracker = createDownloadTracker()
-    const view = viewOf(holders)
-    const opened = await openDownload({ central: { locate: async () => view }, connectPeer: createPeerFilesClient, tracker, cpuHeadroom: () => BUSY }, view)
-    const { data, error } = await readAll(opened.body)
-    expect(error).toBeNull()
-    expect(data.equals(content)).toBe(true)
-    const pieces = piecesBy(tracker)
+    const { pieces } = await downloadFrom(holders, BUSY)
     expect(pieces['holder-1']).toBeGreaterThanOrEqual(3)
     expect((pieces['holder-2'] ?? 0) + (pieces['holder-3'] ?? 0)).toBeGreaterThanOrEqual(1)
   })
@@ -73,13 +72,7 @@ describe('streaming from the first holder first', () => {
     // Twelve pieces; the first holder's disk turns slow (4 MiB/s, a second a piece) after three.
     const longer = randomBytes(12 * PIECE_BYTES)
     const holders = [await holder({ wrapStore: slowDisk(4 * 1024 * 1024, 3 * PIECE_BYTES) }, longer), await holder({}, longer)]
-    const tracker = createDownloadTracker()
-    const view = viewOf(holders, longer)
-    const opened = await openDownload({ central: { locate: async () => view }, connectPeer: createPeerFilesClient, tracker, cpuHeadroom: () => SPARE }, view)
-    const { data, error } = await readAll(opened.body)
-    expect(error).toBeNull()
-    expect(data.equals(longer)).toBe(true)
-    const pieces = piecesBy(tracker)
+    const { pieces } = await downloadFrom(holders, SPARE, { bytes: longer })
     expect(pieces['holder-1']).toBeGreaterThanOrEqual(3)
     // Of the nine pieces after the slowdown, the first holder serves fewer than the other.
     expect(pieces['holder-1']! - 3).toBeLessThan(pieces['holder-2'] ?? 0)
@@ -88,12 +81,7 @@ describe('streaming from the first holder first', () => {
   it('spreads at once when the first piece is slow to come', async () => {
     // 4 MiB at 1 MiB/s: the first piece would take 4 s.
     const holders = [await holder({ wrapStore: slowDisk(1024 * 1024) }), await holder()]
-    const tracker = createDownloadTracker()
-    const view = viewOf(holders)
-    const opened = await openDownload({ central: { locate: async () => view }, connectPeer: createPeerFilesClient, tracker, cpuHeadroom: () => BUSY }, view)
-    const { data, error } = await readAll(opened.body)
-    expect(error).toBeNull()
-    expect(data.equals(content)).toBe(true)
-    expect(piecesBy(tracker)['holder-2']).toBeGreaterThanOrEqual(1)
+    const { pieces } = await downloadFrom(holders, BUSY)
+    expect(pieces['holder-2']).toBeGreaterThanOrEqual(1)
   })
 })
