@@ -134,8 +134,10 @@ describe('the local network', () => {
     expect(before.length).toBeGreaterThan(3)
     await network.central.restart()
     const after = await eventually('the directory to be rebuilt', async () => {
-      const files = await listFiles()
+      // Peers first: a peer registers with all its files at once, so files read after it lists every
+      // peer include every holding (read the other way round, a peer registering in between was missed).
       const peers = await listPeers()
+      const files = await listFiles()
       return peers.length === 3 && files.length === before.length ? files : undefined
     })
     const summary = (files: FileView[]): unknown => files.map((f) => ({ name: f.name, sha256: f.sha256, size: f.size, holders: f.holders.map((h) => h.peerId).sort() }))
