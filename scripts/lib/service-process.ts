@@ -98,7 +98,8 @@ export async function startService (options: ServiceOptions): Promise<ServicePro
   }
   createInterface({ input: child.stdout! }).on('line', onLine)
   createInterface({ input: child.stderr! }).on('line', onLine)
-  void exited.then(() => logFile?.end())
+  // 'close', not 'exit': the last lines of stdout and stderr may still arrive after the process exited.
+  child.once('close', () => { logFile?.end() })
 
   const recentLogs = (): string => kept.slice(-40).join('\n')
 
