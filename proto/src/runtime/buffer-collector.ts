@@ -13,6 +13,8 @@
 // two of them has moved to the old generation, where only a full collection frees it, and a full
 // collection marks the whole heap (18 to 24 MiB in a service: 10 to 70 ms of CPU each). So this runs one
 // only when what a young collection leaves has grown OLD_SLACK_BYTES past what the last full one left.
+// V8's own full collections are made rarer (growOldGenerationToTwiceItsLiveSize), so that these, paced
+// by the bytes, are most of them.
 //
 // Measured (512 MiB downloaded through a peer's page, docs/performance.md): the clock-paced collector
 // before this (a young collection every 10 ms while busy, a full one per 16 MiB of buffers that died
@@ -27,7 +29,7 @@ import { runInNewContext } from 'node:vm'
 const EVERY_MS = 10
 const MiB = 1024 * 1024
 const YOUNG_SLACK_BYTES = 16 * MiB
-const OLD_SLACK_BYTES = 64 * MiB
+const OLD_SLACK_BYTES = 32 * MiB
 
 export interface BufferCollectorOptions {
   /** True while the service is busy (the garbage pacer's judgement); an idle service is left alone. */
@@ -70,6 +72,22 @@ export function externalBytes (): number {
  */
 export function keepYoungGenerationSmall (): void {
   setFlagsFromString('--semi-space-growth-factor=1')
+}
+
+/**
+ * Lets the old generation grow to twice what the last full collection left before V8 starts the next
+ * one. V8 picks that factor itself from how fast the program allocates on its heap: a service moving
+ * bytes allocates little there (the bytes are in buffers outside it), so V8 chose 1.1, the least, and
+ * with a live heap of about 18 MiB it ran a full collection for every 9 MiB the old generation grew:
+ * about one a second in a pserver sending 20 MiB/s, 100 to 160 in a one-minute benchmark, most of its
+ * CPU. Measured (the multi-source scenario and the two-peer ones of `npm run bench`, 2026-12-06, with
+ * OLD_SLACK_BYTES at 32 MiB): a pserver capped at 20 MiB/s 9.2-9.6 -> 5.4-6.2 CPU-s/GiB, the
+ * multi-source pclient 14.2-14.9 -> 10.8-12.4, the four holders' download 51-52 -> 58-61 MiB/s, the
+ * user downloads through a peer 13-30% less CPU per GiB, peaks within a few MiB of before. Factor 3
+ * saved a little more CPU for 20-30 MiB higher peaks; 1.5 was worse than V8's choice.
+ */
+export function growOldGenerationToTwiceItsLiveSize (): void {
+  setFlagsFromString('--heap-growing-percent=100')
 }
 
 export function startBufferCollector (options: BufferCollectorOptions): BufferCollector {

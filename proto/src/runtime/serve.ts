@@ -3,7 +3,7 @@
 // it gracefully on SIGTERM/SIGINT (or after an uncaught error).
 import type { AddressInfo, Server } from 'node:net'
 import closeWithGrace from 'close-with-grace'
-import { keepYoungGenerationSmall } from './buffer-collector.js'
+import { growOldGenerationToTwiceItsLiveSize, keepYoungGenerationSmall } from './buffer-collector.js'
 import { startGarbagePacer } from './garbage-pacer.js'
 
 /** The part of a pino or Fastify logger a running service needs. */
@@ -61,6 +61,7 @@ export async function serve (options: ServeOptions): Promise<ServiceSignals> {
     await options.close(err != null ? { err } : { signal })
   })
   keepYoungGenerationSmall()
+  growOldGenerationToTwiceItsLiveSize()
   const pacer = startGarbagePacer()
   log.info(await options.listen(), 'listening')
   return { uninstall: () => { signals.uninstall(); pacer.stop() } }
