@@ -79,12 +79,11 @@ export function keepYoungGenerationSmall (): void {
  * one. V8 picks that factor itself from how fast the program allocates on its heap: a service moving
  * bytes allocates little there (the bytes are in buffers outside it), so V8 chose 1.1, the least, and
  * with a live heap of about 18 MiB it ran a full collection for every 9 MiB the old generation grew:
- * about one a second in a pserver sending 20 MiB/s, 100 to 160 in a one-minute benchmark, most of its
- * CPU. Measured (the multi-source scenario and the two-peer ones of `npm run bench`, 2026-12-06, with
- * OLD_SLACK_BYTES at 32 MiB): a pserver capped at 20 MiB/s 9.2-9.6 -> 5.4-6.2 CPU-s/GiB, the
- * multi-source pclient 14.2-14.9 -> 10.8-12.4, the four holders' download 51-52 -> 58-61 MiB/s, the
- * user downloads through a peer 13-30% less CPU per GiB, peaks within a few MiB of before. Factor 3
- * saved a little more CPU for 20-30 MiB higher peaks; 1.5 was worse than V8's choice.
+ * about one a second in a pserver sending 20 MiB/s, 42 to 160 per pserver in a one-minute run, most of its
+ * CPU. Measured (`npm run bench`, 2026-12-06, 14:45 against 17:17, with OLD_SLACK_BYTES at 32 MiB):
+ * a pserver capped at 20 MiB/s 9.80 -> 7.04 CPU-s/GiB, a user download 18.22 -> 14.08 for all the
+ * services, an upload 23.07 -> 13.24, every path faster, peaks 5-45 MiB higher. Factor 3 saved a little
+ * more CPU for 20-30 MiB higher peaks; 1.5 did worse than V8's choice (docs/performance.md).
  */
 export function growOldGenerationToTwiceItsLiveSize (): void {
   setFlagsFromString('--heap-growing-percent=100')
