@@ -7,8 +7,7 @@
 //
 // So while the service is busy this looks, every EVERY_MS, at how many bytes of buffers exist (Node's
 // count of ArrayBuffer bytes: a call of about 15 microseconds), and runs a young collection once they
-// have grown
-// YOUNG_SLACK_BYTES past what the last collection left. A young collection takes well under a
+// have grown YOUNG_SLACK_BYTES past what the last collection left. A young collection takes well under a
 // millisecond (the young objects are few), and frees every chunk that died since. A chunk that outlives
 // two of them has moved to the old generation, where only a full collection frees it, and a full
 // collection marks the whole heap (18 to 24 MiB in a service: 10 to 70 ms of CPU each). So this runs one
