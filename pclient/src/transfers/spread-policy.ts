@@ -4,8 +4,11 @@
 // this process has CPU headroom (cpu-headroom.ts): the machine has CPU to spare, or this process's
 // loop mostly waited. If the reader keeps its buffer full, the user's connection sets the pace; if the
 // CPU is spent and the loop busy, this machine does, and more holders would add work without adding
-// speed. Judged over windows of a few pieces (the first one after connecting says little); pure,
-// time and CPU passed in.
+// speed. Judged over windows of a few pieces (the first one after connecting says little), except for a
+// holder that told its cap and sent the first piece at it: it is the bottleneck by its own word, and
+// every piece more from it alone is time lost (at 20 MiB/s, a 4 MiB piece is 200 ms of four holders'
+// worth of bytes). Should the user's connection be slower still, the multi-source download's letting-go
+// trial (holder-set.ts) finds that out and lets the others go. Pure, time and CPU passed in.
 import type { CpuHeadroom } from './cpu-headroom.js'
 import { createReaderGauge } from './rate-gauges.js'
 
@@ -54,14 +57,16 @@ export function createSpreadPolicy (options: SpreadPolicyOptions): SpreadPolicy 
   return {
     readerFull: (full, now) => { reader.full(full, now) },
     pieceAccepted (now, headroom) {
+      const cap = options.sendCap()
       if (windowStart == null) {
         windowStart = now
+        // The reader had nothing while the first piece came: it waited, whatever its speed.
         reader.waitedSince(now)
-        headroom()
-        return null
+        const firstAtCap = cap != null && (options.pieceBytes * 1000) / (now - options.startedAt) >= AT_CAP * cap
+        const cpu = headroom()
+        return firstAtCap ? { spread: true, readerWaited: true, atCap: true, ...cpu } : null
       }
       pieces++
-      const cap = options.sendCap()
       if (pieces < (cap == null ? WINDOW_PIECES : WINDOW_PIECES_CAPPED) || now - windowStart < WINDOW_MS) return null
       const bytesPerSecond = (pieces * options.pieceBytes * 1000) / (now - windowStart)
       windowStart = now

@@ -34,11 +34,24 @@ describe('the spread policy', () => {
     expect(run({ pieces: 10, everyMs: 150, fullShare: 0, cores: 0, loopBusy: WAITING_LOOP - 0.1 })).toBe(2)
   })
 
-  it('spreads on a busy machine with a busy loop when the holder sends at about the cap it told', () => {
-    // A piece every 250 ms is 16 MiB/s; one piece after the first is a window when the holder told its cap.
+  it('spreads at the first piece, even on a busy machine, when the holder sent it at about the cap it told', () => {
+    // A piece every 250 ms is 16 MiB/s.
     const rate = PIECE * 1000 / 250
-    expect(run({ pieces: 10, everyMs: 250, fullShare: 0, cores: 0, loopBusy: 0.9, cap: 0.99 * rate / AT_CAP })).toBe(1)
+    expect(run({ pieces: 10, everyMs: 250, fullShare: 0, cores: 0, loopBusy: 0.9, cap: 0.99 * rate / AT_CAP })).toBe(0)
     expect(run({ pieces: 40, everyMs: 250, fullShare: 0, cores: 0, loopBusy: 0.9, cap: 1.1 * rate / AT_CAP })).toBeNull()
+  })
+
+  it('judges a capped holder whose first piece came slower than its cap (a slow start) by the next piece', () => {
+    const policy = createSpreadPolicy({ startedAt: 0, pieceBytes: PIECE, sendCap: () => PIECE * 1000 / 200 })
+    const cpu = (): { spareCores: number, loopBusy: number } => ({ spareCores: 0, loopBusy: 0.9 })
+    // Connecting took 400 ms: the first piece came at half the cap; the second, 200 ms later, at the cap.
+    expect(policy.pieceAccepted(600, cpu)).toBeNull()
+    expect(policy.pieceAccepted(800, cpu)).toMatchObject({ spread: true, atCap: true, readerWaited: true })
+  })
+
+  it('does not spread at the first piece from a holder that told no cap, however fast it came', () => {
+    const policy = createSpreadPolicy({ startedAt: 0, pieceBytes: PIECE, sendCap: () => null })
+    expect(policy.pieceAccepted(10, () => ({ spareCores: 2, loopBusy: 0 }))).toBeNull()
   })
 
   it('never spreads while the reader keeps its buffer full (the user, not the holder, sets the pace)', () => {

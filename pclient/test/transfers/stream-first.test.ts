@@ -11,6 +11,7 @@ import type { CpuHeadroom } from '../../src/transfers/cpu-headroom.js'
 import { createDownloadTracker } from '../../src/transfers/download-tracker.js'
 import type { DownloadTracker } from '../../src/transfers/download-tracker.js'
 import { openDownload } from '../../src/transfers/download.js'
+import type { TransferLog } from '../../src/transfers/peer-connector.js'
 import { BUSY, SPARE, corruptingPiece, piecesBy, readAll, realHolders, slowDisk } from '../helpers/real-holders.js'
 
 /** Six pieces, the last one short. */
@@ -21,12 +22,12 @@ const { holder, viewOf } = realHolders(content)
  * Downloads `bytes` (default: the six-piece content) from `holders` with the CPU headroom given, read
  * through `read` when given (a slow reader); the bytes must arrive intact. Where the pieces came from.
  */
-async function downloadFrom (holders: TestPeer[], headroom: () => CpuHeadroom, options: { bytes?: Buffer, read?: (body: Readable) => Readable } = {}):
+async function downloadFrom (holders: TestPeer[], headroom: () => CpuHeadroom, options: { bytes?: Buffer, read?: (body: Readable) => Readable, log?: TransferLog } = {}):
 Promise<{ pieces: Record<string, number>, tracker: DownloadTracker }> {
   const bytes = options.bytes ?? content
   const tracker = createDownloadTracker()
   const view = viewOf(holders, bytes)
-  const opened = await openDownload({ central: { locate: async () => view }, connectPeer: createPeerFilesClient, tracker, cpuHeadroom: () => headroom }, view)
+  const opened = await openDownload({ central: { locate: async () => view }, connectPeer: createPeerFilesClient, tracker, cpuHeadroom: () => headroom, ...(options.log != null ? { log: options.log } : {}) }, view)
   const { data, error } = await readAll(options.read?.(opened.body) ?? opened.body)
   expect(error).toBeNull()
   expect(data.equals(bytes)).toBe(true)
@@ -59,13 +60,17 @@ describe('streaming from the first holder first', () => {
     expect(tracker.list()[0]?.sources[0]).toMatchObject({ state: 'failed', reason: expect.stringMatching(/piece 3/) })
   })
 
-  it('spreads when the first holder sends at the cap it told, even with no CPU to spare', async () => {
+  it('spreads from the first piece on when the first holder sent it at the cap it told, even with no CPU to spare', async () => {
     // 8 MiB/s: half a second a piece.
     const capped = { sendBytesPerSecond: 8 * 1024 * 1024 }
     const holders = [await holder(capped), await holder(capped), await holder(capped)]
-    const { pieces } = await downloadFrom(holders, BUSY)
-    expect(pieces['holder-1']).toBeGreaterThanOrEqual(3)
-    expect((pieces['holder-2'] ?? 0) + (pieces['holder-3'] ?? 0)).toBeGreaterThanOrEqual(1)
+    const spreads: Array<{ piece?: number, why?: string }> = []
+    const log: TransferLog = { debug: () => {}, warn: () => {}, info: (fields: object) => { spreads.push(fields) } }
+    const { pieces } = await downloadFrom(holders, BUSY, { log })
+    // Left after piece 0: the rest shared by three holders each as fast as the first.
+    expect(spreads).toContainEqual(expect.objectContaining({ why: 'spread', piece: 1 }))
+    expect(pieces['holder-1']).toBeGreaterThanOrEqual(1)
+    expect((pieces['holder-2'] ?? 0) + (pieces['holder-3'] ?? 0)).toBeGreaterThanOrEqual(3)
   })
 
   it('spreads when the first holder becomes slow midway, which then serves fewer of the remaining pieces', async () => {
