@@ -6,9 +6,9 @@
 // CPU is spent and the loop busy, this machine does, and more holders would add work without adding
 // speed. Judged over windows of a few pieces (the first one after connecting says little), except for a
 // holder that told its cap and sent the first piece at it: it is the bottleneck by its own word, and
-// every piece more from it alone is time lost (at 20 MiB/s, a 4 MiB piece is 200 ms of four holders'
-// worth of bytes). Should the user's connection be slower still, the multi-source download's letting-go
-// trial (holder-set.ts) finds that out and lets the others go. Pure, time and CPU passed in.
+// every piece more from it alone is time lost (at 20 MiB/s a 4 MiB piece takes 200 ms, in which four
+// such holders send four). Should the user's connection be slower still, the multi-source download's
+// letting-go trial (holder-set.ts) finds that out and lets the others go. Pure, time and CPU passed in.
 import type { CpuHeadroom } from './cpu-headroom.js'
 import { createReaderGauge } from './rate-gauges.js'
 
