@@ -17,8 +17,12 @@ export interface MemoryRow {
   targets: string
 }
 
-/** Each process's RSS once it has settled after starting: the highest of a second's samples. */
-export async function measureIdle (pids: Record<string, number>, settleMs = 3000): Promise<Record<string, number>> {
+/**
+ * Each process's RSS once it has settled after starting: the highest of a second's samples, 12 s after
+ * the network started. Not sooner: a pserver's RSS rises about 10 MiB at its first heartbeat (5 s in, by
+ * default), and a sample at 3 s, as this took before 2026-12-06, did not see it.
+ */
+export async function measureIdle (pids: Record<string, number>, settleMs = 12_000): Promise<Record<string, number>> {
   await sleep(settleMs)
   const sampler = sampleRss(pids)
   await sleep(1000)

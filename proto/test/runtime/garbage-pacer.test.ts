@@ -50,4 +50,40 @@ describe('the garbage pacer', () => {
     // Nothing of its own: at most a collection the test runner's own work needed.
     expect(idle.minor()).toBeLessThanOrEqual(2)
   })
+
+  it('settles once quiet after starting and again after a busy spell, never while busy', async () => {
+    pacer = startGarbagePacer({ watchMs: 50, everyMs: 5, settleAfterMs: 200, settleGapMs: 0 })
+    await waitFor('the pacer to settle after starting', () => pacer!.settled() === 1)
+    await moveBuffers(150)
+    expect(pacer.busy()).toBe(true)
+    expect(pacer.settled()).toBe(1)
+    await waitFor('the pacer to settle after the busy spell', () => pacer!.settled() === 2)
+    // Quiet, and settled already: nothing more to do.
+    await sleep(400)
+    expect(pacer.settled()).toBe(2)
+  })
+
+  it('settles at most once per gap, however often the process comes and goes', async () => {
+    pacer = startGarbagePacer({ watchMs: 50, everyMs: 5, settleAfterMs: 100, settleGapMs: 60_000 })
+    await waitFor('the pacer to settle after starting', () => pacer!.settled() === 1)
+    await moveBuffers(100)
+    await sleep(500)
+    expect(pacer.settled()).toBe(1)
+  })
+
+  it("gives V8's heap back once the garbage of a busy spell is left", async () => {
+    pacer = startGarbagePacer({ watchMs: 50, everyMs: 5, settleAfterMs: 200, settleGapMs: 0 })
+    await waitFor('the pacer to settle after starting', () => pacer!.settled() === 1)
+    // About 80 MiB of small objects, kept until all exist (so they reach the old generation), then dropped.
+    let kept: Array<Array<{ at: number }>> | null = []
+    for (let i = 0; i < 400; i++) {
+      kept.push(Array.from({ length: 10_000 }, (_, at) => ({ at })))
+      if (i % 20 === 0) await new Promise((resolve) => setImmediate(resolve))
+    }
+    expect(kept.length).toBe(400)
+    kept = null
+    const grown = process.memoryUsage().heapTotal
+    await waitFor('the pacer to settle after the garbage was made', () => pacer!.settled() === 2)
+    expect(process.memoryUsage().heapTotal).toBeLessThan(grown - 40 * MiB)
+  })
 })
