@@ -20,7 +20,8 @@ export interface MemoryRow {
 /**
  * Each process's RSS once it has settled after starting: the highest of a second's samples, 12 s after
  * the network started. Not sooner: a pserver's RSS rises about 10 MiB at its first heartbeat (5 s in, by
- * default), and a sample at 3 s, as this took before 2026-12-06, did not see it.
+ * default), which a sample at 3 s, as this took before 2026-12-06, did not see; and every service
+ * settles its heap once quiet for 5 s (proto/src/runtime/garbage-pacer.ts).
  */
 export async function measureIdle (pids: Record<string, number>, settleMs = 12_000): Promise<Record<string, number>> {
   await sleep(settleMs)

@@ -1,9 +1,11 @@
 // Keeps a busy service's memory flat (buffer-collector.ts frees the buffers of the bytes it moved) and
 // leaves an idle one alone: it looks every quarter second whether the event loop was busy, and lets the
 // buffer collector work only while it was, so that an idle service does not wake up every few
-// milliseconds. Once a service that started or was busy has been quiet for a second, it settles: one
-// collection of all the garbage there is, V8's heap given back (collectAllAvailableGarbage), at most
-// once per SETTLE_GAP_MS, since it holds the event loop for 50-90 ms.
+// milliseconds. Once a service that started or was busy has been all but idle for a few seconds, it
+// settles: one collection of all the garbage there is, V8's heap given back
+// (collectAllAvailableGarbage). That holds the event loop for 50-90 ms, so it waits until the loop
+// was busy less than QUIET_BELOW of the time for SETTLE_AFTER_MS (a pserver sending even 20 MiB/s is
+// busier), and comes at most once per SETTLE_GAP_MS.
 import { performance } from 'node:perf_hooks'
 import { collectAllAvailableGarbage, exposeCollector, startBufferCollector } from './buffer-collector.js'
 import type { BufferCollectorOptions } from './buffer-collector.js'
@@ -12,8 +14,10 @@ import type { BufferCollectorOptions } from './buffer-collector.js'
 const WATCH_MS = 250
 /** The share of the last watch the event loop must have been busy for collecting to be worth it. */
 const BUSY_ENOUGH = 0.1
+/** The share of a watch below which the event loop counts as quiet (heartbeats, a health check). */
+const QUIET_BELOW = 0.02
 /** How long a service must have been quiet, after it started or was busy, before it settles. */
-const SETTLE_AFTER_MS = 1000
+const SETTLE_AFTER_MS = 5000
 /** The least time between two settlings, so one that comes and goes every few seconds pays little. */
 const SETTLE_GAP_MS = 30_000
 
@@ -38,18 +42,19 @@ export function startGarbagePacer (options: GarbagePacerOptions = {}): GarbagePa
   const collect = exposeCollector()
   let busy = false
   let since = performance.eventLoopUtilization()
-  // Starting loaded the code and built the app: the first quiet second settles it.
+  // Starting loaded the code and built the app: the first quiet spell settles it.
   let unsettled = true
   let quietSince = performance.now()
   let settledAt = -Infinity
   let settled = 0
   const watch = setInterval(() => {
     const now = performance.eventLoopUtilization()
-    busy = performance.eventLoopUtilization(now, since).utilization >= BUSY_ENOUGH
+    const utilization = performance.eventLoopUtilization(now, since).utilization
+    busy = utilization >= BUSY_ENOUGH
     since = now
     const at = performance.now()
-    if (busy) {
-      unsettled = true
+    if (busy) unsettled = true
+    if (utilization >= QUIET_BELOW) {
       quietSince = at
     } else if (unsettled && at - quietSince >= settleAfterMs && at - settledAt >= settleGapMs) {
       collectAllAvailableGarbage(collect)

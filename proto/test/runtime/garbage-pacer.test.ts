@@ -63,6 +63,18 @@ describe('the garbage pacer', () => {
     expect(pacer.settled()).toBe(2)
   })
 
+  it('does not settle while the loop is a little busy (a transfer at a low rate)', async () => {
+    pacer = startGarbagePacer({ watchMs: 50, everyMs: 5, settleAfterMs: 200, settleGapMs: 0 })
+    await waitFor('the pacer to settle after starting', () => pacer!.settled() === 1)
+    await moveBuffers(50)
+    // 2 ms of work every 30 ms: busy less than the buffer collector asks for, but never quiet for long.
+    const work = setInterval(() => { const until = performance.now() + 2; while (performance.now() < until); }, 30)
+    await sleep(800)
+    clearInterval(work)
+    expect(pacer.settled()).toBe(1)
+    await waitFor('the pacer to settle once the work stopped', () => pacer!.settled() === 2)
+  })
+
   it('settles at most once per gap, however often the process comes and goes', async () => {
     pacer = startGarbagePacer({ watchMs: 50, everyMs: 5, settleAfterMs: 100, settleGapMs: 60_000 })
     await waitFor('the pacer to settle after starting', () => pacer!.settled() === 1)
