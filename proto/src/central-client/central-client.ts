@@ -15,6 +15,8 @@ import type {
   ReplicationReport, CopyRequestResponse
 } from '../contracts/central-api.js'
 import { CentralRequestError, CentralUnreachableError } from './central-errors.js'
+import { exchangeText } from './exchange-text.js'
+import type { TextAnswer } from './exchange-text.js'
 import { UNAVAILABLE_STATUSES, createCentralAddresses, unreachableOutcome } from './failover.js'
 import type { RetryPolicy, TryOutcome } from './failover.js'
 import { LIST_WALK_PAGE_SIZE, walkPages } from './list-pages.js'
@@ -117,15 +119,14 @@ export function createCentralClient (options: CentralClientOptions): CentralClie
     // One deadline for connecting, the headers and the body: a central that accepts the connection and
     // then says nothing (a stopped process) fails as fast as one that refuses it.
     const signal = AbortSignal.timeout(timeoutMs)
-    let response: Response
-    let text: string
+    let response: TextAnswer
     try {
-      response = await fetch(baseUrl + path, { method, headers, body: payload, signal })
-      text = await response.text()
+      response = await exchangeText(baseUrl + path, { method, headers, ...(payload === undefined ? {} : { body: payload }), signal })
     } catch (err) {
       return unreachableOutcome(new CentralUnreachableError(baseUrl, signal.aborted ? { cause: err, timeoutMs } : { cause: err }))
     }
-    if (!response.ok) {
+    const { text } = response
+    if (response.status < 200 || response.status > 299) {
       const parsed = errorBodySchema.safeParse(safeJson(text))
       const error = parsed.success
         ? new CentralRequestError(response.status, parsed.data.error, parsed.data.message)

@@ -42,7 +42,7 @@ export function unreachableReason (cause: unknown, timeoutMs: number | null | un
   return systemErrorCode(cause) ?? 'unreachable'
 }
 
-/** The system's reason ('ECONNREFUSED'), when fetch has one under its generic 'fetch failed'. */
+/** The system's reason ('ECONNREFUSED') of a failed exchange, also when wrapped in another error's cause. */
 export function systemErrorCode (cause: unknown): string | null {
   const inner = cause instanceof Error && cause.cause instanceof Error ? cause.cause : cause
   return inner instanceof Error && 'code' in inner && typeof inner.code === 'string' ? inner.code : null
