@@ -95,7 +95,7 @@ export function growOldGenerationToTwiceItsLiveSize (): void {
  * heap 3-5 MiB smaller, RSS 4-6 MiB lower (central 94 -> 89, pserver 87 -> 83, pclient 92 -> 88, proxy
  * 77 -> 73); a plain full collection gave back nothing.
  */
-export function collectAllAvailableGarbage (collect: CollectGarbage = exposeCollector()): void {
+export function collectAllAvailableGarbage (collect: CollectGarbage): void {
   collect({ type: 'major', execution: 'sync', flavor: 'last-resort' })
 }
 
