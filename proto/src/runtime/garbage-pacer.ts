@@ -4,7 +4,7 @@
 // milliseconds. Once a service that started or was busy has been all but idle for a few seconds, it
 // settles: one collection of all the garbage there is, V8's heap given back
 // (collectAllAvailableGarbage). That holds the event loop for 50-90 ms, so it waits until the loop
-// was busy less than QUIET_BELOW of the time for SETTLE_AFTER_MS (a pserver sending even 20 MiB/s is
+// was busy less than QUIET_BELOW of a span of SETTLE_AFTER_MS (a pserver sending even 20 MiB/s is
 // busier), and comes at most once per SETTLE_GAP_MS.
 import { performance } from 'node:perf_hooks'
 import { collectAllAvailableGarbage, exposeCollector, startBufferCollector } from './buffer-collector.js'
@@ -14,7 +14,7 @@ import type { BufferCollectorOptions } from './buffer-collector.js'
 const WATCH_MS = 250
 /** The share of the last watch the event loop must have been busy for collecting to be worth it. */
 const BUSY_ENOUGH = 0.1
-/** The share of a watch below which the event loop counts as quiet (heartbeats, a health check). */
+/** The share of a span below which the event loop counts as quiet (heartbeats, a health check). */
 const QUIET_BELOW = 0.02
 /** How long a service must have been quiet, after it started or was busy, before it settles. */
 const SETTLE_AFTER_MS = 5000
@@ -44,26 +44,31 @@ export function startGarbagePacer (options: GarbagePacerOptions = {}): GarbagePa
   let since = performance.eventLoopUtilization()
   // Starting loaded the code and built the app: the first quiet spell settles it.
   let unsettled = true
-  let quietSince = performance.now()
+  // The span over which quiet is judged, as a whole: a heartbeat's few milliseconds do not end it.
+  let span = { at: performance.now(), use: since }
   let settledAt = -Infinity
   let settled = 0
   const watch = setInterval(() => {
     const now = performance.eventLoopUtilization()
-    const utilization = performance.eventLoopUtilization(now, since).utilization
-    busy = utilization >= BUSY_ENOUGH
+    busy = performance.eventLoopUtilization(now, since).utilization >= BUSY_ENOUGH
     since = now
     const at = performance.now()
-    if (busy) unsettled = true
-    if (utilization >= QUIET_BELOW) {
-      quietSince = at
-    } else if (unsettled && at - quietSince >= settleAfterMs && at - settledAt >= settleGapMs) {
-      collectAllAvailableGarbage(collect)
-      unsettled = false
-      settledAt = performance.now()
-      settled++
-      // Its own work is not the service's: the next watch measures from here.
-      since = performance.eventLoopUtilization()
+    if (busy) {
+      unsettled = true
+      span = { at, use: now }
+      return
     }
+    if (!unsettled || at - span.at < settleAfterMs || at - settledAt < settleGapMs) return
+    if (performance.eventLoopUtilization(now, span.use).utilization >= QUIET_BELOW) {
+      span = { at, use: now }
+      return
+    }
+    collectAllAvailableGarbage(collect)
+    unsettled = false
+    settledAt = performance.now()
+    settled++
+    // Its own work is not the service's: the next watch measures from here.
+    since = performance.eventLoopUtilization()
   }, watchMs)
   watch.unref()
   const buffers = startBufferCollector({ ...options, busy: () => busy })

@@ -25,6 +25,18 @@ async function moveBuffers (mib: number): Promise<number> {
   return most
 }
 
+/**
+ * Waits until the pacer settled `times` times, looking every 100 ms: waitFor's 10 ms polls alone keep a
+ * loaded test worker's event loop busy about 2% of the time, the mark the pacer settles under.
+ */
+async function untilSettled (pacer: GarbagePacer, times: number): Promise<void> {
+  for (let tries = 0; tries < 150; tries++) {
+    if (pacer.settled() >= times) return
+    await sleep(100)
+  }
+  throw new Error(`the pacer settled ${pacer.settled()} times, not ${times}`)
+}
+
 describe('the garbage pacer', () => {
   let pacer: GarbagePacer | null = null
   afterEach(() => { pacer?.stop(); pacer = null })
@@ -52,40 +64,40 @@ describe('the garbage pacer', () => {
   })
 
   it('settles once quiet after starting and again after a busy spell, never while busy', async () => {
-    pacer = startGarbagePacer({ watchMs: 50, everyMs: 5, settleAfterMs: 200, settleGapMs: 0 })
-    await waitFor('the pacer to settle after starting', () => pacer!.settled() === 1)
+    pacer = startGarbagePacer({ watchMs: 250, everyMs: 5, settleAfterMs: 500, settleGapMs: 0 })
+    await untilSettled(pacer, 1)
     await moveBuffers(150)
     expect(pacer.busy()).toBe(true)
     expect(pacer.settled()).toBe(1)
-    await waitFor('the pacer to settle after the busy spell', () => pacer!.settled() === 2)
+    await untilSettled(pacer, 2)
     // Quiet, and settled already: nothing more to do.
-    await sleep(400)
+    await sleep(1000)
     expect(pacer.settled()).toBe(2)
   })
 
   it('does not settle while the loop is a little busy (a transfer at a low rate)', async () => {
-    pacer = startGarbagePacer({ watchMs: 50, everyMs: 5, settleAfterMs: 200, settleGapMs: 0 })
-    await waitFor('the pacer to settle after starting', () => pacer!.settled() === 1)
+    pacer = startGarbagePacer({ watchMs: 250, everyMs: 5, settleAfterMs: 500, settleGapMs: 0 })
+    await untilSettled(pacer, 1)
     await moveBuffers(50)
     // 2 ms of work every 30 ms: busy less than the buffer collector asks for, but never quiet for long.
     const work = setInterval(() => { const until = performance.now() + 2; while (performance.now() < until); }, 30)
-    await sleep(800)
+    await sleep(1500)
     clearInterval(work)
     expect(pacer.settled()).toBe(1)
-    await waitFor('the pacer to settle once the work stopped', () => pacer!.settled() === 2)
+    await untilSettled(pacer, 2)
   })
 
   it('settles at most once per gap, however often the process comes and goes', async () => {
-    pacer = startGarbagePacer({ watchMs: 50, everyMs: 5, settleAfterMs: 100, settleGapMs: 60_000 })
-    await waitFor('the pacer to settle after starting', () => pacer!.settled() === 1)
+    pacer = startGarbagePacer({ watchMs: 250, everyMs: 5, settleAfterMs: 500, settleGapMs: 60_000 })
+    await untilSettled(pacer, 1)
     await moveBuffers(100)
-    await sleep(500)
+    await sleep(1200)
     expect(pacer.settled()).toBe(1)
   })
 
   it("gives V8's heap back once the garbage of a busy spell is left", async () => {
-    pacer = startGarbagePacer({ watchMs: 50, everyMs: 5, settleAfterMs: 200, settleGapMs: 0 })
-    await waitFor('the pacer to settle after starting', () => pacer!.settled() === 1)
+    pacer = startGarbagePacer({ watchMs: 250, everyMs: 5, settleAfterMs: 500, settleGapMs: 0 })
+    await untilSettled(pacer, 1)
     // About 80 MiB of small objects, kept until all exist (so they reach the old generation), then dropped.
     let kept: Array<Array<{ at: number }>> | null = []
     for (let i = 0; i < 400; i++) {
@@ -95,7 +107,7 @@ describe('the garbage pacer', () => {
     expect(kept.length).toBe(400)
     kept = null
     const grown = process.memoryUsage().heapTotal
-    await waitFor('the pacer to settle after the garbage was made', () => pacer!.settled() === 2)
+    await untilSettled(pacer, 2)
     expect(process.memoryUsage().heapTotal).toBeLessThan(grown - 40 * MiB)
   })
 })
