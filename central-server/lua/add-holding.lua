@@ -24,9 +24,10 @@ if not ownClaim then
   if known and not sameContent(known, holding) and heldByAnother(name, peerId, seenAfter) then return 'name-held' end
 end
 
--- Announcing the same content again keeps its original date; new content under the name is new.
+-- Announcing the same content again keeps its original date (with what this announce says of its
+-- piece table); new content under the name is new.
 local previous = redis.call('HGET', K.files(peerId), name)
-if sameContent(previous, holding) then holding = previous end
+if sameContent(previous, holding) then holding = string.match(previous, '^%S+ %S+ %S+') .. ' ' .. (split(holding)[4] or '-') end
 redis.call('HSET', K.peer(peerId), 'freeBytes', ARGV[6], 'lastSeenAt', at)
 redis.call('ZADD', K.peersSeen, at, peerId)
 if not previous then incr(K.counters, 'holdings', 1) end

@@ -55,7 +55,7 @@ local function split (value)
   return fields
 end
 
--- Whether two holdings or catalog entries (`size sha256 at`) are the same content; false when either is missing.
+-- Whether two holdings or catalog entries (`size sha256 at pieces`) are the same content; false when either is missing.
 local function sameContent (a, b)
   if not a or not b then return false end
   -- Lua compares strings by identity: a holding that is its name's catalog entry needs no parsing.
@@ -101,7 +101,7 @@ local function isTombstoned (name, sha256, at)
   return refuses(redis.call('HGET', K.tombstones, name), sha256, at)
 end
 
--- The sha256 of a holding or catalog line (`size sha256 at`).
+-- The sha256 of a holding or catalog line (`size sha256 at pieces`).
 local function sha256Of (line)
   return string.match(line, '^%S+ (%S+)')
 end

@@ -5,7 +5,7 @@ import { createHash } from 'node:crypto'
 import fs from 'node:fs/promises'
 import path from 'node:path'
 import type { ServiceError } from '@grpc/grpc-js'
-import { ERROR_CODE_METADATA_KEY } from '@p2p/proto'
+import { ERROR_CODE_METADATA_KEY, PIECE_BYTES, pieceTableDigest } from '@p2p/proto'
 import type { DownloadRequest, FileInfoRequest, FileInfo__Output, PeerFilesClient, StatResponse__Output, UploadEnd, UploadHeader, UploadResponse__Output } from '@p2p/proto'
 import { listDir } from '@p2p/test-support'
 import { storedPathOf } from '../src/store/stored-path.js'
@@ -16,6 +16,14 @@ export type { TestPeer, TestPeerOptions } from '@p2p/test-support/pserver'
 
 export function sha256 (data: Buffer | string): string {
   return createHash('sha256').update(data).digest('hex')
+}
+
+/** What the store answers for a file `name` holding `content`: its size, SHA-256 and piece table digest. */
+export function storedFile (name: string, content: Buffer | string): { name: string, size: number, sha256: string, piecesSha256: string } {
+  const bytes = Buffer.from(content)
+  const pieces: Buffer[] = []
+  for (let at = 0; at < bytes.length; at += PIECE_BYTES) pieces.push(createHash('sha256').update(bytes.subarray(at, at + PIECE_BYTES)).digest())
+  return { name, size: bytes.length, sha256: sha256(bytes), piecesSha256: pieceTableDigest(PIECE_BYTES, pieces) }
 }
 
 export function errorCode (err: ServiceError): string | undefined {

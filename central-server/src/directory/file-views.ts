@@ -18,6 +18,7 @@ export function toFileView (file: FileRecord, replicationFactor: number): FileVi
     name: file.name,
     size: file.size,
     sha256: file.sha256,
+    ...(file.piecesSha256 != null ? { piecesSha256: file.piecesSha256 } : {}),
     addedAt: new Date(addedAt).toISOString(),
     holders: holders.map(toHolder),
     replicas,

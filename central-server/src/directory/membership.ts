@@ -49,7 +49,7 @@ export async function register (context: DirectoryContext, input: RegisterPeerIn
     activeTransfers: input.activeTransfers,
     registeredAt: at,
     lastSeenAt: at
-  }, input.files.map((file) => ({ name: file.name, size: file.size, sha256: file.sha256, announcedAt: at })))
+  }, input.files.map((file) => ({ name: file.name, size: file.size, sha256: file.sha256, piecesSha256: file.piecesSha256, announcedAt: at })))
   log.info({ peerId: input.peerId, grpcAddress: input.grpcAddress, files: input.files.length }, 'peer registered')
   return { ...leaseFor(context, input.peerId), delete: await settleDeleteOrders(context, input.peerId, []) }
 }
@@ -73,7 +73,7 @@ export async function announce (context: DirectoryContext, peerId: string, input
   // announce under the peer's own claim makes its content what the name stands for (an upload of a
   // lost name replaces it). Announcing the same content again keeps its original date.
   const outcome = await store.addHolding(
-    { peerId, name: input.name, size: input.size, sha256: input.sha256, announcedAt: at },
+    { peerId, name: input.name, size: input.size, sha256: input.sha256, piecesSha256: input.piecesSha256, announcedAt: at },
     { freeBytes: input.freeBytes, lastSeenAt: at },
     { seenAfter: expiryCutoff(context, at) })
   if (outcome === 'unknown-peer') throw new PeerUnknownError(peerId)

@@ -30,6 +30,8 @@ export interface HoldingRecord {
   name: string
   size: number
   sha256: string
+  /** The SHA-256 of the content's piece table, as the peer announced it (absent: it did not). */
+  piecesSha256?: string
   announcedAt: number
 }
 
@@ -70,6 +72,12 @@ export interface CatalogRecord {
   name: string
   size: number
   sha256: string
+  /**
+   * The SHA-256 of the content's piece table, from the holding that made this content what the name
+   * stands for (the upload's own pserver, in the usual case); a later holding of the same content never
+   * changes it. Absent when that holding carried none.
+   */
+  piecesSha256?: string
   /** When this content was first announced under this name. */
   addedAt: number
 }

@@ -130,7 +130,7 @@ export async function heartbeat (
 }
 
 export async function announce (
-  app: FastifyInstance, peerId: string, body: { name: string, size: number, sha256: string, freeBytes: number }
+  app: FastifyInstance, peerId: string, body: { name: string, size: number, sha256: string, piecesSha256?: string, freeBytes: number }
 ): Promise<LightMyRequestResponse> {
   return await send(app, { method: 'POST', url: `${peerPath(peerId)}/files`, payload: body, signer: peerId })
 }

@@ -60,6 +60,10 @@ describe('POST /peers (register)', () => {
     const badSha = await register(app, peerBody('p1', { files: [{ name: 'x', size: 1, sha256: 'XYZ' }] }))
     expect(badSha.json()).toMatchObject({ statusCode: 400, error: 'CENTRAL_VALIDATION' })
 
+    const badPieces = await register(app, peerBody('p1', { files: [{ ...file('x'), piecesSha256: 'not a digest' }] }))
+    expect(badPieces.json()).toMatchObject({ statusCode: 400, error: 'CENTRAL_VALIDATION' })
+    expect(badPieces.json<{ message: string }>().message).toContain('body.files[0].piecesSha256')
+
     const duplicate = await register(app, peerBody('p1', { files: [file('twice.txt'), file('twice.txt', 'b')] }))
     expect(duplicate.statusCode).toBe(400)
     expect(duplicate.json()).toMatchObject({ error: 'CENTRAL_VALIDATION' })
@@ -156,6 +160,24 @@ describe('POST /peers/:peerId/files (announce)', () => {
     expect(response.body).toBe('')
     expect((await files()).map((f) => f.name)).toEqual(['a.txt', 'new.bin'])
     expect(await peers()).toMatchObject([{ freeBytes: 950, fileCount: 2 }])
+  })
+
+  it('records the piece table digest the first announce of a content brings, and answers it with the file', async () => {
+    const { app } = await start()
+    const uploaded = { ...file('movie.bin', 'd', 50), piecesSha256: sha('1') }
+    await register(app, peerBody('p1'))
+    expect((await announce(app, 'p1', { ...uploaded, freeBytes: 950 })).statusCode).toBe(204)
+    // A copy of the same content announced with another digest does not change what was recorded.
+    await register(app, peerBody('p2'))
+    expect((await announce(app, 'p2', { ...uploaded, piecesSha256: sha('2'), freeBytes: 950 })).statusCode).toBe(204)
+    const located = await locate(app, 'movie.bin')
+    expect(located.json()).toMatchObject({ name: 'movie.bin', sha256: sha('d'), piecesSha256: sha('1'), replicas: 2 })
+    expect((await files()).find((f) => f.name === 'movie.bin')?.piecesSha256).toBe(sha('1'))
+
+    const bad = await announce(app, 'p1', { ...file('b.bin'), piecesSha256: 'ABC', freeBytes: 900 })
+    expect(bad.json()).toMatchObject({ statusCode: 400, error: 'CENTRAL_VALIDATION' })
+    expect(bad.json<{ message: string }>().message).toContain('body.piecesSha256')
+    expect((await files()).map((f) => f.name)).toEqual(['movie.bin'])
   })
 
   it('answers 404 CENTRAL_PEER_UNKNOWN to an unknown peer and adds nothing', async () => {

@@ -15,6 +15,8 @@ const T0 = Date.UTC(2026, 0, 1)
 const PEERS = ['a', 'b', 'c', 'd', 'e', 'copies', 'expiry']
 const NAMES = ['x.bin', 'Y.bin', 'z z.txt', 'été.doc', 'ｆ.txt', '😀.bin', 'big.iso']
 const SHAS = ['a'.repeat(64), 'b'.repeat(64)]
+/** Piece table digests a holding may carry (or none): the catalog keeps the one its content came with. */
+const PIECES = ['1'.repeat(64), '2'.repeat(64)]
 const STEPS = 3000
 
 /** A small deterministic generator, so a failure repeats. */
@@ -41,11 +43,12 @@ function randomStep (r: ReturnType<typeof random>, now: number): [string, Step] 
   const size = name === 'big.iso' ? 700 : 10 + r.int(3)
   const seenAfter = now - 300
   const liveness = { seenAfter }
+  const pieces = (): { piecesSha256?: string } => r.int(3) === 0 ? {} : { piecesSha256: r.pick(PIECES) }
   const peer = (): PeerRecord => ({ peerId, grpcAddress: `${peerId}:1`, capacityBytes: 2000, freeBytes: 200 + r.int(1000), activeTransfers: r.int(3), registeredAt: now, lastSeenAt: now - r.int(400) })
   switch (r.int(16)) {
     case 0: {
       const record = peer()
-      const files = NAMES.filter(() => r.int(3) === 0).map((file) => ({ name: file, size: file === 'big.iso' ? 700 : 10 + r.int(3), sha256: r.pick(SHAS), announcedAt: now - r.int(50) }))
+      const files = NAMES.filter(() => r.int(3) === 0).map((file) => ({ name: file, size: file === 'big.iso' ? 700 : 10 + r.int(3), sha256: r.pick(SHAS), ...pieces(), announcedAt: now - r.int(50) }))
       return [`putPeer ${peerId}`, async (store) => { await store.putPeer(record, files) }]
     }
     case 1: {
@@ -58,7 +61,8 @@ function randomStep (r: ReturnType<typeof random>, now: number): [string, Step] 
     }
     case 3: {
       const status = { freeBytes: 100 + r.int(1000), lastSeenAt: now }
-      return [`addHolding ${peerId} ${name}`, async (store) => await store.addHolding({ peerId, name, size, sha256, announcedAt: now }, status, liveness)]
+      const digest = pieces()
+      return [`addHolding ${peerId} ${name}`, async (store) => await store.addHolding({ peerId, name, size, sha256, ...digest, announcedAt: now }, status, liveness)]
     }
     case 4: {
       const kind = r.int(2) === 0 ? 'upload' : 'replica'

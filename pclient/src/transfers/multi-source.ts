@@ -9,7 +9,8 @@
 // the gap of every request unused, so a second holder always looked worth taking on; with a second
 // piece on the way one holder runs at its speed. Only when every holder is dropped does the
 // download fail, and then the stream errors: the user never gets a complete-looking file with bytes
-// missing. A whole-file download also checks the file's SHA-256 before the last bytes leave.
+// missing. A whole-file download also checks the file's SHA-256 before the last bytes leave, unless
+// the central vouched for the piece table (piece-map.ts).
 import { Readable } from 'node:stream'
 import type { Holder, LocatedFile } from '@p2p/proto'
 import { CancelledError, DataLossError, PeerUnreachableError } from '../errors.js'
@@ -21,6 +22,7 @@ import type { HashJob } from './hasher.js'
 import { createChangeSignal } from './change-signal.js'
 import { createHolderFetcher } from './holder-fetcher.js'
 import type { HolderFetcher } from './holder-fetcher.js'
+import { checksWholeFile } from './piece-map.js'
 import type { PieceMap } from './piece-map.js'
 import { coveringPieces } from './piece-plan.js'
 import type { ByteRange, PieceRange } from './piece-plan.js'
@@ -75,7 +77,7 @@ class MultiSourceDownload {
   readonly #pieces: PieceRange
   readonly #scheduler: PieceScheduler<Chunks>
   readonly #fetchers: HolderFetcher[]
-  /** Each piece was verified as it arrived; this only hashes the whole content, in order. */
+  /** Each piece was verified as it arrived; this only hashes the whole content, in order (none when not checked). */
   readonly #wholeHash: HashJob | null
   readonly #changes = createChangeSignal()
   readonly #body: Readable
@@ -106,8 +108,7 @@ class MultiSourceDownload {
     })
     const pieceTimeoutMs = options.pieceTimeoutMs ?? DEFAULT_PIECE_TIMEOUT_MS
     this.#fetchers = holders.map((holder) => createHolderFetcher({ holder, file, map, keep: range, connectPeer: options.connectPeer, pieceTimeoutMs }))
-    const wholeFile = range.start === 0 && range.end === map.size
-    this.#wholeHash = options.wholeHash ?? (wholeFile ? openHashJob({ whole: true, pieces: false }) : null)
+    this.#wholeHash = options.wholeHash ?? (checksWholeFile(map, this.#pieces) ? openHashJob({ whole: true, pieces: false }) : null)
     this.#started = new Promise<void>((resolve, reject) => { this.#onStarted = { resolve, reject } })
     this.#body = new Readable({
       read: () => {

@@ -1,10 +1,13 @@
 // A holder's description of a file (GetFileInfo): its size, SHA-256 and piece hashes, checked against what
 // the central located, so a holder with other content or a malformed piece table is skipped before any
-// byte moves.
-import { PIECE_BYTES } from '@p2p/proto'
+// byte moves. When the central recorded the SHA-256 of the content's piece table (the pserver that took
+// the upload computed it from every byte) and the holder's table hashes to it, the map is vouched for:
+// pieces that match it make up the located content, and a download need not hash the whole file again.
+import { PIECE_BYTES, pieceTableDigest } from '@p2p/proto'
 import type { FileInfo__Output, FileView, PeerFilesClient } from '@p2p/proto'
 import { DataLossError, PeerFailedError } from '../errors.js'
 import { pieceCount } from './piece-plan.js'
+import type { PieceRange } from './piece-plan.js'
 
 /** How long a holder may take to describe a file. */
 export const FILE_INFO_DEADLINE_MS = 10_000
@@ -20,6 +23,17 @@ export interface PieceMap {
   pieceSize: number
   /** The 32-byte SHA-256 of each piece, in order; none for an empty file. */
   pieceHashes: readonly Buffer[]
+  /** The piece table hashes to what the central recorded with the content (see the top of this file). */
+  vouched: boolean
+}
+
+/**
+ * Whether a download of `pieces` must also check the whole file's SHA-256: when it covers the whole
+ * file and the piece table is not vouched for (a piece table from a holder alone proves nothing about
+ * which content the pieces make up).
+ */
+export function checksWholeFile (map: PieceMap, pieces: PieceRange): boolean {
+  return !map.vouched && pieces.first === 0 && pieces.end === pieceCount(map.size, map.pieceSize)
 }
 
 /** Asks the holder behind `client` for the piece map of `file`. Rejects with its gRPC error or a PCLIENT_ error. */
@@ -50,5 +64,8 @@ export function checkPieceMap (info: FileInfo__Output, file: FileView, peerId: s
     throw new PeerFailedError(`peer ${peerId} sent ${info.pieceSha256.length} piece hashes for '${file.name}'; ` +
       `${expected} of ${SHA256_BYTES} bytes each were expected`)
   }
-  return { name: file.name, size: file.size, sha256: file.sha256, pieceSize, pieceHashes: info.pieceSha256 }
+  // A table that does not hash to the recorded digest (cut at another piece size, or not this content's)
+  // is not vouched for: the whole file's SHA-256 still decides, as for a file recorded without a digest.
+  const vouched = file.piecesSha256 != null && pieceTableDigest(pieceSize, info.pieceSha256) === file.piecesSha256
+  return { name: file.name, size: file.size, sha256: file.sha256, pieceSize, pieceHashes: info.pieceSha256, vouched }
 }

@@ -1,9 +1,9 @@
 // Checks a holder's bytes piece by piece against the piece hashes of its PieceMap, and hands on only
 // pieces that passed: each piece is held until its last byte arrived and its SHA-256 matched, so bad bytes
-// never leave. When the pieces cover the whole file, the whole content's SHA-256 is checked too before
-// the last piece leaves. The hashing runs on the hashing thread (hasher.ts); the stream waits for a
-// piece's digest before taking more bytes, so at most one unverified piece is held (plus the copy the
-// hashing thread reads). Verified bytes then wait in the stream's buffer, with the usual backpressure.
+// never leave. When the pieces cover the whole file and the central did not vouch for the piece table
+// (piece-map.ts), the whole content's SHA-256 is checked too before the last piece leaves. The hashing
+// runs on the hashing thread (hasher.ts); the stream waits for a piece's digest before taking more
+// bytes, so at most one unverified piece is held (plus the copy the hashing thread reads). Verified bytes then wait in the stream's buffer, with the usual backpressure.
 import { Transform } from 'node:stream'
 import type { TransformCallback } from 'node:stream'
 import type { FileChunk__Output } from '@p2p/proto'
@@ -11,8 +11,9 @@ import { DataLossError } from '../errors.js'
 import type { ClientError } from '../errors.js'
 import { openHashJob } from './hasher.js'
 import type { HashJob } from './hasher.js'
+import { checksWholeFile } from './piece-map.js'
 import type { PieceMap } from './piece-map.js'
-import { pieceBytes, pieceCount, piecesBytes } from './piece-plan.js'
+import { pieceBytes, piecesBytes } from './piece-plan.js'
 import type { ByteRange, PieceRange } from './piece-plan.js'
 
 export interface PieceVerifierOptions {
@@ -28,8 +29,8 @@ export interface PieceVerifierOptions {
   /** Called for each piece that passed, before its bytes are handed on. */
   onPiece?: (index: number) => void
   /**
-   * A hashing job to use instead of one of its own (opened with `whole` when the pieces cover the
-   * whole file): marked after each piece that passed and left open, so whoever fetches the remaining
+   * A hashing job to use instead of one of its own (opened with `whole` when checksWholeFile() says
+   * so): marked after each piece that passed and left open, so whoever fetches the remaining
    * pieces after a failure can rewind it to the last good piece and go on (stream-first.ts).
    */
   hash?: HashJob
@@ -43,7 +44,7 @@ export function createPieceVerifier (options: PieceVerifierOptions): Transform {
 class PieceVerifier extends Transform {
   readonly #options: PieceVerifierOptions
   readonly #keep: ByteRange
-  /** Set when the pieces cover the whole file: its SHA-256 is checked as well. */
+  /** Set when the pieces cover the whole file and the piece table is not vouched for: its SHA-256 is checked as well. */
   readonly #whole: boolean
   readonly #hash: HashJob
   #piece: number
@@ -61,7 +62,7 @@ class PieceVerifier extends Transform {
     this.#options = options
     const span = piecesBytes(pieces, map.size, map.pieceSize)
     this.#keep = options.keep ?? span
-    this.#whole = pieces.first === 0 && pieces.end === pieceCount(map.size, map.pieceSize)
+    this.#whole = checksWholeFile(map, pieces)
     this.#hash = options.hash ?? openHashJob({ whole: this.#whole })
     this.#piece = pieces.first
     const first = pieceBytes(pieces.first, map.size, map.pieceSize)

@@ -1,10 +1,11 @@
 // Downloads a file several peers hold by streaming it from the first of them (the peer's own pserver
 // when it holds the file): one Download call, each piece verified as it arrives and one hashing job
-// for the pieces and the whole file: the path that costs the fewest CPU cycles per byte. It spreads
+// for the pieces (and the whole file, unless the central vouched for the piece table: piece-map.ts):
+// the path that costs the fewest CPU cycles per byte. It spreads
 // over every holder (multi-source.ts) only when the one it streams from is the bottleneck
 // (spread-policy.ts) or is slow to send its first piece, and when that holder fails midway the others
-// fetch the rest. Either way the pieces already handed on stay handed on, and the whole file's hash
-// goes on from the last good piece: the job is rewound past a half-received piece and handed over.
+// fetch the rest. Either way the pieces already handed on stay handed on, and the whole file's hash (if
+// it is checked) goes on from the last good piece: the job is rewound past a half-received piece and handed over.
 import { Readable } from 'node:stream'
 import type { Holder, LocatedFile, PeerFilesClient } from '@p2p/proto'
 import type { ClientError } from '../errors.js'
@@ -14,8 +15,9 @@ import { fetchPieceRange } from './fetch-pieces.js'
 import { openHashJob } from './hasher.js'
 import type { HashJob } from './hasher.js'
 import { openMultiSourceDownload } from './multi-source.js'
+import { checksWholeFile } from './piece-map.js'
 import type { PieceMap } from './piece-map.js'
-import { coveringPieces, pieceCount } from './piece-plan.js'
+import { coveringPieces } from './piece-plan.js'
 import type { ByteRange, PieceRange } from './piece-plan.js'
 import type { ConnectPeer, TransferLog } from './peer-connector.js'
 import { createCpuHeadroomGauge } from './cpu-headroom.js'
@@ -52,7 +54,7 @@ export interface StreamFirstOptions {
  */
 export async function openStreamFirstDownload (options: StreamFirstOptions): Promise<Readable> {
   const pieces = coveringPieces(options.range, options.map.pieceSize)
-  const whole = pieces.first === 0 && pieces.end === pieceCount(options.map.size, options.map.pieceSize)
+  const whole = checksWholeFile(options.map, pieces)
   return await new StreamFirstDownload(options, pieces, openHashJob({ whole }), whole).start()
 }
 

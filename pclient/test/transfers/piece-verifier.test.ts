@@ -10,7 +10,7 @@ import { pieceHashes, sha256Hex } from '../helpers/fake-peer.js'
 const PIECE = 1000
 
 function mapOf (content: Buffer, overrides: Partial<PieceMap> = {}): PieceMap {
-  return { name: 'f.bin', size: content.length, sha256: sha256Hex(content), pieceSize: PIECE, pieceHashes: pieceHashes(content, PIECE), ...overrides }
+  return { name: 'f.bin', size: content.length, sha256: sha256Hex(content), pieceSize: PIECE, pieceHashes: pieceHashes(content, PIECE), vouched: false, ...overrides }
 }
 
 /** `data` as Download messages of `step` bytes (not aligned to pieces). */
@@ -62,6 +62,19 @@ describe('createPieceVerifier', () => {
     const { data, error } = await run(messages(other, 700), { map, pieces: { first: 0, end: 3 } })
     expect(error).toMatchObject({ code: 'PCLIENT_DATA_LOSS' })
     expect(data.length).toBe(2_000)
+  })
+
+  it('does not hash the whole file when the central vouched for the piece table: the pieces alone decide', async () => {
+    const content = randomBytes(3_000)
+    const other = randomBytes(3_000)
+    // The same holder as above, but its piece table is the one the central recorded with the content
+    // (checkPieceMap set vouched): pieces that match it are the content, so no whole-file SHA-256 is
+    // computed, and so none can differ. (In the network, matching pieces of a vouched table are the
+    // located content; here the map's sha256 is wrong on purpose, to show that it is not consulted.)
+    const map = mapOf(content, { pieceHashes: pieceHashes(other, PIECE), vouched: true })
+    const { data, error } = await run(messages(other, 700), { map, pieces: { first: 0, end: 3 } })
+    expect(error).toBeNull()
+    expect(data.equals(other)).toBe(true)
   })
 
   it('hands on only the kept bytes of a piece range', async () => {

@@ -18,6 +18,8 @@ export const fileViewSchema = z.object({
   name: fileNameSchema,
   size: byteCountSchema,
   sha256: sha256Schema,
+  /** The SHA-256 of the content's piece table, when the central recorded one with it (fileEntrySchema). */
+  piecesSha256: sha256Schema.optional(),
   /** When the first live holder announced this content. */
   addedAt: isoDateSchema,
   /** Live holders of this content, least loaded first. */

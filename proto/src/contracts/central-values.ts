@@ -17,7 +17,14 @@ export const MAX_FILES_PER_PEER = 100_000
 export const fileEntrySchema = z.object({
   name: fileNameSchema,
   size: byteCountSchema,
-  sha256: sha256Schema
+  sha256: sha256Schema,
+  /**
+   * The SHA-256 of the content's piece table (proto's pieceTableDigest), from the pserver that hashed
+   * its bytes. The central keeps the one that came with the content when it first recorded it, and a
+   * downloader whose holder's piece table matches it need not hash the whole file. Absent from peers
+   * that do not compute it: their files are downloaded with the whole file's SHA-256 checked.
+   */
+  piecesSha256: sha256Schema.optional()
 })
 
 export const peerIdParamsSchema = z.object({ peerId: peerIdSchema })

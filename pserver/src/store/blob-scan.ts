@@ -5,14 +5,20 @@
 import fs from 'node:fs/promises'
 import type { Logger } from 'pino'
 import { blobStamp, metaIsCurrent, readBlobMeta, writeBlobMeta } from './blob-meta.js'
-import { digestFile } from './content-digest.js'
+import { digestFile, piecesSha256Of } from './content-digest.js'
 import { removeIfPresent } from './disk-io.js'
 import { META_SUFFIX, isSha256 } from './layout.js'
 import type { StoreLayout } from './layout.js'
 
+/** A blob that can be served: its size and the SHA-256 of its piece table. */
+export interface ScannedBlob {
+  size: number
+  piecesSha256: string
+}
+
 export interface ScanResult {
-  /** sha256 -> size of every blob that can be served. */
-  blobs: Map<string, number>
+  /** sha256 -> every blob that can be served. */
+  blobs: Map<string, ScannedBlob>
   trusted: number
   rehashed: number
   removed: number
@@ -53,7 +59,7 @@ export async function scanBlobs (layout: StoreLayout, options: ScanOptions): Pro
     const meta = await readBlobMeta(layout, sha256)
     if (meta != null && metaIsCurrent(meta, stamp)) {
       result.trusted++
-      result.blobs.set(sha256, meta.size)
+      result.blobs.set(sha256, { size: meta.size, piecesSha256: piecesSha256Of(meta) })
       continue
     }
     const digest = await digestFile(file)
@@ -64,7 +70,7 @@ export async function scanBlobs (layout: StoreLayout, options: ScanOptions): Pro
       continue
     }
     await writeBlobMeta(layout, { ...digest, mtimeNs: stamp.mtimeNs })
-    result.blobs.set(sha256, digest.size)
+    result.blobs.set(sha256, { size: digest.size, piecesSha256: piecesSha256Of(digest) })
   }
 
   for (const sha256 of metas) await removeIfPresent(layout.metaPath(sha256))

@@ -5,6 +5,8 @@ import fs from 'node:fs/promises'
 import { PeerError } from '../errors.js'
 import { writeBlobMeta } from './blob-meta.js'
 import type { BlobMeta } from './blob-meta.js'
+import type { ScannedBlob } from './blob-scan.js'
+import { piecesSha256Of } from './content-digest.js'
 import { fsyncDir, removeIfPresent } from './disk-io.js'
 import type { StoredFile } from './file-store.js'
 import type { StoreLayout } from './layout.js'
@@ -25,10 +27,10 @@ export interface Catalog {
   /** Unique bytes stored: content named twice counts once. */
   storedBytes: () => number
   /**
-   * Takes in what a start found on disk: `blobs` (sha256 -> size) that can be served, and the index's
+   * Takes in what a start found on disk: `blobs` (sha256 -> size and piece table digest) that can be served, and the index's
    * `names` (name -> sha256). Returns the names dropped because their content is not among the blobs.
    */
-  adopt: (blobs: ReadonlyMap<string, number>, names: ReadonlyMap<string, string>) => string[]
+  adopt: (blobs: ReadonlyMap<string, ScannedBlob>, names: ReadonlyMap<string, string>) => string[]
   /** Writes the index as it is now (after adopt changed what the file on disk says). */
   save: () => Promise<void>
   /** Stores `meta`'s content (from `source` unless already stored) and names it `name`, durably. */
@@ -39,6 +41,7 @@ export interface Catalog {
 
 interface Blob {
   size: number
+  piecesSha256: string
   /** Every name that refers to this content. */
   names: Set<string>
 }
@@ -56,15 +59,16 @@ export function createCatalog (layout: StoreLayout): Catalog {
     return run
   }
 
-  function addBlob (sha256: string, size: number): Blob {
-    const blob = { size, names: new Set<string>() }
+  function addBlob (sha256: string, { size, piecesSha256 }: ScannedBlob): Blob {
+    const blob = { size, piecesSha256, names: new Set<string>() }
     blobs.set(sha256, blob)
     storedBytes += size
     return blob
   }
 
   function fileOf (name: string, sha256: string): StoredFile {
-    return { name, size: blobs.get(sha256)?.size ?? 0, sha256 }
+    const blob = blobs.get(sha256)
+    return { name, size: blob?.size ?? 0, sha256, ...(blob != null ? { piecesSha256: blob.piecesSha256 } : {}) }
   }
 
   async function forgetBlob (sha256: string): Promise<void> {
@@ -89,7 +93,7 @@ export function createCatalog (layout: StoreLayout): Catalog {
         if (source.how === 'rename') await fs.rename(source.path, target)
         else await fs.link(source.path, target)
         await fsyncDir(layout.blobsDir)
-        blob = addBlob(meta.sha256, meta.size)
+        blob = addBlob(meta.sha256, { size: meta.size, piecesSha256: piecesSha256Of(meta) })
       } else if (source?.how === 'rename') {
         await removeIfPresent(source.path) // the same bytes are stored already
       }
@@ -138,7 +142,7 @@ export function createCatalog (layout: StoreLayout): Catalog {
 
     adopt (scanned, indexed) {
       const dropped: string[] = []
-      for (const [sha256, size] of scanned) addBlob(sha256, size)
+      for (const [sha256, blob] of scanned) addBlob(sha256, blob)
       for (const [name, sha256] of indexed) {
         const blob = blobs.get(sha256)
         if (blob == null) {

@@ -1,7 +1,7 @@
 // The digest of a file's content, computed in one pass over its bytes as they are written or read (on
 // the hashing thread of @p2p/proto): the SHA-256 of the whole content and the SHA-256 of each
 // PIECE_BYTES piece (what GetFileInfo serves so a downloader can verify every piece as it arrives).
-import { PIECE_BYTES, hashFile } from '@p2p/proto'
+import { PIECE_BYTES, hashFile, pieceTableDigest } from '@p2p/proto'
 
 export const PIECE_HASH_BYTES = 32
 
@@ -18,6 +18,11 @@ export interface ContentDigest {
 export async function digestFile (file: string, readBytes = 1024 * 1024): Promise<ContentDigest> {
   const { size, sha256, pieces } = await hashFile(file, { pieceBytes: PIECE_BYTES, readBytes })
   return { size, sha256, pieceBytes: PIECE_BYTES, pieces }
+}
+
+/** The SHA-256 of the digest's piece table: what the central is told beside the content's SHA-256. */
+export function piecesSha256Of (digest: Pick<ContentDigest, 'pieceBytes' | 'pieces'>): string {
+  return pieceTableDigest(digest.pieceBytes, digest.pieces)
 }
 
 /** The piece hashes as separate 32-byte buffers (views, not copies), as FileInfo carries them. */

@@ -8,6 +8,11 @@ export interface StoredFile {
   size: number
   /** Lower-case hex SHA-256 of the content. */
   sha256: string
+  /**
+   * The SHA-256 of its piece table (proto's pieceTableDigest over the piece hashes taken when the
+   * content was written), announced with it so the central can vouch for the piece hashes downloaders get.
+   */
+  piecesSha256?: string
 }
 
 /** The piece hashes of one stored content, as computed when it was written. */

@@ -7,7 +7,7 @@ import { afterEach, describe, expect, it } from 'vitest'
 import { createPeerFilesClient } from '@p2p/proto'
 import { createReplicator } from '../../src/central/replicator.js'
 import { createActiveTransfers } from '../../src/grpc/active-transfers.js'
-import { listDir, readStored, sha256, silentLogger, startTestPeer, storedContents } from '../helpers.js'
+import { listDir, readStored, sha256, silentLogger, startTestPeer, storedContents, storedFile } from '../helpers.js'
 import type { TestPeer } from '../helpers.js'
 import path from 'node:path'
 
@@ -41,7 +41,7 @@ describe('replicator', () => {
     await target.peer.replicator.idle()
     expect(target.peer.replicator.inProgress()).toEqual([])
     expect((await readStored(target.dataDir, 'movie.bin')).equals(content)).toBe(true)
-    expect(await target.store.get('movie.bin')).toEqual({ name: 'movie.bin', size: content.length, sha256: sha256(content) })
+    expect(await target.store.get('movie.bin')).toEqual(storedFile('movie.bin', content))
   })
 
   it('moves on to the next source when one is unreachable', async () => {

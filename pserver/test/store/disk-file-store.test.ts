@@ -7,7 +7,7 @@ import type { DiskFileStoreOptions } from '../../src/store/disk-file-store.js'
 import { pathInside } from '../../src/store/disk-io.js'
 import { storeLayout } from '../../src/store/layout.js'
 import { storedPathOf } from '../../src/store/stored-path.js'
-import { captureLogger, listDir, makeTempDir, readStored, sha256, silentLogger, storedContents } from '../helpers.js'
+import { captureLogger, listDir, makeTempDir, readStored, sha256, silentLogger, storedContents, storedFile } from '../helpers.js'
 
 let root: string
 let dataDir: string
@@ -62,8 +62,8 @@ describe('disk file store start', () => {
     const store = await started()
     const files = (await store.list()).sort((a, b) => a.name.localeCompare(b.name))
     expect(files).toEqual([
-      { name: 'a.txt', size: 5, sha256: sha256('hello') },
-      { name: 'big.bin', size: big.length, sha256: sha256(big) }
+      storedFile('a.txt', 'hello'),
+      storedFile('big.bin', big)
     ])
     expect(await listDir(path.join(dataDir, 'tmp'))).toEqual([])
     expect(await listDir(dataDir)).toEqual(['blobs', 'names.json', 'tmp'])
@@ -96,8 +96,8 @@ describe('disk file store start', () => {
     await fs.writeFile(path.join(seedDir, 'bad\u0007name'), 'x')
     const { logger, lines } = captureLogger()
     const store = await started({ seedDir, logger })
-    expect(await store.get('new.txt')).toEqual({ name: 'new.txt', size: 13, sha256: sha256('from the seed') })
-    expect(await store.get('copy of new.txt')).toEqual({ name: 'copy of new.txt', size: 13, sha256: sha256('from the seed') })
+    expect(await store.get('new.txt')).toEqual(storedFile('new.txt', 'from the seed'))
+    expect(await store.get('copy of new.txt')).toEqual(storedFile('copy of new.txt', 'from the seed'))
     expect((await readStored(dataDir, 'new.txt')).toString()).toBe('from the seed')
     expect(await store.get('shared.txt')).toMatchObject({ sha256: sha256('already here') })
     expect(await store.get('bad\u0007name')).toBeNull()
@@ -126,7 +126,7 @@ describe('disk file store restart', () => {
     await started()
     const { store, checked } = await startCounting()
     expect(checked).toMatchObject({ trusted: 1, rehashed: 0, removed: 0 })
-    expect(await store.list()).toEqual([{ name: 'a.txt', size: 5, sha256: sha256('hello') }])
+    expect(await store.list()).toEqual([storedFile('a.txt', 'hello')])
   })
 
   it('hashes a content again when its metadata is missing or its mtime changed, and keeps serving it', async () => {
@@ -211,7 +211,7 @@ describe('disk file store restart', () => {
     await session.write(Buffer.from('abc'))
     await session.commit({ size: 3, sha256: null })
     const { store: again } = await startCounting()
-    expect(await again.list()).toEqual([{ name: '__proto__', size: 3, sha256: sha256('abc') }])
+    expect(await again.list()).toEqual([storedFile('__proto__', 'abc')])
     expect((await readStored(dataDir, '__proto__')).toString()).toBe('abc')
   })
 })
@@ -259,7 +259,7 @@ describe('disk file store uploads', () => {
     const store = await started({ capacityBytes: 1000 })
     const session = await store.beginUpload(header('x', 600, true))
     await session.write(Buffer.from('abc'))
-    expect(await session.commit({ size: 3, sha256: null })).toEqual({ name: 'x', size: 3, sha256: sha256('abc') })
+    expect(await session.commit({ size: 3, sha256: null })).toEqual(storedFile('x', 'abc'))
     expect(await store.freeBytes()).toBe(997)
     expect(await listDir(path.join(dataDir, 'blobs'))).toEqual([sha256('abc'), `${sha256('abc')}.meta`])
     expect(await listDir(path.join(dataDir, 'tmp'))).toEqual([])

@@ -36,10 +36,10 @@ export function createMemoryHoldingStore (state: MemoryState): HoldingStore {
       const announcedAt = previous != null && sameContent(previous, holding) ? previous.announcedAt : holding.announcedAt
       peers.set(peerId, { ...peer, freeBytes: status.freeBytes, lastSeenAt: at })
       index.peersSeen.set(peerId, at)
-      setHolding(state, { peerId, name, size: holding.size, sha256: holding.sha256, announcedAt })
+      setHolding(state, { peerId, name, size: holding.size, sha256: holding.sha256, piecesSha256: holding.piecesSha256, announcedAt })
       dropReservation(state, peerId, name)
       if (known == null || !sameContent(known, holding)) {
-        catalog.set(name, { name, size: holding.size, sha256: holding.sha256, addedAt: announcedAt })
+        catalog.set(name, { name, size: holding.size, sha256: holding.sha256, piecesSha256: holding.piecesSha256, addedAt: announcedAt })
         index.names.set(name, 0)
       }
       refreshRoom(state, peerId)

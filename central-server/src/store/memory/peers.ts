@@ -23,13 +23,13 @@ export function createMemoryPeerStore (state: MemoryState): PeerStore {
       index.peerIds.set(peerId, 0)
       holdings.set(peerId, new Map())
       for (const file of files) {
-        setHolding(state, { peerId, name: file.name, size: file.size, sha256: file.sha256, announcedAt: file.announcedAt })
+        setHolding(state, { peerId, name: file.name, size: file.size, sha256: file.sha256, piecesSha256: file.piecesSha256, announcedAt: file.announcedAt })
         touched.add(file.name)
         if (isTombstoned(state, file.name, file.sha256, peer.lastSeenAt)) {
           // Held by a peer that was away when the file was deleted: recorded as held, never listed, and deleted.
           orderDelete(state, peerId, file.name, file.sha256)
         } else if (!catalog.has(file.name)) {
-          catalog.set(file.name, { name: file.name, size: file.size, sha256: file.sha256, addedAt: file.announcedAt })
+          catalog.set(file.name, { name: file.name, size: file.size, sha256: file.sha256, piecesSha256: file.piecesSha256, addedAt: file.announcedAt })
           index.names.set(file.name, 0)
         }
         // Only the reservations this file set fulfils go: uploads still under way keep theirs, as the

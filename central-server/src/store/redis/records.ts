@@ -1,7 +1,8 @@
 // How records are written into Redis and read back. A peer is a hash of string fields (a script reads and
 // rewrites single fields). A holding, a catalog entry and a reservation are one line of space-separated
 // fields in a hash of their kind, so a script splits them without a JSON parser:
-//   holding, catalog entry   `size sha256 at`   (at: announcedAt, or addedAt; `size sha256` is the content)
+//   holding, catalog entry   `size sha256 at pieces`   (at: announcedAt, or addedAt; `size sha256` is the
+//                            content; pieces: its piece table's SHA-256, or - when none was announced)
 //   upload reservation       `upload size expiresAt placedAt started`      (started: 1 or 0)
 //   replica reservation      `replica size expiresAt sha256 delivered`     (delivered: 1 or 0)
 // A holding and a catalog entry share their form, so a name's first holding becomes its catalog entry as
@@ -70,23 +71,29 @@ export function decodePeerRoom (flat: readonly string[]): { peer: PeerRecord, ro
   return peer == null ? null : { peer, room: peer.freeBytes - Number(fields.reservedBytes ?? 0) }
 }
 
+/** Written for a holding announced without its piece table's SHA-256. */
+const NO_PIECES_DIGEST = '-'
+
+interface EncodedContent { size: number, sha256: string, at: number, piecesSha256?: string | undefined }
+
 /** A holding, or a catalog entry with `at` its addedAt. */
-export function encodeContent (entry: { size: number, sha256: string, at: number }): string {
-  return `${numberArg(entry.size)} ${entry.sha256} ${numberArg(entry.at)}`
+export function encodeContent (entry: EncodedContent): string {
+  return `${numberArg(entry.size)} ${entry.sha256} ${numberArg(entry.at)} ${entry.piecesSha256 ?? NO_PIECES_DIGEST}`
 }
 
-export function decodeContent (value: string): { size: number, sha256: string, at: number } {
-  const [size, sha256, at] = value.split(' ')
-  return { size: Number(size), sha256: sha256 ?? '', at: Number(at) }
+export function decodeContent (value: string): EncodedContent {
+  const [size, sha256, at, pieces] = value.split(' ')
+  const content = { size: Number(size), sha256: sha256 ?? '', at: Number(at) }
+  return pieces == null || pieces === NO_PIECES_DIGEST ? content : { ...content, piecesSha256: pieces }
 }
 
-export function encodeHolding (holding: Pick<HoldingRecord, 'size' | 'sha256' | 'announcedAt'>): string {
-  return encodeContent({ size: holding.size, sha256: holding.sha256, at: holding.announcedAt })
+export function encodeHolding (holding: Pick<HoldingRecord, 'size' | 'sha256' | 'piecesSha256' | 'announcedAt'>): string {
+  return encodeContent({ size: holding.size, sha256: holding.sha256, at: holding.announcedAt, piecesSha256: holding.piecesSha256 })
 }
 
 export function decodeCatalogEntry (name: string, value: string): CatalogRecord {
-  const { size, sha256, at } = decodeContent(value)
-  return { name, size, sha256, addedAt: at }
+  const { size, sha256, at, piecesSha256 } = decodeContent(value)
+  return { name, size, sha256, ...(piecesSha256 != null ? { piecesSha256 } : {}), addedAt: at }
 }
 
 export function decodeFile (row: FileRow): FileRecord {

@@ -37,6 +37,43 @@ export function describeHoldingStoreContract (open: OpenStore): void {
       expect(holders.map((holder) => [holder.peerId, holder.announcedAt]).sort()).toEqual([['p1', T0 + 3], ['p2', T0 + 9]])
     })
 
+    it('keeps the piece table digest that came with the content; a later holding of it never changes it, new content brings its own', async () => {
+      const store = await open()
+      const PIECES_1 = '1'.repeat(64)
+      const PIECES_2 = '2'.repeat(64)
+      const PIECES_3 = '3'.repeat(64)
+      // A registration records a name with the digest of its holding, and a name without one as having none.
+      await store.putPeer(peer('p1'), [{ ...file('reg.txt'), piecesSha256: PIECES_1 }, file('bare.txt')])
+      expect(await store.getFile('reg.txt', LIVE)).toMatchObject({ sha256: SHA_A, piecesSha256: PIECES_1 })
+      expect((await store.getFile('bare.txt', LIVE))?.piecesSha256).toBeUndefined()
+
+      // Other holders of the same content, announcing or registering another digest (or none), change nothing.
+      await store.putPeer(peer('p2'), [{ ...file('reg.txt'), piecesSha256: PIECES_2 }, { ...file('bare.txt'), piecesSha256: PIECES_2 }])
+      expect(await store.addHolding({ peerId: 'p2', ...file('reg.txt'), piecesSha256: PIECES_3 }, { freeBytes: 700, lastSeenAt: T0 + 5 }, LIVE)).toBe('added')
+      await store.putPeer(peer('p3'), [file('reg.txt')])
+      expect(await store.getFile('reg.txt', LIVE)).toMatchObject({ sha256: SHA_A, piecesSha256: PIECES_1 })
+      expect((await store.getFile('bare.txt', LIVE))?.piecesSha256).toBeUndefined()
+
+      // An upload's announce under its own claim makes its content, with its digest, what the name stands for.
+      await store.putPeer(peer('p4'), [])
+      await store.addReservation(upload('p4', 'up.txt', 10))
+      expect(await store.addHolding({ peerId: 'p4', ...file('up.txt', SHA_B, T0 + 7), piecesSha256: PIECES_3 }, { freeBytes: 790, lastSeenAt: T0 + 7 }, LIVE)).toBe('added')
+      expect(await store.getFile('up.txt', LIVE)).toMatchObject({ sha256: SHA_B, piecesSha256: PIECES_3, addedAt: T0 + 7 })
+      // The same for a name whose holders are all gone: the new content's digest, or none, replaces the old one.
+      await store.removePeer('p1')
+      await store.removePeer('p2')
+      await store.removePeer('p3')
+      expect((await store.getFile('reg.txt', LIVE))?.holders).toEqual([])
+      await store.addReservation(upload('p4', 'reg.txt', 10))
+      expect(await store.addHolding({ peerId: 'p4', ...file('reg.txt', SHA_B, T0 + 9) }, { freeBytes: 780, lastSeenAt: T0 + 9 }, LIVE)).toBe('added')
+      const replaced = await store.getFile('reg.txt', LIVE)
+      expect(replaced?.sha256).toBe(SHA_B)
+      expect(replaced?.piecesSha256).toBeUndefined()
+      // Listings and copy orders answer the same records.
+      const listed = (await store.pageFiles({ seenAfter: 0, limit: 10, words: [], scanLimit: 10 })).files
+      expect(listed.map((entry) => [entry.name, entry.piecesSha256])).toEqual([['bare.txt', undefined], ['reg.txt', undefined], ['up.txt', PIECES_3]])
+    })
+
     it('refuses an announce of a name that belongs to another content or another upload, unless under the peer\'s own claim', async () => {
       const store = await open()
       await store.putPeer(peer('p1'), [])
