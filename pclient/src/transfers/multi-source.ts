@@ -7,10 +7,13 @@
 // holder: against rate-capped holders one at a time was as fast (their token buckets refill in the
 // gap between pieces), but a holder that is not capped (the page's own pserver, alone at first) left
 // the gap of every request unused, so a second holder always looked worth taking on; with a second
-// piece on the way one holder runs at its speed. Only when every holder is dropped does the
-// download fail, and then the stream errors: the user never gets a complete-looking file with bytes
-// missing. A whole-file download also checks the file's SHA-256 before the last bytes leave, unless
-// the central vouched for the piece table (piece-map.ts).
+// piece on the way one holder runs at its speed. A holder's second lane starts once its first piece
+// came: at the start of a download spread over capped holders, each sends one piece at its whole rate
+// (the first pieces come in order, in half the time two pieces sharing the rate take, and the reader
+// starts sooner), and a holder that fails at once never had two pieces. Only when every holder is
+// dropped does the download fail, and then the stream errors: the user never gets a complete-looking
+// file with bytes missing. A whole-file download also checks the file's SHA-256 before the last bytes
+// leave, unless the central vouched for the piece table (piece-map.ts).
 import { Readable } from 'node:stream'
 import type { Holder, LocatedFile } from '@p2p/proto'
 import { CancelledError, DataLossError, PeerUnreachableError } from '../errors.js'
@@ -77,6 +80,8 @@ class MultiSourceDownload {
   readonly #pieces: PieceRange
   readonly #scheduler: PieceScheduler<Chunks>
   readonly #fetchers: HolderFetcher[]
+  /** Lanes started per holder (see the top of this file). */
+  readonly #lanes: number[] = []
   /** Each piece was verified as it arrived; this only hashes the whole content, in order (none when not checked). */
   readonly #wholeHash: HashJob | null
   readonly #changes = createChangeSignal()
@@ -127,9 +132,7 @@ class MultiSourceDownload {
     const { signal } = this.#options
     signal?.addEventListener('abort', this.#onAbort, { once: true })
     if (signal?.aborted === true) this.#onAbort()
-    for (const [holder, fetcher] of this.#fetchers.entries()) {
-      for (let lane = 0; lane < PIECES_IN_FLIGHT_PER_HOLDER; lane++) void this.#run(holder, fetcher)
-    }
+    for (const holder of this.#fetchers.keys()) this.#startLane(holder)
     if (this.#pieces.first === this.#pieces.end) {
       // An empty range: nothing to fetch. (Callers only come here with at least two pieces.)
       this.#body.push(null)
@@ -142,6 +145,14 @@ class MultiSourceDownload {
 
   readonly #onAbort = (): void => {
     this.#fail(new CancelledError(`the download of '${this.#options.file.name}' was cancelled`))
+  }
+
+  /** Starts one more lane of `holder`, up to PIECES_IN_FLIGHT_PER_HOLDER. */
+  #startLane (holder: HolderIndex): void {
+    const fetcher = this.#fetchers[holder]
+    if (fetcher == null || (this.#lanes[holder] ?? 0) >= PIECES_IN_FLIGHT_PER_HOLDER) return
+    this.#lanes[holder] = (this.#lanes[holder] ?? 0) + 1
+    void this.#run(holder, fetcher)
   }
 
   /** One lane of one holder: fetches the pieces the scheduler gives it until the download is over or the holder dropped. */
@@ -161,6 +172,7 @@ class MultiSourceDownload {
         // Null: this fetch was cancelled (its holder dropped, or another holder was first); nothing to keep.
         if (chunks == null) continue
         this.#arrived(holder, fetcher, index, chunks)
+        this.#startLane(holder)
       } catch (err) {
         if (this.#over) return
         this.#drop(holder, fetcher, index, toHttpError(err))

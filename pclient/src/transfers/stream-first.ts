@@ -1,11 +1,14 @@
 // Downloads a file several peers hold by streaming it from the first of them (the peer's own pserver
 // when it holds the file): one Download call, each piece verified as it arrives and one hashing job
 // for the pieces (and the whole file, unless the central vouched for the piece table: piece-map.ts):
-// the path that costs the fewest CPU cycles per byte. It spreads
-// over every holder (multi-source.ts) only when the one it streams from is the bottleneck
-// (spread-policy.ts) or is slow to send its first piece, and when that holder fails midway the others
-// fetch the rest. Either way the pieces already handed on stay handed on, and the whole file's hash (if
-// it is checked) goes on from the last good piece: the job is rewound past a half-received piece and handed over.
+// the path that costs the fewest CPU cycles per byte. It spreads over every holder (multi-source.ts)
+// only when the one it streams from is the bottleneck: at once when that holder tells a send cap in
+// its answer's first headers (it is the bottleneck by its own word; should the user's connection be
+// slower still, the multi-source download's letting-go trial lets the others go), when it is slow to
+// send its first piece, or when the spread policy finds it the bottleneck (spread-policy.ts). When
+// that holder fails midway the others fetch the rest. Either way the pieces already handed on stay
+// handed on, and the whole file's hash (if it is checked) goes on from the last good piece: the job is
+// rewound past a half-received piece and handed over.
 import { Readable } from 'node:stream'
 import type { Holder, LocatedFile, PeerFilesClient } from '@p2p/proto'
 import type { ClientError } from '../errors.js'
@@ -64,8 +67,6 @@ class StreamFirstDownload {
   readonly #hash: HashJob
   readonly #whole: boolean
   readonly #policy: SpreadPolicy
-  /** The send cap holders[0] told, if any. */
-  #sendCap: number | null = null
   readonly #headroom: CpuHeadroomGauge
   readonly #body: Readable
   /** Where the bytes come from now: the stream, then (after a switch) the multi-source download. */
@@ -83,7 +84,7 @@ class StreamFirstDownload {
     this.#hash = hash
     this.#whole = whole
     this.#nextPiece = pieces.first
-    this.#policy = createSpreadPolicy({ startedAt: performance.now(), pieceBytes: options.map.pieceSize, sendCap: () => this.#sendCap })
+    this.#policy = createSpreadPolicy({ startedAt: performance.now() })
     this.#headroom = options.cpuHeadroom ?? createCpuHeadroomGauge()
     this.#body = new Readable({
       read: () => {
@@ -112,26 +113,31 @@ class StreamFirstDownload {
     const userStopped = (): void => { stop.abort() }
     if (signal?.aborted === true) userStopped()
     signal?.addEventListener('abort', userStopped, { once: true })
+    let toldCap: (bytesPerSecond: number) => void = () => {}
+    const capped = new Promise<Error>((resolve) => {
+      toldCap = (bytesPerSecond) => { resolve(new Error(`the holder sends at most ${Math.round(bytesPerSecond / 1024)} KiB/s`)) }
+    })
     const streaming = fetchPieceRange({ client, peerId: holder.peerId, map }, this.#pieces, {
       keep: range,
       hash: this.#hash,
       onPiece: (index) => { this.#accepted(index) },
-      onSendRate: (bytesPerSecond) => { this.#sendCap = bytesPerSecond },
+      onSendRate: (bytesPerSecond) => { toldCap(bytesPerSecond) },
       signal: stop.signal,
       ...(firstPieceTimeoutMs != null ? { firstPieceTimeoutMs } : {})
     })
-    const slow = new Promise<'slow'>((resolve) => { spreadEarly = setTimeout(() => { resolve('slow') }, FIRST_PIECE_SPREAD_MS) })
+    const slow = new Promise<Error>((resolve) => { spreadEarly = setTimeout(() => { resolve(new Error(`no first piece within ${FIRST_PIECE_SPREAD_MS} ms`)) }, FIRST_PIECE_SPREAD_MS) })
     try {
-      const first = await Promise.race([streaming, slow])
-      if (first === 'slow') {
-        // The holders share the whole range; this one's stream stops at once.
+      const first = await Promise.race([streaming, slow, capped])
+      if (first instanceof Error) {
+        // The holders share the whole range; this one's stream stops at once (when it told its cap, in
+        // its answer's first headers, before any byte of the file).
         stop.abort()
         streaming.catch(() => {})
         client.close()
         this.#stream = null
         this.#switching = true
         // Like the stream, the download answers once its first piece passed, or fails before any byte.
-        await this.#openRest(new Error(`no first piece within ${FIRST_PIECE_SPREAD_MS} ms`), 'spread')
+        await this.#openRest(first, 'spread')
         return this.#body
       }
       this.#stream = first

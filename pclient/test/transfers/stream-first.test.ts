@@ -60,17 +60,25 @@ describe('streaming from the first holder first', () => {
     expect(tracker.list()[0]?.sources[0]).toMatchObject({ state: 'failed', reason: expect.stringMatching(/piece 3/) })
   })
 
-  it('spreads from the first piece on when the first holder sent it at the cap it told, even with no CPU to spare', async () => {
+  it('spreads before the first piece when the first holder tells a send cap, even with no CPU to spare', async () => {
     // 8 MiB/s: half a second a piece.
     const capped = { sendBytesPerSecond: 8 * 1024 * 1024 }
     const holders = [await holder(capped), await holder(capped), await holder(capped)]
-    const spreads: Array<{ piece?: number, why?: string }> = []
+    const spreads: Array<{ piece?: number, why?: string, reason?: string }> = []
     const log: TransferLog = { debug: () => {}, warn: () => {}, info: (fields: object) => { spreads.push(fields) } }
     const { pieces } = await downloadFrom(holders, BUSY, { log })
-    // Left after piece 0: the rest shared by three holders each as fast as the first.
-    expect(spreads).toContainEqual(expect.objectContaining({ why: 'spread', piece: 1 }))
-    expect(pieces['holder-1']).toBeGreaterThanOrEqual(1)
-    expect((pieces['holder-2'] ?? 0) + (pieces['holder-3'] ?? 0)).toBeGreaterThanOrEqual(3)
+    // Left at piece 0, on the cap told in the answer's first headers: the six pieces shared by three
+    // holders, none of which takes them all.
+    expect(spreads).toContainEqual(expect.objectContaining({ why: 'spread', piece: 0, reason: 'the holder sends at most 8192 KiB/s' }))
+    expect(Object.values(pieces).reduce((sum, count) => sum + count, 0)).toBe(6)
+    expect(Object.keys(pieces).length).toBeGreaterThanOrEqual(2)
+    expect(Math.max(...Object.values(pieces))).toBeLessThanOrEqual(4)
+  })
+
+  it('keeps to a first holder that tells no cap and keeps up, while capped holders wait', async () => {
+    const holders = [await holder(), await holder({ sendBytesPerSecond: 8 * 1024 * 1024 })]
+    const { pieces } = await downloadFrom(holders, BUSY)
+    expect(pieces).toEqual({ 'holder-1': 6 })
   })
 
   it('spreads when the first holder becomes slow midway, which then serves fewer of the remaining pieces', async () => {
