@@ -48,7 +48,7 @@ export function memoryRows (idle: Record<string, number>, scenarios: Result[]): 
   })
   const summed = peakOf(PEER_MACHINE)
   const machine = peakOf(sharedOnceLabel(PEER_MACHINE))
-  rows.push({ what: `${PEER_MACHINE} (pserver + pclient + proxy), RSS summed`, peakMiB: summed, targets: 'counts the Node binary the three share once per service' })
+  rows.push({ what: `${PEER_MACHINE} (pserver + pclient + proxy), RSS summed`, peakMiB: summed, targets: 'counts the Node binary the three share three times' })
   rows.push({ what: `${PEER_MACHINE}, each shared page once`, peakMiB: machine, targets: `peak ${verdict(machine, MACHINE_MIB, true)}` })
   return rows
 }

@@ -46,12 +46,14 @@ export function sampleRss (pids: Record<string, number>, groups: Record<string, 
     }))
     for (const [group, labels] of Object.entries(groups)) {
       const present = labels.flatMap((label) => now[label] ?? [])
+      // A scenario without the group's processes has no figure for it.
+      if (present.length === 0) continue
       const total = present.reduce((sum, memory) => sum + memory.rssMiB, 0)
       peaks[group] = Math.max(peaks[group] ?? 0, total)
       const own = present.reduce((sum, memory) => sum + memory.ownMiB, 0)
       const files = sharedFiles[group] ?? present.reduce((sum, memory) => sum + memory.fileMiB, 0)
       const once = sharedOnceLabel(group)
-      peaks[once] = Math.max(peaks[once] ?? 0, present.length === 0 ? 0 : own + files)
+      peaks[once] = Math.max(peaks[once] ?? 0, own + files)
     }
   }
   let counting = countShared()

@@ -27,8 +27,9 @@ export interface Catalog {
   /** Unique bytes stored: content named twice counts once. */
   storedBytes: () => number
   /**
-   * Takes in what a start found on disk: `blobs` (sha256 -> size and piece table digest) that can be served, and the index's
-   * `names` (name -> sha256). Returns the names dropped because their content is not among the blobs.
+   * Takes in what a start found on disk: `blobs` (sha256 -> size and piece table digest) that can be
+   * served, and the index's `names` (name -> sha256). Returns the names dropped because their content
+   * is not among the blobs.
    */
   adopt: (blobs: ReadonlyMap<string, ScannedBlob>, names: ReadonlyMap<string, string>) => string[]
   /** Writes the index as it is now (after adopt changed what the file on disk says). */
