@@ -8,6 +8,7 @@ import os from 'node:os'
 import path from 'node:path'
 import { pipeline } from 'node:stream/promises'
 import { Readable } from 'node:stream'
+import { PIECE_BYTES, pieceTableDigest } from '@p2p/proto'
 import { EPHEMERAL_PORTS, startLocalNetwork } from '../scripts/lib/local-network.js'
 import type { LocalNetwork, LocalNetworkOptions } from '../scripts/lib/local-network.js'
 
@@ -48,6 +49,28 @@ export async function sha256OfFile (filePath: string): Promise<string> {
   const hash = createHash('sha256')
   await pipeline(createReadStream(filePath), hash)
   return hash.digest('hex')
+}
+
+/** The SHA-256 of a file's piece table (what the central records beside its SHA-256), from its bytes, a piece at a time. */
+export async function pieceTableDigestOfFile (filePath: string): Promise<string> {
+  const pieces: Buffer[] = []
+  let piece = createHash('sha256')
+  let inPiece = 0
+  for await (const chunk of createReadStream(filePath)) {
+    for (let at = 0; at < (chunk as Buffer).length;) {
+      const take = Math.min((chunk as Buffer).length - at, PIECE_BYTES - inPiece)
+      piece.update((chunk as Buffer).subarray(at, at + take))
+      at += take
+      inPiece += take
+      if (inPiece === PIECE_BYTES) {
+        pieces.push(piece.digest())
+        piece = createHash('sha256')
+        inPiece = 0
+      }
+    }
+  }
+  if (inPiece > 0) pieces.push(piece.digest())
+  return pieceTableDigest(PIECE_BYTES, pieces)
 }
 
 /** Uploads a file from disk through a peer's page as a browser form would (multipart field `file`), streamed. */

@@ -1,13 +1,11 @@
 // The whole network, end to end: real central, pservers, pclients and proxies as separate processes
 // on loopback, driven only through their public HTTP ports.
-import { createHash } from 'node:crypto'
-import { mkdtemp, readFile, readdir, rm, stat } from 'node:fs/promises'
+import { mkdtemp, readdir, rm, stat } from 'node:fs/promises'
 import os from 'node:os'
 import path from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { PIECE_BYTES, pieceTableDigest } from '@p2p/proto'
 import type { FileView, PeerView } from '@p2p/proto'
-import { downloadThroughPage, eventually, getJson, makeRandomFile, sha256OfFile, startTestNetwork, storedPathOf, tmpDirOf, uploadThroughPage } from './helpers.js'
+import { downloadThroughPage, eventually, getJson, makeRandomFile, pieceTableDigestOfFile, sha256OfFile, startTestNetwork, storedPathOf, tmpDirOf, uploadThroughPage } from './helpers.js'
 import type { TestNetwork } from './helpers.js'
 
 const MiB = 1024 * 1024
@@ -28,14 +26,6 @@ afterAll(async () => {
   await network?.teardown()
   await rm(scratch, { recursive: true, force: true })
 })
-
-/** The piece table digest of a small file, computed here from its bytes. */
-async function pieceTableDigestOfFile (file: string): Promise<string> {
-  const bytes = await readFile(file)
-  const pieces: Buffer[] = []
-  for (let at = 0; at < bytes.length; at += PIECE_BYTES) pieces.push(createHash('sha256').update(bytes.subarray(at, at + PIECE_BYTES)).digest())
-  return pieceTableDigest(PIECE_BYTES, pieces)
-}
 
 const peer = (n: number): TestNetwork['peers'][number] => network.peers[n - 1]!
 const listFiles = async (): Promise<FileView[]> => (await getJson<{ files: FileView[] }>(`${network.central.url}/files`)).files

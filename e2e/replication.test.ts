@@ -13,7 +13,7 @@ import { Readable } from 'node:stream'
 import { PIECE_BYTES } from '@p2p/proto'
 import type { FileView, ReplicationReport } from '@p2p/proto'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { eventually, getJson, makeRandomFile, sha256OfFile, startTestNetwork, storedPathOf, uploadThroughPage } from './helpers.js'
+import { eventually, getJson, makeRandomFile, pieceTableDigestOfFile, sha256OfFile, startTestNetwork, storedPathOf, uploadThroughPage } from './helpers.js'
 import type { TestNetwork } from './helpers.js'
 import type { DownloadView } from '@p2p/pclient/download-view'
 
@@ -86,7 +86,7 @@ describe('replication', () => {
       const replication = await getJson<ReplicationReport>(`${network.central.url}/replication`)
       return replication.lost.some((file) => file.name === name) ? replication : undefined
     })
-    expect(report.lost).toEqual([{ name, size: 6 * MiB + 321, sha256: source.sha256, addedAt: expect.any(String) }])
+    expect(report.lost).toEqual([{ name, size: 6 * MiB + 321, sha256: source.sha256, piecesSha256: await pieceTableDigestOfFile(source.path), addedAt: expect.any(String) }])
     expect(await getJson(`${network.central.url}/health`)).toMatchObject({ lost: 1 })
 
     // Every page still lists the file, marked lost, with no download link (the 1 MiB peer never held it).

@@ -80,5 +80,6 @@ export async function countDirectory (context: DirectoryContext): Promise<Direct
 }
 
 function toLostFile (entry: FileRecord): LostFile {
-  return { name: entry.name, size: entry.size, sha256: entry.sha256, ...(entry.piecesSha256 != null ? { piecesSha256: entry.piecesSha256 } : {}), addedAt: new Date(entry.addedAt).toISOString() }
+  const pieces = entry.piecesSha256 != null ? { piecesSha256: entry.piecesSha256 } : {}
+  return { name: entry.name, size: entry.size, sha256: entry.sha256, ...pieces, addedAt: new Date(entry.addedAt).toISOString() }
 }
