@@ -60,8 +60,8 @@ export interface OpenedDownload {
   /**
    * Exactly the bytes of `range`, each piece handed on only once it matched its hash (and, for the whole
    * file whose piece table the central did not vouch for, the last piece only once the file's SHA-256
-   * matched). Errors with PCLIENT_DATA_LOSS, naming
-   * the file and the peer, on a mismatch; destroying it cancels the transfer.
+   * matched). Errors with PCLIENT_DATA_LOSS, naming the file and the peer, on a mismatch; destroying it
+   * cancels the transfer.
    */
   body: Readable
 }

@@ -3,7 +3,8 @@
 // never leave. When the pieces cover the whole file and the central did not vouch for the piece table
 // (piece-map.ts), the whole content's SHA-256 is checked too before the last piece leaves. The hashing
 // runs on the hashing thread (hasher.ts); the stream waits for a piece's digest before taking more
-// bytes, so at most one unverified piece is held (plus the copy the hashing thread reads). Verified bytes then wait in the stream's buffer, with the usual backpressure.
+// bytes, so at most one unverified piece is held (plus the copy the hashing thread reads). Verified
+// bytes then wait in the stream's buffer, with the usual backpressure.
 import { Transform } from 'node:stream'
 import type { TransformCallback } from 'node:stream'
 import type { FileChunk__Output } from '@p2p/proto'
