@@ -18,7 +18,7 @@ import { expectHash, makeSourceFile, measure, MiB, sha256Of } from './lib/measur
 import type { Result } from './lib/measure.js'
 import { formatMemoryTable, measureIdle, memoryRows } from './lib/memory.js'
 import { benchHolders, CONCURRENCY, TWO_AT_ONCE, TWO_HOLDERS } from './lib/holders.js'
-import { benchMultiSource } from './lib/multi-source.js'
+import { benchMultiSource, FIRST_MULTI_SOURCE, MULTI_SOURCE } from './lib/multi-source.js'
 import { formatCpuTable, formatSpeedTable, formatTargets, issueTargets } from './lib/report.js'
 import { curl, grpcDownload, grpcUpload, receiveTcp } from './lib/transfers.js'
 
@@ -119,7 +119,8 @@ async function main (): Promise<void> {
     relate('gRPC download', 'baseline: raw Node TCP', 0.9)
     relate('user download', 'baseline: curl', 0.5)
     relate('user upload', 'baseline: curl')
-    relate('multi-source download', 'single holder', 3.5)
+    relate(MULTI_SOURCE, 'single holder', 3.5)
+    relate(FIRST_MULTI_SOURCE, 'single holder')
 
     // The memory targets are about moving the file through one peer: the four paths on that network.
     const memory = memoryRows(idle, results.filter((r) => /^(gRPC|user) (upload|download):/.test(r.scenario)))
