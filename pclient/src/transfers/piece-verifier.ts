@@ -16,6 +16,7 @@ import { checksWholeFile } from './piece-map.js'
 import type { PieceMap } from './piece-map.js'
 import { pieceBytes, piecesBytes } from './piece-plan.js'
 import type { ByteRange, PieceRange } from './piece-plan.js'
+import { markSoleView } from './spent-chunks.js'
 
 export interface PieceVerifierOptions {
   map: PieceMap
@@ -73,6 +74,8 @@ class PieceVerifier extends Transform {
   }
 
   override _transform (message: FileChunk__Output, _encoding: BufferEncoding, callback: TransformCallback): void {
+    // grpc-js gave this message a buffer of its own: once handed on whole, it may be freed (spent-chunks.ts).
+    markSoleView(message.data)
     this.#take(message.data, 0, callback)
   }
 
