@@ -12,6 +12,7 @@ import { closingBody, isMetricsPath, METRICS_NOT_FORWARDED } from './errors.js'
 import type { ProxyErrorBody } from './errors.js'
 import { createFailover } from './failover.js'
 import { traceRequest } from './request-log.js'
+import { freeChunksOnceSent } from './spent-chunks.js'
 import { createUpstreamPool } from './upstream-pool.js'
 import { limitUpstreamWaits } from './upstream-timeouts.js'
 import type { UpstreamTimeouts } from './upstream-timeouts.js'
@@ -57,6 +58,8 @@ export function createProxyServer (components: ProxyComponents): http.Server {
     proxyRes.on('close', () => {
       if (!proxyRes.complete) res.destroy()
     })
+    // http-proxy pipes the answer on right after this event, unless the client's response already ended.
+    if (!res.writableEnded) freeChunksOnceSent(proxyRes, res)
   })
 
   // Node's default 5-minute request timeout would cut off large uploads, so it is off; idle

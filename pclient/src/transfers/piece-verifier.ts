@@ -8,6 +8,7 @@
 import { Transform } from 'node:stream'
 import type { TransformCallback } from 'node:stream'
 import type { FileChunk__Output } from '@p2p/proto'
+import { markSoleView } from '@p2p/proto/runtime'
 import { DataLossError } from '../errors.js'
 import type { ClientError } from '../errors.js'
 import { openHashJob } from './hasher.js'
@@ -16,7 +17,6 @@ import { checksWholeFile } from './piece-map.js'
 import type { PieceMap } from './piece-map.js'
 import { pieceBytes, piecesBytes } from './piece-plan.js'
 import type { ByteRange, PieceRange } from './piece-plan.js'
-import { markSoleView } from './spent-chunks.js'
 
 export interface PieceVerifierOptions {
   map: PieceMap
@@ -74,7 +74,7 @@ class PieceVerifier extends Transform {
   }
 
   override _transform (message: FileChunk__Output, _encoding: BufferEncoding, callback: TransformCallback): void {
-    // grpc-js gave this message a buffer of its own: once handed on whole, it may be freed (spent-chunks.ts).
+    // grpc-js gave this message a buffer of its own: once handed on whole, it may be freed (spent-buffers.ts).
     markSoleView(message.data)
     this.#take(message.data, 0, callback)
   }

@@ -3,14 +3,13 @@
 // loopback: a chunk freed too early would reach the client as nothing, so every test compares the
 // bytes received with the bytes sent.
 import { createHash } from 'node:crypto'
-import { once } from 'node:events'
 import http from 'node:http'
-import type { AddressInfo } from 'node:net'
 import { pipeline, Readable } from 'node:stream'
-import { setTimeout as sleep } from 'node:timers/promises'
 import { afterEach, describe, expect, it, vi } from 'vitest'
 import { createPieceVerifier } from '../../src/transfers/piece-verifier.js'
-import { createChunkReleaser, markSoleView } from '../../src/transfers/spent-chunks.js'
+import { markSoleView } from '@p2p/proto/runtime'
+import { readSlowly } from '@p2p/test-support'
+import { createChunkReleaser } from '../../src/transfers/spent-chunks.js'
 import { pieceHashes, sha256Hex } from '../helpers/fake-peer.js'
 
 const CHUNK = 256 * 1024
@@ -34,27 +33,14 @@ function sha256 (chunks: Buffer[]): string {
   return hash.digest('hex')
 }
 
-/** Serves `source`'s chunks through a releaser; resolves with the bytes a client read, slowly if `readDelayMs`. */
-async function serveAndRead (chunks: Buffer[], readDelayMs = 0, source: () => Readable = () => Readable.from(chunks), halfway: () => void = () => {}): Promise<Buffer> {
+/** Serves `source`'s chunks through a releaser; resolves with the bytes a client read, slowly if `delayMs`. */
+async function serveAndRead (chunks: Buffer[], delayMs = 0, source: () => Readable = () => Readable.from(chunks), halfway: () => void = () => {}): Promise<Buffer> {
   server = http.createServer((_request, response) => {
     const releaser = createChunkReleaser(response)
     pipeline(source(), releaser, () => {})
     releaser.pipe(response)
   })
-  server.listen(0, '127.0.0.1')
-  await once(server, 'listening')
-  const { port } = server.address() as AddressInfo
-  const response = await new Promise<http.IncomingMessage>((resolve) => { http.get({ port, host: '127.0.0.1' }, resolve) })
-  const received: Buffer[] = []
-  let bytes = 0
-  const total = chunks.reduce((sum, chunk) => sum + chunk.length, 0)
-  for await (const chunk of response) {
-    if (bytes < total / 2 && bytes + (chunk as Buffer).length >= total / 2) halfway()
-    bytes += (chunk as Buffer).length
-    received.push(chunk as Buffer)
-    if (readDelayMs > 0) await sleep(readDelayMs)
-  }
-  return Buffer.concat(received)
+  return await readSlowly(server, { expectedBytes: chunks.reduce((sum, chunk) => sum + chunk.length, 0), delayMs, halfway })
 }
 
 describe('createChunkReleaser', () => {

@@ -3,6 +3,7 @@
 // source), or this peer's own disk when the content is already stored under another name.
 import type { Readable } from 'node:stream'
 import type { ClientReadableStream } from '@grpc/grpc-js'
+import { markSoleView } from '@p2p/proto'
 import type { FileChunk__Output, PeerFilesClient, ReplicaSource, ReplicationOrder } from '@p2p/proto'
 import type { FileStore, StoredFile } from '../store/file-store.js'
 
@@ -45,6 +46,8 @@ export function peerSource (order: ReplicationOrder, source: ReplicaSource, conn
       const { value, done } = await messages.next()
       clearTimeout(timer)
       if (done === true) return
+      // A message's buffer of its own, as for an upload: freed once written (spent-buffers.ts).
+      markSoleView(value.data)
       yield value.data
     }
   }

@@ -7,7 +7,7 @@
 import type { ServerReadableStream, handleClientStreamingCall, sendUnaryData } from '@grpc/grpc-js'
 import type { Logger } from 'pino'
 import { z } from 'zod'
-import { byteCountSchema, fileNameSchema, sha256Schema, UNMETERED } from '@p2p/proto'
+import { byteCountSchema, fileNameSchema, markSoleView, sha256Schema, UNMETERED } from '@p2p/proto'
 import type { TransferMeter, UploadEnd__Output, UploadHeader__Output, UploadRequest__Output, UploadResponse } from '@p2p/proto'
 import type { Announcer } from '../central/announcer.js'
 import { PeerError, isUnexpectedError, toGrpcError } from '../errors.js'
@@ -103,6 +103,8 @@ export function createUploadHandler (components: UploadComponents): handleClient
         if (end != null) throw new PeerError('PEER_BAD_REQUEST', 'no message may follow the end message')
         if (message.payload === 'chunk' && message.chunk != null) {
           meter.moved('upload', 'received', message.chunk.length)
+          // grpc-js gave this message a buffer of its own: the session frees it once on disk (spent-buffers.ts).
+          markSoleView(message.chunk)
           await session.write(message.chunk)
         } else if (message.payload === 'end' && message.end != null) {
           end = parseUploadEnd(message.end)

@@ -6,6 +6,7 @@ import { randomUUID } from 'node:crypto'
 import fs from 'node:fs/promises'
 import type { FileHandle } from 'node:fs/promises'
 import path from 'node:path'
+import { releaseSoleView } from '@p2p/proto'
 import { PeerError } from '../errors.js'
 import type { BlobMeta } from './blob-meta.js'
 import type { StoredFile, UploadEnd, UploadRequestHeader, UploadSession } from './file-store.js'
@@ -64,6 +65,8 @@ export async function openUploadSession (header: UploadRequestHeader, ctx: Uploa
   const queue = createWriteQueue(async (chunks) => {
     if (file == null) return
     unsynced += await writeAll(file, chunks)
+    // On disk (and hashed from a copy): a chunk that holds a received message's buffer alone is freed now.
+    for (const chunk of chunks) releaseSoleView(chunk)
     if (unsynced >= UPLOAD_SYNC_EVERY_BYTES && syncing == null) {
       unsynced = 0
       syncing = file.datasync().catch((error: unknown) => { syncFailure ??= { error } }).finally(() => { syncing = null })

@@ -1,5 +1,6 @@
 import fs from 'node:fs/promises'
 import path from 'node:path'
+import { markSoleView } from '@p2p/proto'
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
 import { PeerError } from '../../src/errors.js'
 import { createDiskFileStore } from '../../src/store/disk-file-store.js'
@@ -213,6 +214,35 @@ describe('disk file store restart', () => {
     const { store: again } = await startCounting()
     expect(await again.list()).toEqual([storedFile('__proto__', 'abc')])
     expect((await readStored(dataDir, '__proto__')).toString()).toBe('abc')
+  })
+})
+
+describe('disk file store memory', () => {
+  it('frees each received message\'s buffer once its bytes are on disk, and stores every byte', async () => {
+    // 4 MiB of 256 KiB chunks, each the data of a message with a buffer of its own (as grpc-js
+    // decodes them), marked so by the receiver; one more chunk unmarked, and one cut in two.
+    const message = (seed: number): Buffer => {
+      const whole = Buffer.allocUnsafeSlow(256 * 1024 + 9)
+      whole.fill(seed)
+      return whole.subarray(9)
+    }
+    const marked = Array.from({ length: 16 }, (_, n) => message(n))
+    for (const chunk of marked) markSoleView(chunk)
+    const unmarked = message(100)
+    const cut = message(101)
+    markSoleView(cut)
+    const chunks = [...marked, unmarked, cut.subarray(0, 1000), cut.subarray(1000)]
+    const content = Buffer.concat(chunks)
+    const store = await started()
+    const session = await store.beginUpload(header('freed.bin', content.length))
+    for (const chunk of chunks) await session.write(chunk)
+    await session.commit({ size: content.length, sha256: null })
+
+    expect(sha256(await readStored(dataDir, 'freed.bin'))).toBe(sha256(content))
+    expect(marked.filter((chunk) => chunk.buffer.byteLength !== 0)).toHaveLength(0)
+    // Not marked, or only part of the buffer: left to the garbage collector.
+    expect(unmarked.buffer.byteLength).toBe(256 * 1024 + 9)
+    expect(cut.buffer.byteLength).toBe(256 * 1024 + 9)
   })
 })
 
