@@ -2,7 +2,6 @@
 // holders (several at once when it spans several pieces) and verified piece by piece. The bytes come from transfers/download.ts and the
 // Range policy from http/range.ts; this route only turns them into an HTTP response. HEAD answers from
 // the directory alone (headers only), without asking a peer.
-import { pipeline } from 'node:stream'
 import { fileNameParamsSchema } from '@p2p/proto'
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod'
 import { contentDisposition } from '../http/content-disposition.js'
@@ -10,7 +9,7 @@ import { RangeNotSatisfiableError } from '../errors.js'
 import { clientHasContent, contentRange, decideRange, entityTag } from '../http/range.js'
 import { locateFile, openDownload } from '../transfers/download.js'
 import { connectWithRequestId } from '../transfers/peer-connector.js'
-import { createChunkReleaser } from '../transfers/spent-chunks.js'
+import { sendFreeingChunks } from '../transfers/spent-chunks.js'
 
 export const fileDownloadRoutes: FastifyPluginAsyncZod = async (app) => {
   app.route({
@@ -66,11 +65,8 @@ export const fileDownloadRoutes: FastifyPluginAsyncZod = async (app) => {
         })
       }
       request.log.info({ file: file.name, size: file.size, range: decision.kind === 'partial' ? contentRange(range, file.size) : null, sources: servedBy }, 'download started')
-      // Each chunk's memory is freed once the user's socket took it (transfers/spent-chunks.ts); an
-      // error of the download, or the user going away, reaches both streams as before.
-      const releaser = createChunkReleaser(reply.raw)
-      pipeline(body, releaser, () => {})
-      return await reply.header('x-served-by', servedBy.join(', ')).send(releaser)
+      // Each chunk's memory is freed once the user's socket took it (transfers/spent-chunks.ts).
+      return await reply.header('x-served-by', servedBy.join(', ')).send(sendFreeingChunks(body, reply.raw))
     }
   })
 }

@@ -4,7 +4,7 @@
 // that buffer but its few header bytes: once that view was written where it goes (the user's socket,
 // the disk), nothing else reads the buffer, and detaching it (ArrayBuffer.prototype.transfer(0))
 // frees it at once. Fewer collections, and the allocator hands the same warm memory to the next
-// message (measured: pclient/src/transfers/spent-chunks.ts, pserver/src/store/upload-session.ts).
+// message (measured: docs/performance.md, "Buffers freed once used").
 //
 // Two keys guard it, because detaching a buffer something still reads would lose bytes: the receiver
 // marks a chunk as the only view of its buffer anything will use (markSoleView, where a message is
