@@ -37,13 +37,14 @@ export function createChunkReleaser (destination: Pick<Writable, 'writableLength
 
 /**
  * `body` as the route sends it: through a chunk releaser for `destination`. The download's error
- * reaches the releaser as it is, and a releaser destroyed without one (the user went away, and the
- * response closed it) destroys `body` without one too, so the download is recorded as cancelled,
- * not as failed.
+ * reaches the releaser as it is (and a body that stopped short without one still ends the response as
+ * cut off, never as complete); a releaser destroyed without one (the user went away, and the response
+ * closed it) destroys `body` without one too, so the download is recorded as cancelled, not as failed.
  */
 export function sendFreeingChunks (body: Readable, destination: Pick<Writable, 'writableLength' | 'once' | 'on'>): Readable {
   const releaser = createChunkReleaser(destination)
   body.once('error', (err) => { releaser.destroy(err) })
+  body.once('close', () => { if (!body.readableEnded) releaser.destroy(body.errored ?? new Error('the download stopped before its end')) })
   releaser.once('close', () => { if (!body.destroyed) body.destroy() })
   return body.pipe(releaser)
 }

@@ -3,13 +3,15 @@
 // loopback: a chunk freed too early would reach the client as nothing, so every test compares the
 // bytes received with the bytes sent.
 import { createHash } from 'node:crypto'
+import { once } from 'node:events'
 import http from 'node:http'
+import type { AddressInfo } from 'node:net'
 import { pipeline, Readable } from 'node:stream'
 import { afterEach, describe, expect, it, vi } from 'vitest'
 import { createPieceVerifier } from '../../src/transfers/piece-verifier.js'
 import { markSoleView } from '@p2p/proto/runtime'
 import { readSlowly } from '@p2p/test-support'
-import { createChunkReleaser } from '../../src/transfers/spent-chunks.js'
+import { createChunkReleaser, sendFreeingChunks } from '../../src/transfers/spent-chunks.js'
 import { pieceHashes, sha256Hex } from '../helpers/fake-peer.js'
 
 const CHUNK = 256 * 1024
@@ -107,5 +109,29 @@ describe('createChunkReleaser', () => {
 
     expect(received.equals(content)).toBe(true)
     await vi.waitFor(() => { expect(sent.filter((chunk) => chunk.buffer.byteLength !== 0)).toHaveLength(0) })
+  })
+
+  it('ends the response as cut off when the download stops short without an error, never as complete', async () => {
+    const sent = message(300)
+    server = http.createServer((_request, response) => {
+      response.setHeader('content-length', String(4 * sent.length))
+      const body = new Readable({ read () {} })
+      body.push(sent)
+      setTimeout(() => { body.destroy() }, 50)
+      // As Fastify sends a stream: an error of it destroys the response.
+      pipeline(sendFreeingChunks(body, response), response, () => {})
+    })
+    server.listen(0, '127.0.0.1')
+    await once(server, 'listening')
+    const { port } = server.address() as AddressInfo
+    const outcome = await new Promise<string>((resolve) => {
+      http.get({ host: '127.0.0.1', port }, (response) => {
+        response.on('data', () => {})
+        response.once('end', () => { resolve('complete') })
+        response.once('error', () => { resolve('cut off') })
+        response.once('aborted', () => { resolve('cut off') })
+      }).once('error', () => { resolve('cut off') })
+    })
+    expect(outcome).toBe('cut off')
   })
 })
