@@ -8,19 +8,15 @@ import { markSoleView, WrittenChunks } from '@p2p/proto/runtime'
 /**
  * Watches `upstream`'s chunks on their way to `client`. Attached in the same turn as, and before, the
  * pipe that writes them (http-proxy's 'proxyRes' comes just before its pipe): this listener sees each
- * chunk just before the pipe writes it, so when it sees one, every chunk before it was written, and
- * those of them `client` (with its socket) no longer holds (writableLength, in bytes) left Node.
- * Checked at each chunk, when the client drains and when it finished; a client gone before it
- * finished frees nothing more, since its socket may still hold a write.
+ * chunk just before the pipe writes it, so when it sees one, every chunk before it was written to
+ * `client`, and WrittenChunks frees those that left Node. Checked at each chunk, and by WrittenChunks
+ * when the client drains or finished.
  */
 export function freeChunksOnceSent (upstream: Readable, client: Pick<Writable, 'writableLength' | 'on' | 'once'>): void {
-  const written = new WrittenChunks()
-  const releaseWritten = (): void => { written.releaseUpTo(written.bytes - client.writableLength) }
+  const written = new WrittenChunks(client)
   upstream.on('data', (chunk: Buffer) => {
-    releaseWritten()
+    written.releaseSent()
     markSoleView(chunk)
     written.add(chunk)
   })
-  client.on('drain', releaseWritten)
-  client.once('finish', () => { written.releaseAll() })
 }

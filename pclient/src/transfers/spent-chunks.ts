@@ -11,27 +11,19 @@ import { WrittenChunks } from '@p2p/proto/runtime'
 
 /**
  * A pass-through for the bytes sent to `destination` (an HTTP response), freeing each marked chunk
- * once it has certainly been written. Writes leave in order, so a chunk is out once every byte up to
- * its end left Node: the bytes this stream emitted (pushed, less what still waits in its buffer; the
- * pipe writes a chunk in the turn it is emitted) less what the response and its socket still hold
- * (writableLength, which also counts any header bytes not yet sent: the estimate errs on the safe
- * side). Checked before each chunk, when the response drains and when it finished. A response that
- * closes before it finished frees nothing more: its socket may still hold a write.
+ * once it has certainly been written (WrittenChunks): the bytes this stream emitted are those pushed
+ * less what still waits in its own buffer, since the pipe writes a chunk in the turn it is emitted.
+ * Checked before each chunk, and by WrittenChunks when the response drains or finished.
  */
 export function createChunkReleaser (destination: Pick<Writable, 'writableLength' | 'once' | 'on'>): Transform {
-  const written = new WrittenChunks()
+  const written = new WrittenChunks(destination, () => releaser.readableLength)
   const releaser = new Transform({
     transform (chunk: Uint8Array, _encoding: BufferEncoding, callback: TransformCallback) {
-      releaseWritten()
+      written.releaseSent()
       written.add(chunk)
       callback(null, chunk)
     }
   })
-  function releaseWritten (): void {
-    written.releaseUpTo(written.bytes - releaser.readableLength - destination.writableLength)
-  }
-  destination.on('drain', releaseWritten)
-  destination.once('finish', () => { written.releaseAll() })
   return releaser
 }
 

@@ -11,6 +11,7 @@
 // decoded), and whoever wrote it frees it (releaseSoleView) only once the write is done, and only if
 // the chunk is marked and still spans its whole buffer (a chunk cut in two at a piece or range
 // boundary is never freed: its other part may still be on its way).
+import type { Writable } from 'node:stream'
 
 /** The most bytes of a buffer a sole view may leave out: a gRPC message's 5-byte prefix and the protobuf field's key and length. */
 const FRAMING_BYTES = 16
@@ -43,13 +44,27 @@ export function releaseSoleView (chunk: Uint8Array): void {
 
 /**
  * The chunks written to a stream and not yet freed, in the order written: each is freed once every
- * byte up to its end has left Node (writes leave in order). The writer says how many bytes it wrote in
- * all, less those the stream still holds (its writableLength, which also counts header bytes not yet
- * sent, so the estimate errs on the safe side).
+ * byte up to its end has left Node (writes leave in order): the bytes added, less those not yet
+ * handed to the stream (the caller's own buffer), less those the stream and its socket still hold
+ * (writableLength, which also counts header bytes not yet sent, so the estimate errs on the safe
+ * side).
  */
 export class WrittenChunks {
   #waiting: Array<{ chunk: Uint8Array, end: number }> = []
   #bytes = 0
+  readonly #destination: Pick<Writable, 'writableLength'>
+  readonly #notYetWritten: () => number
+
+  /**
+   * Frees as `destination` sends: checked when it drains, and every chunk at once when it finished. A
+   * destination that closes before it finished frees nothing more: its socket may still hold a write.
+   */
+  constructor (destination: Pick<Writable, 'writableLength' | 'on' | 'once'>, notYetWritten: () => number = () => 0) {
+    this.#destination = destination
+    this.#notYetWritten = notYetWritten
+    destination.on('drain', () => { this.releaseSent() })
+    destination.once('finish', () => { this.#releaseUpTo(Infinity) })
+  }
 
   /** `chunk` was written (or is about to be, in this same turn) after every chunk added before it. */
   add (chunk: Uint8Array): void {
@@ -57,20 +72,14 @@ export class WrittenChunks {
     this.#waiting.push({ chunk, end: this.#bytes })
   }
 
-  /** Bytes added so far. */
-  get bytes (): number {
-    return this.#bytes
+  /** Frees every chunk that has left Node. */
+  releaseSent (): void {
+    this.#releaseUpTo(this.#bytes - this.#notYetWritten() - this.#destination.writableLength)
   }
 
-  /** Frees every chunk whose last byte is among the first `written` bytes added. */
-  releaseUpTo (written: number): void {
+  #releaseUpTo (written: number): void {
     let out = 0
     while (out < this.#waiting.length && this.#waiting[out]!.end <= written) releaseSoleView(this.#waiting[out++]!.chunk)
     if (out > 0) this.#waiting = this.#waiting.slice(out)
-  }
-
-  /** Frees every chunk: the stream finished, so all of them were sent. */
-  releaseAll (): void {
-    this.releaseUpTo(Infinity)
   }
 }
