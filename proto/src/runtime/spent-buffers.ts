@@ -42,6 +42,31 @@ export function releaseSoleView (chunk: Uint8Array): void {
   buffer.transfer(0)
 }
 
+const sentAsViews = new WeakSet<ArrayBuffer>()
+
+/**
+ * Marks `read`, a buffer of its own (a disk read), as one whose bytes go out in order as views, each
+ * copied at once into the message that carries it (the pserver's Download answers, which its
+ * serializer encodes into a reused buffer): releaseWithLastView frees it once its last view was
+ * copied. Ignored unless `read` spans all of its buffer.
+ */
+export function markSentAsViews (read: Uint8Array): void {
+  const buffer = read.buffer
+  if (!(buffer instanceof ArrayBuffer) || buffer.byteLength < MIN_BYTES) return
+  if (read.byteOffset === 0 && read.byteLength === buffer.byteLength) sentAsViews.add(buffer)
+}
+
+/**
+ * Frees `view`'s buffer if it was marked by markSentAsViews and `view`, now copied, is its last part:
+ * the views before it were copied before it, in order, so nothing reads the buffer any more.
+ */
+export function releaseWithLastView (view: Uint8Array): void {
+  const buffer = view.buffer as Detachable
+  if (!sentAsViews.has(buffer) || view.byteOffset + view.byteLength !== buffer.byteLength || typeof buffer.transfer !== 'function') return
+  sentAsViews.delete(buffer)
+  buffer.transfer(0)
+}
+
 /**
  * The chunks written to a stream and not yet freed, in the order written: each is freed once every
  * byte up to its end has left Node (writes leave in order): the bytes added, less those not yet

@@ -6,6 +6,7 @@
 // bytes before anything else runs, the next message may overwrite them; the e2e downloads, which
 // compare every byte, would fail if a grpc-js upgrade kept the buffer instead.
 import type * as grpc from '@grpc/grpc-js'
+import { releaseWithLastView } from '@p2p/proto'
 import type { FileChunk } from '@p2p/proto'
 
 /** protobuf's key of field 1 with wire type 2 (length-delimited): FileChunk.data. */
@@ -52,7 +53,11 @@ export function withReusedChunkEncoding (service: grpc.ServiceDefinition): grpc.
   const generated = download.responseSerialize
   const responseSerialize = (value: unknown): Buffer => {
     const data = (value as FileChunk).data
-    return data instanceof Uint8Array ? encodeFileChunk(data) : generated(value)
+    if (!(data instanceof Uint8Array)) return generated(value)
+    const encoded = encodeFileChunk(data)
+    // The bytes are copied: a disk read whose last part this was is not read again (download.ts).
+    releaseWithLastView(data)
+    return encoded
   }
   return { ...service, Download: { ...download, responseSerialize } }
 }

@@ -7,7 +7,7 @@ import type { Readable } from 'node:stream'
 import { Metadata } from '@grpc/grpc-js'
 import type { ServerWritableStream, handleServerStreamingCall } from '@grpc/grpc-js'
 import type { Logger } from 'pino'
-import { CHUNK_BYTES, SEND_RATE_METADATA_KEY, TRANSFER_PURPOSE_METADATA_KEY, UNMETERED } from '@p2p/proto'
+import { CHUNK_BYTES, markSentAsViews, SEND_RATE_METADATA_KEY, TRANSFER_PURPOSE_METADATA_KEY, UNMETERED } from '@p2p/proto'
 import type { DownloadRequest__Output, FileChunk, TransferKind, TransferMeter } from '@p2p/proto'
 import { PeerError, isUnexpectedError, toGrpcError } from '../errors.js'
 import type { FileStore, StoredFile } from '../store/file-store.js'
@@ -66,13 +66,18 @@ export function createDownloadHandler (components: DownloadComponents): handleSe
         for await (const read of source) {
           // Large disk reads, sent as CHUNK_BYTES messages (views, not copies): grpc-js buffers a
           // fixed number of messages, so the message size is what bounds the memory of a slow reader.
+          // Each read is freed as soon as its last message was encoded (chunk-encoding.ts), not when
+          // the collector gets to it; so once a read's last view is written, neither may be read again.
           const data = read as Buffer
-          for (let at = 0; at < data.length; at += CHUNK_BYTES) {
+          const readLength = data.length
+          markSentAsViews(data)
+          for (let at = 0; at < readLength; at += CHUNK_BYTES) {
             const chunk = data.subarray(at, at + CHUNK_BYTES)
-            await sendRate.take(chunk.length)
+            const chunkLength = chunk.length
+            await sendRate.take(chunkLength)
             if (call.destroyed) throw cancelled ?? new PeerError('PEER_CANCELLED', 'the call closed')
             const ready = call.write({ data: chunk })
-            meter.moved(kind, 'sent', chunk.length)
+            meter.moved(kind, 'sent', chunkLength)
             if (!ready) await drained(call, stopped.signal)
             if (call.destroyed) throw cancelled ?? new PeerError('PEER_CANCELLED', 'the call closed')
             if (cancelled != null) throw cancelled

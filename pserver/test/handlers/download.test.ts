@@ -57,6 +57,13 @@ describe('Download', () => {
   })
 })
 
+async function endOf (call: Readable): Promise<void> {
+  await new Promise<void>((resolve, reject) => {
+    call.once('end', resolve)
+    call.once('error', reject)
+  })
+}
+
 describe('Download flow control', () => {
   const SIZE = 64 * 1024 * 1024
   let t: TestPeer
@@ -119,12 +126,42 @@ describe('Download flow control', () => {
       received += chunk.data.length
     })
     call.resume()
-    await new Promise<void>((resolve, reject) => {
-      call.once('end', resolve)
-      call.once('error', reject)
-    })
+    await endOf(call)
     expect(received).toBe(SIZE)
     expect(hash.digest('hex')).toBe(expectedHash)
+  })
+
+  it('frees each disk read once its last message was encoded, while the download runs, and sends every byte', async () => {
+    opened.length = 0
+    const reads: Buffer[] = []
+    const call = t.client.Download({ name: 'huge.bin' })
+    const hash = createHash('sha256')
+    let received = 0
+    call.on('data', (chunk: FileChunk__Output) => {
+      hash.update(chunk.data)
+      received += chunk.data.length
+    })
+    // Every buffer the read stream hands on, seen as it is pushed (the stream's flow is unchanged).
+    await waitFor('the server to open the file', () => opened.length === 1)
+    const source = opened[0]!
+    const push = source.push.bind(source)
+    source.push = (chunk: unknown) => {
+      if (Buffer.isBuffer(chunk)) reads.push(chunk)
+      return push(chunk)
+    }
+    const freed = (read: Buffer): boolean => read.buffer.byteLength === 0
+    await waitFor('a few reads', () => reads.length >= 4)
+    call.pause()
+    // Held: what the call has not encoded yet. The first reads were encoded long ago.
+    await waitFor('an early read to be freed while the download is held', () => received < SIZE && reads.length > 0 && freed(reads[0]!))
+    expect(received).toBeLessThan(SIZE)
+    call.resume()
+    await endOf(call)
+    expect(received).toBe(SIZE)
+    expect(hash.digest('hex')).toBe(expectedHash)
+    // Every read seen, whole, was freed: none was freed before its bytes were copied, or the hash would differ.
+    expect(reads.length).toBeGreaterThan(4)
+    expect(reads.filter((read) => !freed(read))).toHaveLength(0)
   })
 
   it('closes the file and ends the transfer when the client cancels', async () => {
