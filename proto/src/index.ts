@@ -9,6 +9,7 @@
 export * from './directory.js'
 export * from './contracts/grpc-options.js'
 export * from './contracts/grpc-loader.js'
+export { withMethodSerializer } from './contracts/method-serializer.js'
 export type { PeerFilesClient, PeerFilesHandlers } from './generated/filesharing/v1/PeerFiles.js'
 export type { DownloadRequest, DownloadRequest__Output } from './generated/filesharing/v1/DownloadRequest.js'
 export type { FileChunk, FileChunk__Output } from './generated/filesharing/v1/FileChunk.js'

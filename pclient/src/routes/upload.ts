@@ -75,7 +75,8 @@ export const uploadRoutes: FastifyPluginAsyncZod = async (app) => {
     const central = { place: async (body: PlacementBody) => await app.central.place(body, { requestId: request.id }) }
     const result = await uploadFile(
       { central, connectPeer: connectWithRequestId(app.connectPeer, request.id), log: request.log, meter: app.transferMeter },
-      { name: part.filename, size: contentLength, sizeIsMaximum: true, source: part.file, confirmWhole, signal: app.transferSignal }
+      // The file's chunks are views of the request's body chunks, to which Node's HTTP parser gave buffers of their own.
+      { name: part.filename, size: contentLength, sizeIsMaximum: true, source: part.file, confirmWhole, signal: app.transferSignal, chunksReadOnce: true }
     )
     app.invalidateCentralReads()
     const deleteToken = app.settings.deleteTokenFor(result.name, result.sha256)

@@ -4,7 +4,7 @@
 // tells a cut-off upload from a finished one.
 import { Writable } from 'node:stream'
 import type { ClientWritableStream } from '@grpc/grpc-js'
-import { CHUNK_BYTES } from '@p2p/proto'
+import { CHUNK_BYTES, markSoleView } from '@p2p/proto'
 import type { PeerFilesClient, UploadHeader, UploadRequest, UploadResponse__Output } from '@p2p/proto'
 import { DataLossError, UploadTooLargeError } from '../errors.js'
 
@@ -21,8 +21,18 @@ export interface UploadCall {
   cancel: () => void
 }
 
-/** `onSent` is told the size of each piece of data handed to the call (for metrics). */
-export function startUploadCall (client: PeerFilesClient, header: UploadHeader & { size: number }, onSent: (bytes: number) => void = () => {}): UploadCall {
+export interface UploadCallOptions {
+  /** Told the size of each piece of data handed to the call (for metrics). */
+  onSent?: (bytes: number) => void
+  /**
+   * The sink's chunks are buffers of their own that nothing else reads (an HTTP request's body): each
+   * is freed as soon as it was encoded into its message (markSoleView; freed-upload-chunks.ts in
+   * @p2p/proto), instead of when the garbage collector gets to it.
+   */
+  chunksReadOnce?: boolean
+}
+
+export function startUploadCall (client: PeerFilesClient, header: UploadHeader & { size: number }, options: UploadCallOptions = {}): UploadCall {
   let call: ClientWritableStream<UploadRequest> | undefined
   const answered = new Promise<UploadResponse__Output>((resolve, reject) => {
     call = client.Upload((err, response) => {
@@ -35,7 +45,7 @@ export function startUploadCall (client: PeerFilesClient, header: UploadHeader &
   const upload = call
   upload.write({ header } satisfies UploadRequest)
 
-  const sink = new ChunkSink(upload, header.size, onSent)
+  const sink = new ChunkSink(upload, header.size, options.onSent ?? (() => {}), options.chunksReadOnce === true)
   return {
     answered,
     sink,
@@ -60,7 +70,8 @@ class ChunkSink extends Writable {
   bytes = 0
 
   constructor (
-    private readonly call: ClientWritableStream<UploadRequest>, private readonly maxBytes: number, private readonly onSent: (bytes: number) => void
+    private readonly call: ClientWritableStream<UploadRequest>, private readonly maxBytes: number,
+    private readonly onSent: (bytes: number) => void, private readonly chunksReadOnce: boolean
   ) {
     super({ highWaterMark: CHUNK_BYTES })
   }
@@ -70,11 +81,14 @@ class ChunkSink extends Writable {
       callback(new UploadTooLargeError(`the upload is larger than the ${this.maxBytes} bytes it declared`))
       return
     }
-    this.bytes += chunk.length
-    this.onSent(chunk.length)
+    // The length is read once: a chunk freed once encoded (chunksReadOnce) has none afterwards.
+    const length = chunk.length
+    this.bytes += length
+    this.onSent(length)
     let ready = true
-    for (let offset = 0; offset < chunk.length; offset += CHUNK_BYTES) {
-      const part = offset === 0 && chunk.length <= CHUNK_BYTES ? chunk : chunk.subarray(offset, offset + CHUNK_BYTES)
+    for (let offset = 0; offset < length; offset += CHUNK_BYTES) {
+      const part = offset === 0 && length <= CHUNK_BYTES ? chunk : chunk.subarray(offset, offset + CHUNK_BYTES)
+      if (this.chunksReadOnce) markSoleView(part)
       ready = this.call.write({ chunk: part } satisfies UploadRequest)
     }
     if (ready) callback()

@@ -35,6 +35,8 @@ export interface UploadInput {
   confirmWhole?: () => Promise<void>
   /** Aborting cancels the gRPC call; the peer then discards what it received. */
   signal?: AbortSignal
+  /** `source` yields buffers of their own that nothing else reads: each is freed once sent (UploadCallOptions). */
+  chunksReadOnce?: boolean
 }
 
 export interface UploadResult {
@@ -75,8 +77,9 @@ export async function sendToPeer (
   let sourceError: unknown = null
   input.source.once('error', (err) => { sourceError ??= err })
   const ended = meter.begin('upload')
-  const call = startUploadCall(client, { name: input.name, size: input.size, sizeIsMaximum: input.sizeIsMaximum, sha256: '' }, (bytes) => {
-    meter.moved('upload', 'sent', bytes)
+  const call = startUploadCall(client, { name: input.name, size: input.size, sizeIsMaximum: input.sizeIsMaximum, sha256: '' }, {
+    onSent: (bytes) => { meter.moved('upload', 'sent', bytes) },
+    chunksReadOnce: input.chunksReadOnce
   })
 
   const send = async (): Promise<void> => {

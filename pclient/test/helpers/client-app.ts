@@ -5,6 +5,7 @@ import type { CentralClient } from '@p2p/proto'
 import type { FastifyInstance } from 'fastify'
 import { buildClientApp } from '../../src/app.js'
 import type { ClientMetrics } from '../../src/metrics.js'
+import type { ConnectPeer } from '../../src/transfers/peer-connector.js'
 import { closedPort } from './closed-port.js'
 import { withPages } from './paged-central.js'
 
@@ -22,6 +23,8 @@ export interface TestAppOptions {
   metrics?: ClientMetrics
   /** How long closing lets transfers in flight finish; the app's default when unset. */
   drainGraceMs?: number
+  /** How the app reaches peers; the app's default (createPeerFilesClient) when unset. */
+  connectPeer?: ConnectPeer
 }
 
 export async function buildTestApp (options: TestAppOptions = {}): Promise<FastifyInstance> {
@@ -33,7 +36,8 @@ export async function buildTestApp (options: TestAppOptions = {}): Promise<Fasti
       ...(options.drainGraceMs == null ? {} : { drainGraceMs: options.drainGraceMs })
     },
     central: { ...unreachable, ...withPages(options.central ?? {}) },
-    ...(options.metrics == null ? {} : { metrics: options.metrics })
+    ...(options.metrics == null ? {} : { metrics: options.metrics }),
+    ...(options.connectPeer == null ? {} : { connectPeer: options.connectPeer })
   })
   await app.ready()
   return app

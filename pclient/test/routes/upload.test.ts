@@ -1,13 +1,15 @@
 import { randomBytes } from 'node:crypto'
 import { connect } from 'node:net'
-import { CentralRequestError, fileDeleteToken } from '@p2p/proto'
-import type { HealthResponse, Placement, PlacementBody } from '@p2p/proto'
+import type { ClientWritableStream } from '@grpc/grpc-js'
+import { CentralRequestError, createPeerFilesClient, fileDeleteToken } from '@p2p/proto'
+import type { HealthResponse, Placement, PlacementBody, UploadRequest } from '@p2p/proto'
 import type { FastifyInstance } from 'fastify'
 import { afterEach, describe, expect, it } from 'vitest'
 import { BROWSER_ACCEPT, buildTestApp, multipartBody, TEST_CLUSTER_SECRET } from '../helpers/client-app.js'
 import { waitFor } from '../helpers/closed-port.js'
 import { sha256Hex, startFakePeer } from '../helpers/fake-peer.js'
 import type { FakePeer } from '../helpers/fake-peer.js'
+import type { ConnectPeer } from '../../src/transfers/peer-connector.js'
 
 const JSON_ACCEPT = { accept: 'application/json' }
 
@@ -235,6 +237,37 @@ describe('POST /upload_file/', () => {
       expect(peer.uploads[0]?.end).toBeNull()
       expect(peer.uploads[0]?.done).toBe(false)
     })
+  })
+
+  it('frees each chunk of a real request\'s body once it was encoded into its message, and sends every byte', async () => {
+    peer = await startFakePeer('peer-a')
+    // The bytes of every Upload message the app writes, seen as it writes them (nothing else changes).
+    const written: Uint8Array[] = []
+    const connectPeer: ConnectPeer = (address, options) => {
+      const client = createPeerFilesClient(address, options)
+      const upload = client.Upload.bind(client) as (callback: unknown) => ClientWritableStream<UploadRequest>
+      client.Upload = ((callback: unknown) => {
+        const call = upload(callback)
+        const write = call.write.bind(call) as (message: UploadRequest) => boolean
+        call.write = ((message: UploadRequest) => {
+          if (message.chunk instanceof Uint8Array) written.push(message.chunk)
+          return write(message)
+        }) as typeof call.write
+        return call
+      }) as typeof client.Upload
+      return client
+    }
+    app = await buildTestApp({ central: placeOn(peer), connectPeer })
+    const url = await app.listen({ host: '127.0.0.1', port: 0 })
+    const content = randomBytes(8 * 1024 * 1024)
+    const { payload, headers } = multipartBody([{ field: 'file', filename: 'freed.bin', content }])
+    const response = await fetch(`${url}/upload_file/`, { method: 'POST', body: payload, headers: { ...headers, ...JSON_ACCEPT } })
+    expect(response.status).toBe(201)
+    expect(peer.uploads[0]?.sha256).toBe(sha256Hex(content))
+    // Node's HTTP parser gives each body chunk a buffer of its own: most of them span it and are freed.
+    const freed = written.filter((chunk) => chunk.buffer.byteLength === 0)
+    expect(written.length).toBeGreaterThan(16)
+    expect(freed.length).toBeGreaterThan(written.length / 2)
   })
 
   it('redirects a browser to the page with a message, the delete token in the fragment (never sent to a server)', async () => {

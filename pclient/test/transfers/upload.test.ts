@@ -1,4 +1,4 @@
-import { randomBytes } from 'node:crypto'
+import { createHash, randomBytes, randomFillSync } from 'node:crypto'
 import { PassThrough, Readable } from 'node:stream'
 import { status } from '@grpc/grpc-js'
 import { CHUNK_BYTES, CentralRequestError, createPeerFilesClient } from '@p2p/proto'
@@ -6,6 +6,7 @@ import type { Placement, PlacementBody } from '@p2p/proto'
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
 import { BadRequestError, CancelledError } from '../../src/errors.js'
 import { uploadFile } from '../../src/transfers/upload.js'
+import type { UploadResult } from '../../src/transfers/upload.js'
 import { closedPort, waitFor } from '../helpers/closed-port.js'
 import { sha256Hex, startFakePeer } from '../helpers/fake-peer.js'
 import type { FakePeer } from '../helpers/fake-peer.js'
@@ -52,6 +53,38 @@ describe('uploadFile', () => {
     })
     expect(result.sha256).toBe(sha256Hex(content))
     expect(Math.max(...(peer.uploads[0]?.chunkSizes ?? []))).toBe(CHUNK_BYTES)
+  })
+
+  it('frees each chunk once encoded into its message, while the upload runs, when its source says nothing else reads them', async () => {
+    const CHUNK = 64 * 1024
+    const COUNT = 64
+    const made: Buffer[] = []
+    let expected = createHash('sha256')
+    let freedAtThreeQuarters = -1
+    const freed = (): Buffer[] => made.filter((chunk) => chunk.buffer.byteLength === 0)
+    // Fresh buffers of their own, as an HTTP request's body chunks are; hashed as they are made.
+    async function * fresh (): AsyncGenerator<Buffer> {
+      for (let n = 0; n < COUNT; n++) {
+        if (n === (COUNT * 3) / 4) freedAtThreeQuarters = freed().length
+        const chunk = randomFillSync(Buffer.allocUnsafeSlow(CHUNK))
+        expected.update(chunk)
+        made.push(chunk)
+        yield chunk
+      }
+    }
+    const send = async (chunksReadOnce: boolean): Promise<UploadResult> => await uploadFile({ central, connectPeer: createPeerFilesClient }, {
+      name: `freed-${chunksReadOnce}.bin`, size: CHUNK * COUNT, sizeIsMaximum: false, source: Readable.from(fresh()), chunksReadOnce
+    })
+    const result = await send(true)
+    expect(result.sha256).toBe(expected.digest('hex'))
+    expect(freedAtThreeQuarters).toBeGreaterThan(0)
+    expect(freed()).toHaveLength(COUNT)
+    // Without the source's word, every chunk is left to the garbage collector.
+    made.length = 0
+    expected = createHash('sha256')
+    await send(false)
+    expect(made).toHaveLength(COUNT)
+    expect(freed()).toHaveLength(0)
   })
 
   it('sends an empty file as a header and an end message', async () => {

@@ -5,6 +5,7 @@ import * as grpc from '@grpc/grpc-js'
 import * as protoLoader from '@grpc/proto-loader'
 import type { ProtoGrpcType } from '../generated/filesharing.js'
 import type { PeerFilesClient } from '../generated/filesharing/v1/PeerFiles.js'
+import { withUploadChunksFreedOnceEncoded } from './freed-upload-chunks.js'
 import { grpcChannelOptions } from './grpc-options.js'
 import { REQUEST_ID_METADATA_KEY, TICKET_METADATA_KEY, TRANSFER_PURPOSE_METADATA_KEY } from './grpc-metadata.js'
 
@@ -37,9 +38,20 @@ export interface PeerFilesClientOptions {
   requestId?: string
 }
 
+type PeerFilesConstructor = ProtoGrpcType['filesharing']['v1']['PeerFiles']
+let clientConstructor: PeerFilesConstructor | undefined
+
+/** PeerFiles' client class, whose Upload calls free marked chunks once encoded (freed-upload-chunks.ts). */
+function peerFilesClientConstructor (): PeerFilesConstructor {
+  clientConstructor ??= grpc.makeClientConstructor(
+    withUploadChunksFreedOnceEncoded(loadFileSharingProto().filesharing.v1.PeerFiles.service), 'PeerFiles'
+  ) as unknown as PeerFilesConstructor
+  return clientConstructor
+}
+
 /** A client for one peer's file service at `address` (host:port), with the project's channel options. */
 export function createPeerFilesClient (address: string, options: PeerFilesClientOptions = {}): PeerFilesClient {
-  const { PeerFiles } = loadFileSharingProto().filesharing.v1
+  const PeerFiles = peerFilesClientConstructor()
   const entries: Array<[string, string]> = []
   if (options.ticket != null) entries.push([TICKET_METADATA_KEY, options.ticket])
   if (options.purpose != null) entries.push([TRANSFER_PURPOSE_METADATA_KEY, options.purpose])

@@ -6,7 +6,7 @@
 // bytes before anything else runs, the next message may overwrite them; the e2e downloads, which
 // compare every byte, would fail if a grpc-js upgrade kept the buffer instead.
 import type * as grpc from '@grpc/grpc-js'
-import { releaseWithLastView } from '@p2p/proto'
+import { releaseWithLastView, withMethodSerializer } from '@p2p/proto'
 import type { FileChunk } from '@p2p/proto'
 
 /** protobuf's key of field 1 with wire type 2 (length-delimited): FileChunk.data. */
@@ -41,23 +41,17 @@ export function encodeFileChunk (data: Uint8Array): Buffer {
   return scratch.subarray(0, size)
 }
 
-type MethodDefinition = grpc.MethodDefinition<unknown, unknown>
-
 /**
  * `service` with its Download answers encoded by encodeFileChunk. A chunk whose data is not bytes
  * (never sent by this pserver) goes through the generated serializer, which knows every form.
  */
 export function withReusedChunkEncoding (service: grpc.ServiceDefinition): grpc.ServiceDefinition {
-  const download = service.Download as MethodDefinition | undefined
-  if (download == null) throw new Error('the PeerFiles service has no Download method')
-  const generated = download.responseSerialize
-  const responseSerialize = (value: unknown): Buffer => {
+  return withMethodSerializer(service, 'Download', 'response', (generated) => (value) => {
     const data = (value as FileChunk).data
     if (!(data instanceof Uint8Array)) return generated(value)
     const encoded = encodeFileChunk(data)
     // The bytes are copied: a disk read whose last part this was is not read again (download.ts).
     releaseWithLastView(data)
     return encoded
-  }
-  return { ...service, Download: { ...download, responseSerialize } }
+  })
 }
