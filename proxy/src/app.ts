@@ -6,6 +6,7 @@
 // listener closed, draining: server.ts), a request that still arrives on an open connection is answered
 // 503 PROXY_CLOSING and its connection closed, while the requests in flight finish.
 import http from 'node:http'
+import { Readable } from 'node:stream'
 import httpProxy from 'http-proxy'
 import type { Logger } from 'pino'
 import { closingBody, isMetricsPath, METRICS_NOT_FORWARDED } from './errors.js'
@@ -48,8 +49,11 @@ export function createProxyServer (components: ProxyComponents): http.Server {
     proxy, pool, logger: components.logger, ...(components.onUpstreamFailure == null ? {} : { onUpstreamFailure: components.onUpstreamFailure })
   })
 
-  proxy.on('proxyReq', (proxyReq) => {
+  proxy.on('proxyReq', (proxyReq, _req, _res, options) => {
     limitUpstreamWaits(proxyReq, components)
+    // The request's body, on its way through the failover's gate (options.buffer), which http-proxy
+    // has already piped to the upstream: each chunk is freed once it left for the upstream's socket.
+    if (options.buffer instanceof Readable) freeChunksOnceSent(options.buffer, proxyReq)
   })
 
   // An upstream that cuts its response short (a download whose bytes failed verification, a crash)

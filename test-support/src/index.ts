@@ -6,5 +6,5 @@ export { describeWithRedis, redisCommand, redisServerProblem, REDIS_SERVER_PATH,
 export type { TestRedisServer } from './redis-server.js'
 export { listDir, makeTempDir } from './temp-dir.js'
 export { waitFor } from './wait-for.js'
-export { readSlowly } from './read-slowly.js'
+export { readBodySlowly, readSlowly } from './read-slowly.js'
 export type { ReadSlowlyOptions } from './read-slowly.js'

@@ -1,9 +1,10 @@
-// Reads a whole HTTP response, optionally pausing after each chunk (a slow client whose server's socket
-// backs up), and says when half of the expected bytes arrived: for tests of what a server frees while it
-// sends.
+// Reads a whole HTTP response (or request body), optionally pausing after each chunk (a slow reader
+// whose sender's socket backs up), and says when half of the expected bytes arrived: for tests of what
+// a sender frees while it sends.
 import { once } from 'node:events'
 import http from 'node:http'
 import type { AddressInfo } from 'node:net'
+import type { Readable } from 'node:stream'
 import { setTimeout as sleep } from 'node:timers/promises'
 
 export interface ReadSlowlyOptions {
@@ -22,10 +23,15 @@ export async function readSlowly (server: http.Server, options: ReadSlowlyOption
   }
   const { port } = server.address() as AddressInfo
   const response = await new Promise<http.IncomingMessage>((resolve) => { http.get({ port, host: '127.0.0.1' }, resolve) })
+  return await readBodySlowly(response, options)
+}
+
+/** Reads all of `body` (a response, a request on a server), pausing as `options` say; returns it. */
+export async function readBodySlowly (body: Readable, options: ReadSlowlyOptions): Promise<Buffer> {
   const half = options.expectedBytes / 2
   const received: Buffer[] = []
   let bytes = 0
-  for await (const chunk of response) {
+  for await (const chunk of body) {
     const data = chunk as Buffer
     if (bytes < half && bytes + data.length >= half) options.halfway?.()
     bytes += data.length
