@@ -4,7 +4,9 @@
 // machine). The main thread only copies bytes into batch buffers (a memcpy, far cheaper than hashing)
 // that it hands over and gets back, hashed, to reuse. One thread serves every job of a worker; it
 // starts with the first job, starts again after it died, and keeps the process alive only while an
-// answer is awaited.
+// answer is awaited. Once no job has run for a while it stops, and the batches kept for reuse are
+// freed: a quiet service holds neither (about 10 MiB of a pserver's idle memory, docs/performance.md).
+// The next job starts it again, in a few tens of milliseconds.
 import { Worker } from 'node:worker_threads'
 import { startHashJob } from './hash-job.js'
 import type { HashAnswer, HashJob, HashJobOptions, RunningHashJob } from './hash-job.js'
@@ -16,6 +18,8 @@ export interface HashWorkerOptions {
   pooledBatches?: number
   /** A job's ready() waits while this many of its batches are with the thread. */
   batchesInFlight?: number
+  /** The thread stops once this long has passed with no job open and no answer awaited. */
+  idleStopMs?: number
 }
 
 export interface HashWorker {
@@ -23,6 +27,8 @@ export interface HashWorker {
   open: (options: HashJobOptions) => HashJob
   /** Stops the thread for good; jobs still running fail. */
   close: () => Promise<void>
+  /** Whether the thread runs now (it starts with a job and stops once idle). */
+  readonly threadRunning: boolean
 }
 
 /** A few messages per piece, so the hashing keeps up as bytes arrive. */
@@ -30,6 +36,8 @@ const DEFAULT_BATCH_BYTES = 256 * 1024
 /** Enough for the batches of a few downloads' piece jobs at once (4 MiB kept): each new one costs an allocation and garbage. */
 const DEFAULT_POOLED_BATCHES = 16
 const DEFAULT_BATCHES_IN_FLIGHT = 3
+/** Long enough that the jobs of one busy spell (a transfer's pieces, one upload after another) share a thread. */
+const DEFAULT_IDLE_STOP_MS = 10_000
 /** The thread only hashes: a small heap is plenty, and keeps the process's memory down. */
 const THREAD_LIMITS = { maxOldGenerationSizeMb: 16, maxYoungGenerationSizeMb: 4 }
 /** A plain .mjs file beside this one, so it starts without tsx and ships as it is with compiled code. */
@@ -41,10 +49,27 @@ export function createHashWorker (options: HashWorkerOptions = {}): HashWorker {
   const batchBytes = options.batchBytes ?? DEFAULT_BATCH_BYTES
   const pooledBatches = options.pooledBatches ?? DEFAULT_POOLED_BATCHES
   const batchesInFlight = options.batchesInFlight ?? DEFAULT_BATCHES_IN_FLIGHT
+  const idleStopMs = options.idleStopMs ?? DEFAULT_IDLE_STOP_MS
   const pool: ArrayBuffer[] = []
   let thread: HashThread | null = null
   let stopped = false
   let nextId = 1
+  let idleTimer: NodeJS.Timeout | null = null
+
+  /** Stops the thread if it is still idle when the time is up; a job that comes meanwhile keeps it. */
+  const stopWhenIdle = (): void => {
+    if (idleTimer != null) clearTimeout(idleTimer)
+    idleTimer = setTimeout(() => {
+      idleTimer = null
+      const idle = thread
+      if (idle == null || !idle.idle) return
+      thread = null
+      // Nothing else holds a pooled batch: freed now rather than when the collector gets to them.
+      for (const batch of pool.splice(0)) (batch as ArrayBuffer & { transfer: (length: number) => ArrayBuffer }).transfer(0)
+      void idle.stop()
+    }, idleStopMs)
+    idleTimer.unref()
+  }
 
   const startThread = (): HashThread => {
     const started: HashThread = new HashThread({
@@ -53,7 +78,8 @@ export function createHashWorker (options: HashWorkerOptions = {}): HashWorker {
       takeBatch: () => pool.pop() ?? Buffer.allocUnsafeSlow(batchBytes).buffer as ArrayBuffer,
       returnBatch: (buffer) => { if (pool.length < pooledBatches && buffer.byteLength === batchBytes) pool.push(buffer) },
       batchesInFlight,
-      onDead: () => { if (thread === started) thread = null }
+      onDead: () => { if (thread === started) thread = null },
+      onIdle: stopWhenIdle
     })
     return started
   }
@@ -64,8 +90,10 @@ export function createHashWorker (options: HashWorkerOptions = {}): HashWorker {
       thread ??= startThread()
       return thread.open(nextId++, jobOptions)
     },
+    get threadRunning () { return thread != null },
     async close () {
       stopped = true
+      if (idleTimer != null) clearTimeout(idleTimer)
       const running = thread
       thread = null
       running?.fail(new Error('the hash worker was stopped'))
@@ -87,6 +115,8 @@ interface ThreadOptions {
   returnBatch: (buffer: ArrayBuffer) => void
   batchesInFlight: number
   onDead: () => void
+  /** Told each time the thread has no job open and no answer awaited. */
+  onIdle: () => void
 }
 
 /** One running thread and the jobs on it. */
@@ -127,13 +157,29 @@ class HashThread {
           return await job.end()
         } finally {
           this.#jobs.delete(id)
+          this.#checkIdle()
         }
       },
       close: () => {
         job.close()
         this.#jobs.delete(id)
+        this.#checkIdle()
       }
     }
+  }
+
+  get idle (): boolean {
+    return !this.#dead && this.#jobs.size === 0 && this.#awaited === 0
+  }
+
+  /** Ends an idle thread; a job opened afterwards starts another. */
+  async stop (): Promise<void> {
+    this.#dead = true
+    await this.#worker.terminate()
+  }
+
+  #checkIdle (): void {
+    if (this.idle) this.#options.onIdle()
   }
 
   /** Fails every job on this thread; the next job starts a new one. */
@@ -163,6 +209,7 @@ class HashThread {
     if (reply[0] === 'free') {
       this.#options.returnBatch(reply[2])
       job?.batchReturned()
+      this.#checkIdle()
       return
     }
     const answer: HashAnswer = reply[0] === 'piece'

@@ -1,5 +1,6 @@
 import { randomBytes } from 'node:crypto'
-import { afterEach, describe, expect, it } from 'vitest'
+import { setTimeout as sleep } from 'node:timers/promises'
+import { afterEach, describe, expect, it, vi } from 'vitest'
 import { createHashWorker } from '../../src/hashing/hash-worker.js'
 import type { HashWorker } from '../../src/hashing/hash-worker.js'
 import { expectedResult } from './digests.js'
@@ -36,6 +37,38 @@ describe('hash worker', () => {
     const data = randomBytes(4321)
     const job = worker.open({ whole: true, pieces: PIECE })
     job.update(data)
+    await job.ready()
+    expect(await job.end()).toEqual(expectedResult(data, PIECE))
+  })
+
+  it('stops its thread once idle, and starts it again for the next job', async () => {
+    worker = createHashWorker({ ...OPTIONS, idleStopMs: 50 })
+    expect(worker.threadRunning).toBe(false)
+    const first = randomBytes(3 * 1024 * 1024)
+    const job = worker.open({ whole: true, pieces: PIECE })
+    job.update(first)
+    await job.ready()
+    expect(await job.end()).toEqual(expectedResult(first, PIECE))
+    expect(worker.threadRunning).toBe(true)
+    await vi.waitFor(() => { expect(worker.threadRunning).toBe(false) }, { timeout: 5000 })
+    const second = randomBytes(4321)
+    const again = worker.open({ whole: true, pieces: PIECE })
+    expect(worker.threadRunning).toBe(true)
+    again.update(second)
+    await again.ready()
+    expect(await again.end()).toEqual(expectedResult(second, PIECE))
+  })
+
+  it('keeps its thread while a job is open, however long it waits between bytes', async () => {
+    // Small batches: the thread hands some back (and is waited on for nothing) while the job is open.
+    worker = createHashWorker({ batchBytes: 1000, batchesInFlight: 2, idleStopMs: 20 })
+    const data = randomBytes(5000)
+    const job = worker.open({ whole: true, pieces: PIECE })
+    job.update(data.subarray(0, 2000))
+    await job.ready()
+    await sleep(200)
+    expect(worker.threadRunning).toBe(true)
+    job.update(data.subarray(2000))
     await job.ready()
     expect(await job.end()).toEqual(expectedResult(data, PIECE))
   })
