@@ -8,6 +8,7 @@
 // freed: a quiet service holds neither (about 10 MiB of a pserver's idle memory, docs/performance.md).
 // The next job starts it again, in a few tens of milliseconds.
 import { Worker } from 'node:worker_threads'
+import { freeNow } from '../runtime/spent-buffers.js'
 import { startHashJob } from './hash-job.js'
 import type { HashAnswer, HashJob, HashJobOptions, RunningHashJob } from './hash-job.js'
 
@@ -65,7 +66,7 @@ export function createHashWorker (options: HashWorkerOptions = {}): HashWorker {
       if (idle == null || !idle.idle) return
       thread = null
       // Nothing else holds a pooled batch: freed now rather than when the collector gets to them.
-      for (const batch of pool.splice(0)) (batch as ArrayBuffer & { transfer: (length: number) => ArrayBuffer }).transfer(0)
+      for (const batch of pool.splice(0)) freeNow(batch)
       void idle.stop()
     }, idleStopMs)
     idleTimer.unref()

@@ -34,12 +34,22 @@ export function markSoleView (chunk: Uint8Array): void {
 
 type Detachable = ArrayBuffer & { transfer?: (length: number) => ArrayBuffer }
 
+/**
+ * Frees `buffer`'s memory now, whatever else still points at it: it is detached, and every view of it
+ * reads as empty from then on. Call only once nothing reads it. Where ArrayBuffer.prototype.transfer
+ * is missing (Node 20) the buffer is left to the collector.
+ */
+export function freeNow (buffer: ArrayBuffer): void {
+  const detachable = buffer as Detachable
+  if (typeof detachable.transfer === 'function') detachable.transfer(0)
+}
+
 /** Frees `chunk`'s buffer if it was marked and `chunk` still spans it; call once nothing reads `chunk` any more. */
 export function releaseSoleView (chunk: Uint8Array): void {
-  const buffer = ownBuffer(chunk) as Detachable | null
-  if (buffer == null || !soleViews.has(buffer) || typeof buffer.transfer !== 'function') return
+  const buffer = ownBuffer(chunk)
+  if (buffer == null || !soleViews.has(buffer)) return
   soleViews.delete(buffer)
-  buffer.transfer(0)
+  freeNow(buffer)
 }
 
 const sentAsViews = new WeakSet<ArrayBuffer>()
@@ -61,10 +71,10 @@ export function markSentAsViews (read: Uint8Array): void {
  * the views before it were copied before it, in order, so nothing reads the buffer any more.
  */
 export function releaseWithLastView (view: Uint8Array): void {
-  const buffer = view.buffer as Detachable
-  if (!sentAsViews.has(buffer) || view.byteOffset + view.byteLength !== buffer.byteLength || typeof buffer.transfer !== 'function') return
+  const buffer = view.buffer
+  if (!(buffer instanceof ArrayBuffer) || !sentAsViews.has(buffer) || view.byteOffset + view.byteLength !== buffer.byteLength) return
   sentAsViews.delete(buffer)
-  buffer.transfer(0)
+  freeNow(buffer)
 }
 
 /**
