@@ -1,7 +1,9 @@
 // What ships is what is tested: `npm test` builds the services and the end-to-end tests run their
 // compiled JavaScript (P2P_SERVICES=compiled), on the Node major version the images are based on. A
 // source-only run of the e2e tests (`npm run test:e2e` without it) says so loudly instead of checking.
+import { execFile } from 'node:child_process'
 import { readFile } from 'node:fs/promises'
+import { promisify } from 'node:util'
 import { describe, expect, it } from 'vitest'
 import { REPO_ROOT } from '../scripts/lib/service-process.js'
 import { SERVICE_NODE_OPTIONS, serviceArgv, serviceRuntime } from '../scripts/lib/service-runtime.js'
@@ -44,5 +46,14 @@ describe.skipIf(skipWithoutRequirement('the compiled-services check', notCompile
     } finally {
       await network.stop()
     }
+  })
+
+  it('never load the undici that Node bundles (node:http is required, not imported: @p2p/proto\'s runtime/node-http.ts)', async () => {
+    // Each service's whole module graph but its entry point, in a fresh process of the Node that runs it.
+    const modules = ['central-server', 'pserver', 'pclient', 'proxy'].map((service) => `${REPO_ROOT}${service}/dist/app.js`)
+    const script = `for (const m of ${JSON.stringify(modules)}) await import(m);
+      console.log(JSON.stringify(process.moduleLoadList.filter((m) => m.includes('undici'))))`
+    const { stdout } = await promisify(execFile)(process.execPath, ['--input-type=module', '-e', script], { cwd: REPO_ROOT })
+    expect(JSON.parse(stdout.trim().split('\n').at(-1)!)).toEqual([])
   })
 })

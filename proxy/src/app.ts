@@ -5,10 +5,11 @@
 // Every request gets a request id and one log line (request-log.ts). Once the server is closing (its
 // listener closed, draining: server.ts), a request that still arrives on an open connection is answered
 // 503 PROXY_CLOSING and its connection closed, while the requests in flight finish.
-import http from 'node:http'
+import type { OutgoingHttpHeaders, Server, ServerResponse } from 'node:http'
 import { Readable } from 'node:stream'
 import httpProxy from 'http-proxy'
 import type { Logger } from 'pino'
+import { nodeHttp } from '@p2p/proto/runtime'
 import { closingBody, isMetricsPath, METRICS_NOT_FORWARDED } from './errors.js'
 import type { ProxyErrorBody } from './errors.js'
 import { createFailover } from './failover.js'
@@ -32,7 +33,7 @@ export interface ProxyComponents extends UpstreamTimeouts {
   onUpstreamFailure?: (retried: boolean) => void
 }
 
-export function createProxyServer (components: ProxyComponents): http.Server {
+export function createProxyServer (components: ProxyComponents): Server {
   const proxy = httpProxy.createProxyServer({
     // X-Forwarded-For/-Proto/-Port/-Host, so the upstream can tell who the client is.
     xfwd: true,
@@ -69,7 +70,7 @@ export function createProxyServer (components: ProxyComponents): http.Server {
   // Node's default 5-minute request timeout would cut off large uploads, so it is off; idle
   // connections are bounded by the socket timeout instead, and clients that trickle their headers by
   // headersTimeout (checked every second rather than Node's default 30 s).
-  const server = http.createServer({
+  const server = nodeHttp.createServer({
     requestTimeout: 0,
     headersTimeout: components.headersTimeoutMs,
     connectionsCheckingInterval: 1000
@@ -93,7 +94,7 @@ export function createProxyServer (components: ProxyComponents): http.Server {
 }
 
 /** The proxy's own answer, never the upstream's. */
-function answerJson (res: http.ServerResponse, body: ProxyErrorBody, headers: http.OutgoingHttpHeaders = {}): void {
+function answerJson (res: ServerResponse, body: ProxyErrorBody, headers: OutgoingHttpHeaders = {}): void {
   const text = JSON.stringify(body)
   res.writeHead(body.statusCode, { 'content-type': 'application/json; charset=utf-8', 'content-length': Buffer.byteLength(text), ...headers })
   res.end(text)

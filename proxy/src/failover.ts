@@ -4,13 +4,13 @@
 // A request can go out a second time only if its body is still unread. So the body is held back until
 // the connection to the upstream is open: a refused connection leaves it untouched, and a POST that
 // never reached anyone can go to the next upstream whole, still streamed, never buffered.
-import http from 'node:http'
+import type { Agent, IncomingMessage, ServerResponse } from 'node:http'
 import https from 'node:https'
 import { PassThrough } from 'node:stream'
 import type { Stream } from 'node:stream'
 import type httpProxy from 'http-proxy'
 import type { Logger } from 'pino'
-import { REQUEST_ID_HEADER, REQUEST_ID_LOG_FIELD } from '@p2p/proto/runtime'
+import { nodeHttp, REQUEST_ID_HEADER, REQUEST_ID_LOG_FIELD } from '@p2p/proto/runtime'
 import { NoUpstreamInTurnError, UpstreamTimeoutError, upstreamErrorBody } from './errors.js'
 import { judgeFailedAttempt } from './retry-policy.js'
 import type { UpstreamPool } from './upstream-pool.js'
@@ -23,7 +23,7 @@ export interface FailoverComponents {
   onUpstreamFailure?: (retried: boolean) => void
 }
 
-export type Forward = (req: http.IncomingMessage, res: http.ServerResponse) => void
+export type Forward = (req: IncomingMessage, res: ServerResponse) => void
 
 /** One try of one request at one upstream. */
 interface Attempt {
@@ -40,7 +40,7 @@ const agentOptions = { keepAlive: true, maxSockets: 256 }
 
 export function createFailover (components: FailoverComponents): Forward {
   const { proxy, pool, logger } = components
-  const agents: Record<string, http.Agent> = { 'http:': new http.Agent(agentOptions), 'https:': new https.Agent(agentOptions) }
+  const agents: Record<string, Agent> = { 'http:': new nodeHttp.Agent(agentOptions), 'https:': new https.Agent(agentOptions) }
   // http-proxy hands each attempt's options (our gate among them) to 'proxyReq': the way back to it.
   const attempts = new WeakMap<Stream, Attempt>()
 
@@ -108,7 +108,7 @@ export function createFailover (components: FailoverComponents): Forward {
   }
 }
 
-function answerFailure (res: http.ServerResponse, err: Error): void {
+function answerFailure (res: ServerResponse, err: Error): void {
   if (res.headersSent) {
     // The upstream died mid-response: cut the connection so the client sees a truncated transfer,
     // never a complete-looking one.

@@ -4,9 +4,9 @@
 // 503: a central whose Redis is away answers that, and its clients must see it); then it is back in
 // turn. A single upstream is never taken out of turn: with nothing to fail over to, every request
 // tries it, as a proxy with one upstream always has.
-import http from 'node:http'
 import https from 'node:https'
 import type { Logger } from 'pino'
+import { nodeHttp } from '@p2p/proto/runtime'
 
 export interface UpstreamPool {
   /** The next upstream in turn that is not in `tried`, or null when none is left. */
@@ -41,7 +41,7 @@ function probeUrlOf (upstreamUrl: string): string {
 
 /** True when `url` gives any HTTP answer within `timeoutMs`; a connection of its own, closed after. */
 async function answers (url: string, timeoutMs: number): Promise<boolean> {
-  const get = url.startsWith('https:') ? https.get : http.get
+  const get = url.startsWith('https:') ? https.get : nodeHttp.get
   return await new Promise((resolve) => {
     const request = get(url, { agent: false, signal: AbortSignal.timeout(timeoutMs) }, (response) => {
       resolve(true)

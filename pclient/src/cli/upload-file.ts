@@ -6,11 +6,12 @@
 import { createHash, randomBytes } from 'node:crypto'
 import { createReadStream } from 'node:fs'
 import { stat } from 'node:fs/promises'
-import http from 'node:http'
+import type { IncomingMessage } from 'node:http'
 import https from 'node:https'
 import { Readable, Transform } from 'node:stream'
 import { pipeline } from 'node:stream/promises'
 import { z } from 'zod'
+import { nodeHttp } from '@p2p/proto/runtime'
 import { CliError, ExitCode } from './exit-codes.js'
 import type { Output } from './output.js'
 import { answerError } from './peer-api.js'
@@ -68,7 +69,7 @@ export async function uploadFile ({ api, output }: { api: PeerApi, output: Outpu
     }
   })
   const url = new URL('upload_file/', api.baseUrl)
-  const send = url.protocol === 'https:' ? https.request : http.request
+  const send = url.protocol === 'https:' ? https.request : nodeHttp.request
   const outgoing = send(url, {
     method: 'POST',
     signal,
@@ -80,7 +81,7 @@ export async function uploadFile ({ api, output }: { api: PeerApi, output: Outpu
   })
   // Errors also reach the pipeline and the answer below; this keeps a late one from crashing the process.
   outgoing.on('error', () => {})
-  const answered = new Promise<http.IncomingMessage>((resolve, reject) => {
+  const answered = new Promise<IncomingMessage>((resolve, reject) => {
     outgoing.once('response', resolve)
     outgoing.once('error', reject)
   })

@@ -4,8 +4,8 @@
 // and about 10 MiB of the compiler's scratch memory then stays in a thread's malloc arena for good
 // (docs/performance.md, "A quiet service's heap, and the first heartbeat"); node:http's parser is
 // native code.
-import { request as httpRequest } from 'node:http'
 import { request as httpsRequest } from 'node:https'
+import { nodeHttp } from '../runtime/node-http.js'
 
 export interface TextExchange {
   method: string
@@ -23,7 +23,7 @@ export interface TextAnswer {
 /** Rejects when the central cannot be reached, the signal aborts, or the answer ends early. */
 export async function exchangeText (url: string, exchange: TextExchange): Promise<TextAnswer> {
   const target = new URL(url)
-  const send = target.protocol === 'https:' ? httpsRequest : httpRequest
+  const send = target.protocol === 'https:' ? httpsRequest : nodeHttp.request
   const headers = exchange.body === undefined ? exchange.headers : { ...exchange.headers, 'content-length': String(Buffer.byteLength(exchange.body)) }
   return await new Promise<TextAnswer>((resolve, reject) => {
     const request = send(target, { method: exchange.method, headers, signal: exchange.signal }, (response) => {

@@ -3,11 +3,12 @@
 // a listener of its own. Never on the public port: a machine's proxy forwards every path of its port to
 // the central or the pclient, so /metrics there would be readable from the internet.
 // Each service defines its own metrics in its own metrics.ts and registers them here.
-import http from 'node:http'
+import type { ServerResponse } from 'node:http'
 import { collectDefaultMetrics, Histogram, Registry } from 'prom-client'
 import { z } from 'zod'
 import { unsetIfEmpty } from './env-schemas.js'
 import { httpUrlOf } from './serve.js'
+import { nodeHttp } from './node-http.js'
 
 /** Every metric of the network starts with this, as Prometheus asks of one application's metrics. */
 export const METRIC_PREFIX = 'p2p_'
@@ -101,7 +102,7 @@ export interface MetricsServer {
  */
 export async function startMetricsServer (options: MetricsServerOptions): Promise<MetricsServer> {
   const { registry, log } = options
-  const server = http.createServer((req, res) => {
+  const server = nodeHttp.createServer((req, res) => {
     const path = (req.url ?? '').split('?')[0]
     if (path !== '/metrics') {
       answerError(res, 404, 'METRICS_NOT_FOUND', 'this listener serves GET /metrics only')
@@ -141,7 +142,7 @@ export async function startMetricsServer (options: MetricsServerOptions): Promis
   }
 }
 
-function answerError (res: http.ServerResponse, statusCode: number, error: string, message: string): void {
+function answerError (res: ServerResponse, statusCode: number, error: string, message: string): void {
   const body = JSON.stringify({ statusCode, error, message })
   res.writeHead(statusCode, { 'content-type': 'application/json; charset=utf-8', 'content-length': Buffer.byteLength(body) })
   res.end(body)
