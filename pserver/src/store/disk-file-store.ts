@@ -20,13 +20,15 @@ import { openUploadSession } from './upload-session.js'
 import type { OpenFile } from './upload-session.js'
 
 /**
- * Bytes per disk read of a download (then sent as CHUNK_BYTES messages). A read stream holds the
- * buffer being sent and the next one read ahead, per download: at 4 MiB, four downloads held 32 MiB
- * of the pserver's peak for this alone; 1 MiB keeps the next read overlapping the send at a quarter of
- * that, divides a piece evenly (reads of whole files stay piece-aligned), and costs four times as
- * many trips to the thread pool, which are few against the bytes each one moves.
+ * Bytes per disk read of a download: one CHUNK_BYTES message each. A read stream holds the buffer being
+ * sent and the next one read ahead, per download: at 4 MiB, four downloads held 32 MiB of the
+ * pserver's peak for this alone. One message per read keeps the next read overlapping the send, divides
+ * a piece evenly (reads of whole files stay piece-aligned), and lets the download's send window
+ * (QUEUED_BYTES in handlers/download.ts) bound what it holds: with 1 MiB reads, four downloads and two
+ * uploads through one peer still peaked the pserver at 150-158 MiB (docs/performance.md). The trips
+ * to the thread pool, four per MiB, are few against the bytes each one moves.
  */
-export const READ_BYTES = 1024 * 1024
+export const READ_BYTES = 256 * 1024
 
 export interface DiskFileStoreOptions {
   dataDir: string
