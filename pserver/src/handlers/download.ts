@@ -74,8 +74,8 @@ export function createDownloadHandler (components: DownloadComponents): handleSe
         if (cancelled != null) throw cancelled
         const window = createSendWindow(call, QUEUED_BYTES)
         for await (const read of source) {
-          // Large disk reads, sent as CHUNK_BYTES messages (views, not copies): grpc-js buffers a
-          // fixed number of messages, so the message size is what bounds the memory of a slow reader.
+          // Disk reads, sent as CHUNK_BYTES messages (views, not copies): the send window (QUEUED_BYTES)
+          // and the read ahead are what a slow reader makes the download hold.
           // Each read is freed as soon as its last message was encoded (chunk-encoding.ts), not when
           // the collector gets to it; so once a read's last view is written, neither may be read again.
           const data = read as Buffer

@@ -25,7 +25,7 @@ import type { OpenFile } from './upload-session.js'
  * pserver's peak for this alone. One message per read keeps the next read overlapping the send, divides
  * a piece evenly (reads of whole files stay piece-aligned), and lets the download's send window
  * (QUEUED_BYTES in handlers/download.ts) bound what it holds: with 1 MiB reads, four downloads and two
- * uploads through one peer still peaked the pserver at 150-158 MiB (docs/performance.md). The trips
+ * uploads through one peer still peaked the pserver at 154-158 MiB (docs/performance.md). The trips
  * to the thread pool, four per MiB, are few against the bytes each one moves.
  */
 export const READ_BYTES = 256 * 1024
