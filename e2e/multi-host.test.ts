@@ -30,7 +30,7 @@ import { assertRequirement, skipWithoutRequirement } from './deployment/requirem
 const HEARTBEAT_INTERVAL_MS = 1000
 const PEERS = 3
 const FILE_NAME = 'across-machines.bin'
-/** Two 4 MiB pieces and a ragged end. */
+/** Six 1 MiB pieces and a ragged end. */
 const FILE_BYTES = 6 * 1024 * 1024 + 12345
 /** A file of files/, which every peer shares from its read-only seed folder. */
 const SEED_FILE = 'welcome.txt'

@@ -27,7 +27,7 @@ import { allowPublishedPortsAcrossNetworks } from './published-ports.js'
 import type { PublishedPortsRule } from './published-ports.js'
 
 const FILE_NAME = 'through-the-images.bin'
-/** Two 4 MiB pieces and a ragged end. */
+/** Six 1 MiB pieces and a ragged end. */
 const FILE_BYTES = 6 * 1024 * 1024 + 12345
 /** A file of files/, which every peer shares from its read-only seed mount. */
 const SEED_FILE = 'welcome.txt'

@@ -8,6 +8,7 @@
 //                    metrics, request ids, byte sizes, validation messages
 export * from './directory.js'
 export * from './contracts/grpc-options.js'
+export { isAcceptedPieceSize, pieceBytesFor } from './contracts/piece-size.js'
 export * from './contracts/grpc-loader.js'
 export { withMethodSerializer } from './contracts/method-serializer.js'
 export type { PeerFilesClient, PeerFilesHandlers } from './generated/filesharing/v1/PeerFiles.js'

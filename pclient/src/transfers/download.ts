@@ -8,7 +8,7 @@
 // Independent of Fastify, so the web routes and a command line share it.
 import { addAbortSignal, pipeline, Transform } from 'node:stream'
 import type { Readable } from 'node:stream'
-import { PIECE_BYTES } from '@p2p/proto'
+import { pieceBytesFor } from '@p2p/proto'
 import type { CentralClient, Holder, LocatedFile, PeerFilesClient } from '@p2p/proto'
 import { FileNotFoundError, RangeNotSatisfiableError, isClientError, parseFileName } from '../errors.js'
 import type { ClientError } from '../errors.js'
@@ -101,7 +101,7 @@ async function openFromHolders (
   components: DownloadComponents, file: LocatedFile, range: ByteRange, signal: AbortSignal | undefined, progress: TrackedDownload | undefined
 ): Promise<Omit<OpenedDownload, 'body'> & { body: Readable }> {
   const holders = localFirst(file.holders, components.localPeerId)
-  const multiSource = holders.length > 1 && pieceSpan(range) > 1
+  const multiSource = holders.length > 1 && pieceSpan(range, file.size) > 1
   let lastError: ClientError | null = null
   const holderFailed = (holder: Holder, err: unknown, what: string): void => {
     lastError = toHttpError(err)
@@ -192,9 +192,9 @@ export function localFirst (holders: readonly Holder[], localPeerId: string | nu
   return [...local, ...holders.filter((holder) => holder.peerId !== localPeerId)]
 }
 
-/** How many pieces of the network's piece size the range touches. */
-function pieceSpan (range: ByteRange): number {
-  const pieces = coveringPieces(range, PIECE_BYTES)
+/** How many pieces the range touches, in the piece size a file of `size` bytes is hashed with today. */
+function pieceSpan (range: ByteRange, size: number): number {
+  const pieces = coveringPieces(range, pieceBytesFor(size))
   return pieces.end - pieces.first
 }
 

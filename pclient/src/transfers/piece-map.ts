@@ -3,7 +3,7 @@
 // byte moves. When the central recorded the SHA-256 of the content's piece table (the pserver that took
 // the upload computed it from every byte) and the holder's table hashes to it, the map is vouched for:
 // pieces that match it make up the located content, and a download need not hash the whole file again.
-import { PIECE_BYTES, pieceTableDigest } from '@p2p/proto'
+import { MAX_PIECE_BYTES, PIECE_BYTES, isAcceptedPieceSize, pieceTableDigest } from '@p2p/proto'
 import type { FileInfo__Output, FileView, PeerFilesClient } from '@p2p/proto'
 import { DataLossError, PeerFailedError } from '../errors.js'
 import { pieceCount } from './piece-plan.js'
@@ -19,7 +19,7 @@ export interface PieceMap {
   size: number
   /** Lower-case hex SHA-256 of the whole content. */
   sha256: string
-  /** Bytes per piece (the last piece may be shorter); at most PIECE_BYTES, so a piece fits the memory budget. */
+  /** Bytes per piece (the last piece may be shorter); at most MAX_PIECE_BYTES, so a piece fits the memory budget. */
   pieceSize: number
   /** The 32-byte SHA-256 of each piece, in order; none for an empty file. */
   pieceHashes: readonly Buffer[]
@@ -56,8 +56,8 @@ export function checkPieceMap (info: FileInfo__Output, file: FileView, peerId: s
   }
   // An empty file has no pieces, so its piece size does not matter.
   const pieceSize = file.size === 0 ? PIECE_BYTES : info.pieceSize
-  if (!Number.isInteger(pieceSize) || pieceSize <= 0 || pieceSize > PIECE_BYTES) {
-    throw new PeerFailedError(`peer ${peerId} splits '${file.name}' into pieces of ${info.pieceSize} bytes; between 1 and ${PIECE_BYTES} are accepted`)
+  if (!isAcceptedPieceSize(pieceSize)) {
+    throw new PeerFailedError(`peer ${peerId} splits '${file.name}' into pieces of ${info.pieceSize} bytes; between 1 and ${MAX_PIECE_BYTES} are accepted`)
   }
   const expected = pieceCount(file.size, pieceSize)
   if (info.pieceSha256.length !== expected || info.pieceSha256.some((hash) => hash.length !== SHA256_BYTES)) {

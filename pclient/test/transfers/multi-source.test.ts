@@ -16,7 +16,7 @@ const { holder, viewOf } = realHolders(content)
 describe('multi-source download', () => {
   it('takes pieces from the other holders when the first is slower than the reader, and delivers the file byte for byte', async () => {
     // About 250 ms a piece from each: the reader waits on the first holder, and the others pay.
-    const slow = { wrapStore: slowDisk(16 * 1024 * 1024) }
+    const slow = { wrapStore: slowDisk(4 * PIECE_BYTES) }
     const holders = [await holder(slow), await holder(slow), await holder(slow)]
     const tracker = createDownloadTracker()
     const view = viewOf(holders)

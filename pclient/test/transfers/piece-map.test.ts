@@ -2,7 +2,7 @@
 // content; any other table (none recorded, another piece size, other hashes) leaves the whole file's
 // SHA-256 to decide. And a table that does not describe the located content is refused outright.
 import { createHash, randomBytes } from 'node:crypto'
-import { pieceTableDigest } from '@p2p/proto'
+import { MAX_PIECE_BYTES, PIECE_BYTES, pieceTableDigest } from '@p2p/proto'
 import type { FileInfo__Output, FileView } from '@p2p/proto'
 import { describe, expect, it } from 'vitest'
 import { checkPieceMap, checksWholeFile } from '../../src/transfers/piece-map.js'
@@ -46,6 +46,14 @@ describe('checkPieceMap', () => {
   it('refuses a holder that describes other content, or a piece table of the wrong length', () => {
     expect(() => checkPieceMap({ ...info(PIECE, honest), sha256: 'f'.repeat(64) }, located(), 'peer-x')).toThrow(/peer peer-x describes 'f\.bin'/)
     expect(() => checkPieceMap(info(PIECE, honest.slice(1)), located(), 'peer-x')).toThrow(/sent 4 piece hashes/)
+  })
+
+  it('takes pieces of up to MAX_PIECE_BYTES (content hashed before 2026-12-07 has 4 MiB ones), and refuses larger ones', () => {
+    const big = { ...located(), size: 2 * MAX_PIECE_BYTES }
+    const table = (pieceSize: number): FileInfo__Output => ({ ...info(pieceSize, []), size: big.size, pieceSha256: Array.from({ length: big.size / pieceSize }, () => honest[0]!) })
+    expect(checkPieceMap(table(PIECE_BYTES), big, 'peer-x').pieceSize).toBe(PIECE_BYTES)
+    expect(checkPieceMap(table(MAX_PIECE_BYTES), big, 'peer-x').pieceSize).toBe(MAX_PIECE_BYTES)
+    expect(() => checkPieceMap(table(2 * MAX_PIECE_BYTES), big, 'peer-x')).toThrow(/pieces of 8388608 bytes; between 1 and 4194304 are accepted/)
   })
 })
 

@@ -36,7 +36,7 @@ Promise<{ pieces: Record<string, number>, tracker: DownloadTracker }> {
 
 describe('streaming from the first holder first', () => {
   it('keeps to the first holder while this machine has no CPU to spare, however the reader waits', async () => {
-    const slow = { wrapStore: slowDisk(16 * 1024 * 1024) }
+    const slow = { wrapStore: slowDisk(4 * PIECE_BYTES) }
     const holders = [await holder(slow), await holder(), await holder()]
     const { pieces } = await downloadFrom(holders, BUSY)
     expect(pieces).toEqual({ 'holder-1': 6 })
@@ -82,9 +82,9 @@ describe('streaming from the first holder first', () => {
   })
 
   it('spreads when the first holder becomes slow midway, which then serves fewer of the remaining pieces', async () => {
-    // Twelve pieces; the first holder's disk turns slow (4 MiB/s, a second a piece) after three.
+    // Twelve pieces; the first holder's disk turns slow (a second a piece) after three.
     const longer = randomBytes(12 * PIECE_BYTES)
-    const holders = [await holder({ wrapStore: slowDisk(4 * 1024 * 1024, 3 * PIECE_BYTES) }, longer), await holder({}, longer)]
+    const holders = [await holder({ wrapStore: slowDisk(PIECE_BYTES, 3 * PIECE_BYTES) }, longer), await holder({}, longer)]
     const { pieces } = await downloadFrom(holders, SPARE, { bytes: longer })
     expect(pieces['holder-1']).toBeGreaterThanOrEqual(3)
     // Of the nine pieces after the slowdown, the first holder serves fewer than the other.
@@ -92,8 +92,8 @@ describe('streaming from the first holder first', () => {
   })
 
   it('spreads at once when the first piece is slow to come', async () => {
-    // 4 MiB at 1 MiB/s: the first piece would take 4 s.
-    const holders = [await holder({ wrapStore: slowDisk(1024 * 1024) }), await holder()]
+    // A piece in four seconds: the first would come long after FIRST_PIECE_SPREAD_MS.
+    const holders = [await holder({ wrapStore: slowDisk(PIECE_BYTES / 4) }), await holder()]
     const { pieces } = await downloadFrom(holders, BUSY)
     expect(pieces['holder-2']).toBeGreaterThanOrEqual(1)
   })

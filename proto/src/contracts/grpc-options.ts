@@ -5,11 +5,18 @@ import type { ChannelOptions } from '@grpc/grpc-js'
 export const CHUNK_BYTES = 256 * 1024
 
 /**
- * Files are verified in pieces of this size: a downloader checks each piece against the holder's
- * piece hashes before handing it on, so it never buffers more than one piece per source. With 32-byte
- * hashes, the FileInfo message (4 MiB at most) covers files up to 512 GiB.
+ * Files are verified in pieces: a downloader checks each piece against the holder's piece hashes before
+ * handing it on, so every download holds a piece or two in memory. New content is cut into pieces of
+ * this size (pieceBytesFor() in piece-size.ts doubles it for files of more than 64 GiB); content hashed
+ * before 2026-12-07 was cut into MAX_PIECE_BYTES pieces, and keeps them.
  */
-export const PIECE_BYTES = 4 * 1024 * 1024
+export const PIECE_BYTES = 1024 * 1024
+
+/**
+ * The largest piece a downloader accepts, so the largest it holds. With 32-byte hashes, a FileInfo
+ * message (MAX_MESSAGE_BYTES) of pieces this size covers files up to about 480 GiB.
+ */
+export const MAX_PIECE_BYTES = 4 * 1024 * 1024
 
 /** Largest gRPC message either side accepts: one chunk plus framing headroom. */
 export const MAX_MESSAGE_BYTES = 4 * 1024 * 1024

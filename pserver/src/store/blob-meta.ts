@@ -1,9 +1,10 @@
 // The metadata kept beside each blob (blobs/<sha256>.meta): its digest, computed once when the blob
 // was written, and the size and mtime the blob had then. At start a blob whose size or mtime no
 // longer match is hashed again; otherwise the metadata is trusted, so a start is fast however much
-// is stored.
+// is stored. A blob keeps the piece size it was hashed with (4 MiB before 2026-12-07, pieceBytesFor() of
+// its size since): the piece table the central recorded for it was cut at that size.
 import fs from 'node:fs/promises'
-import { PIECE_BYTES } from '@p2p/proto'
+import { isAcceptedPieceSize } from '@p2p/proto'
 import { PIECE_HASH_BYTES, pieceCount } from './content-digest.js'
 import type { ContentDigest } from './content-digest.js'
 import { writeFileDurably } from './disk-io.js'
@@ -60,7 +61,7 @@ export async function readBlobMeta (layout: Pick<StoreLayout, 'metaPath'>, sha25
   return { sha256, size, pieceBytes, mtimeNs: BigInt(json.mtimeNs), pieces: Buffer.from(json.pieces, 'hex') }
 }
 
-/** True when `meta` still describes the blob as it is on disk, in today's piece size. */
+/** True when `meta` still describes the blob as it is on disk, in a piece size downloaders accept. */
 export function metaIsCurrent (meta: BlobMeta, stamp: { size: number, mtimeNs: bigint }): boolean {
-  return meta.size === stamp.size && meta.mtimeNs === stamp.mtimeNs && meta.pieceBytes === PIECE_BYTES
+  return meta.size === stamp.size && meta.mtimeNs === stamp.mtimeNs && isAcceptedPieceSize(meta.pieceBytes)
 }

@@ -1,7 +1,9 @@
 // The digest of a file's content, computed in one pass over its bytes as they are written or read (on
 // the hashing thread of @p2p/proto): the SHA-256 of the whole content and the SHA-256 of each
-// PIECE_BYTES piece (what GetFileInfo serves so a downloader can verify every piece as it arrives).
-import { PIECE_BYTES, hashFile, pieceTableDigest } from '@p2p/proto'
+// piece, of the size pieceBytesFor() gives the content's size (what GetFileInfo serves so a downloader
+// can verify every piece as it arrives).
+import { stat } from 'node:fs/promises'
+import { hashFile, pieceBytesFor, pieceTableDigest } from '@p2p/proto'
 
 export const PIECE_HASH_BYTES = 32
 
@@ -16,8 +18,11 @@ export interface ContentDigest {
 
 /** The digest of a file on disk, hashed on the shared hashing thread as it is read in `readBytes` pieces (never the whole file at once). */
 export async function digestFile (file: string, readBytes = 1024 * 1024): Promise<ContentDigest> {
-  const { size, sha256, pieces } = await hashFile(file, { pieceBytes: PIECE_BYTES, readBytes })
-  return { size, sha256, pieceBytes: PIECE_BYTES, pieces }
+  // A blob at rest, or a file being imported: the size it has now is the size it is hashed at (a file
+  // that changes while being read is caught where its hash is compared).
+  const pieceBytes = pieceBytesFor((await stat(file)).size)
+  const { size, sha256, pieces } = await hashFile(file, { pieceBytes, readBytes })
+  return { size, sha256, pieceBytes, pieces }
 }
 
 /** The SHA-256 of the digest's piece table: what the central is told beside the content's SHA-256. */

@@ -108,7 +108,7 @@ export function createDiskFileStore (options: DiskFileStoreOptions): FileStore {
       let session: UploadSession | null = null
       session = await openUploadSession(header, {
         tmpDir: layout.tmpDir,
-        hasher: hashes.hasher(),
+        hasher: hashes.hasher(header.size),
         openFile: options.openFile,
         keepBytes: !known,
         publish: async (meta, tmpPath) => await catalog.place(header.name, meta, tmpPath == null ? null : { path: tmpPath, how: 'rename' }),

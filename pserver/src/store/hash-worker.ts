@@ -1,8 +1,8 @@
 // The store's use of the shared hashing worker (@p2p/proto): upload content hashed on a thread of its
-// own, whole and per PIECE_BYTES piece, as it arrives. Each hasher copies the bytes it is given into
+// own, whole and per piece (pieceBytesFor() of the size announced), as it arrives. Each hasher copies the bytes it is given into
 // SEGMENT_BYTES buffers handed to the thread; at most MAX_SEGMENTS_IN_FLIGHT per upload wait for it,
 // so a slow thread paces the sender as a slow disk does, and an upload holds a few MiB at most.
-import { PIECE_BYTES, createHashWorker } from '@p2p/proto'
+import { createHashWorker, pieceBytesFor } from '@p2p/proto'
 import type { ContentDigest } from './content-digest.js'
 
 export interface PieceHasher {
@@ -15,7 +15,8 @@ export interface PieceHasher {
 }
 
 export interface HashPool {
-  hasher: () => PieceHasher
+  /** A hasher for content of `size` bytes (or at most that many): its piece size follows from it. */
+  hasher: (contentSize: number) => PieceHasher
   /** Stops the worker; hashers still running fail. */
   close: () => Promise<void>
 }
@@ -24,10 +25,11 @@ const SEGMENT_BYTES = 1024 * 1024
 const MAX_SEGMENTS_IN_FLIGHT = 3
 const MAX_SPARE_BUFFERS = 2
 
-export function createHashPool (pieceBytes = PIECE_BYTES): HashPool {
+export function createHashPool (): HashPool {
   const worker = createHashWorker({ batchBytes: SEGMENT_BYTES, batchesInFlight: MAX_SEGMENTS_IN_FLIGHT, pooledBatches: MAX_SPARE_BUFFERS })
   return {
-    hasher () {
+    hasher (contentSize) {
+      const pieceBytes = pieceBytesFor(contentSize)
       const job = worker.open({ whole: true, pieces: pieceBytes })
       return {
         async update (chunk) {

@@ -1,8 +1,11 @@
+import { createHash } from 'node:crypto'
 import fs from 'node:fs/promises'
 import path from 'node:path'
-import { markSoleView } from '@p2p/proto'
+import { MAX_PIECE_BYTES, PIECE_BYTES, markSoleView } from '@p2p/proto'
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
 import { PeerError } from '../../src/errors.js'
+import { readBlobMeta, writeBlobMeta } from '../../src/store/blob-meta.js'
+import { splitPieces } from '../../src/store/content-digest.js'
 import { createDiskFileStore } from '../../src/store/disk-file-store.js'
 import type { DiskFileStoreOptions } from '../../src/store/disk-file-store.js'
 import { pathInside } from '../../src/store/disk-io.js'
@@ -26,6 +29,13 @@ beforeEach(async () => {
 afterEach(async () => {
   await fs.rm(root, { recursive: true, force: true })
 })
+
+/** The piece hashes of `content` cut into `pieceBytes` pieces, concatenated as a blob's metadata keeps them. */
+function pieceHashesOf (content: Buffer, pieceBytes: number): Buffer {
+  const hashes: Buffer[] = []
+  for (let at = 0; at < content.length; at += pieceBytes) hashes.push(createHash('sha256').update(content.subarray(at, at + pieceBytes)).digest())
+  return Buffer.concat(hashes)
+}
 
 async function rejection (promise: Promise<unknown>): Promise<PeerError> {
   try {
@@ -72,7 +82,7 @@ describe('disk file store start', () => {
     expect((await readStored(dataDir, 'big.bin')).equals(big)).toBe(true)
     expect(await store.findBySha256(sha256(big))).toEqual(files[1])
     expect(await store.count()).toBe(2)
-    expect((await store.pieceHashes(sha256(big)))?.pieces).toHaveLength(1)
+    expect((await store.pieceHashes(sha256(big)))?.pieces).toHaveLength(Math.ceil(big.length / PIECE_BYTES))
   })
 
   it('leaves in files/, with a warning, entries whose name is invalid or that are not regular files', async () => {
@@ -143,6 +153,26 @@ describe('disk file store restart', () => {
     expect((await store.pieceHashes(sha256('hello')))?.pieces).toEqual([Buffer.from(sha256('hello'), 'hex')])
     // Now current again: the next start trusts both.
     expect((await startCounting()).checked).toMatchObject({ trusted: 2, rehashed: 0 })
+  })
+
+  it('keeps the piece size a content was hashed with, and hashes again one cut into pieces downloaders refuse', async () => {
+    const content = Buffer.alloc(5 * PIECE_BYTES, 3)
+    await fs.writeFile(path.join(dataDir, 'files', 'a.bin'), content)
+    await started()
+    const layout = storeLayout(dataDir)
+    const stored = await readBlobMeta(layout, sha256(content))
+    expect(stored).toMatchObject({ pieceBytes: PIECE_BYTES })
+    // As a pserver of before 2026-12-07 left it: 4 MiB pieces. The central recorded that table, so it stays.
+    const old = { ...stored!, pieceBytes: MAX_PIECE_BYTES, pieces: pieceHashesOf(content, MAX_PIECE_BYTES) }
+    await writeBlobMeta(layout, old)
+    const restarted = await startCounting()
+    expect(restarted.checked).toMatchObject({ trusted: 1, rehashed: 0 })
+    expect(await restarted.store.pieceHashes(sha256(content))).toEqual({ pieceBytes: MAX_PIECE_BYTES, pieces: splitPieces(old.pieces) })
+    // Pieces larger than a downloader holds: hashed again, in today's size.
+    await writeBlobMeta(layout, { ...old, pieceBytes: 2 * MAX_PIECE_BYTES, pieces: pieceHashesOf(content, 2 * MAX_PIECE_BYTES) })
+    const rehashed = await startCounting()
+    expect(rehashed.checked).toMatchObject({ trusted: 0, rehashed: 1 })
+    expect(await rehashed.store.pieceHashes(sha256(content))).toEqual({ pieceBytes: PIECE_BYTES, pieces: splitPieces(pieceHashesOf(content, PIECE_BYTES)) })
   })
 
   it('stops serving, with an error, a content changed on disk, and drops its names', async () => {
