@@ -8,6 +8,7 @@ import { createCentralClient, deriveClusterKeys } from '@p2p/proto'
 import { EPHEMERAL_PORTS, startLocalNetwork } from '../../scripts/lib/local-network.js'
 import { expectHash, measure, MiB, sha256Of } from './measure.js'
 import type { Result } from './measure.js'
+import { medianResult, REPEATS } from './repeats.js'
 import { curl, grpcUpload } from './transfers.js'
 
 const NAME = 'bench-two-holders.bin'
@@ -65,10 +66,17 @@ export async function benchHolders (options: { work: string, source: string, sha
     }
     const download = async (n: number): Promise<void> => { await curl(['-o', receivedPath(n), `${user.url}/download/${NAME}`]) }
 
-    const one = await measure(TWO_HOLDERS, size, pids, async () => { await download(0) }, async () => { await checkReceived(1, 'two-holder download') })
+    // One download and two at once, in turns (repeats.ts): each row is the median of its runs.
+    const ones: Result[] = []
+    const twos: Result[] = []
+    for (let run = 0; run < REPEATS; run++) {
+      ones.push(await measure(TWO_HOLDERS, size, pids, async () => { await download(0) }, async () => { await checkReceived(1, 'two-holder download') }))
+      twos.push(await measure(TWO_AT_ONCE, 2 * size, pids,
+        async () => { await Promise.all([download(0), download(1)]) }, async () => { await checkReceived(2, 'concurrent download') }))
+    }
+    const one = medianResult(ones)
+    const two = medianResult(twos)
     one.piecesFrom = await piecesBySource(user.url)
-    const two = await measure(TWO_AT_ONCE, 2 * size, pids,
-      async () => { await Promise.all([download(0), download(1)]) }, async () => { await checkReceived(2, 'concurrent download') })
     const uploaded = Array.from({ length: UPLOADS_AT_ONCE }, (_, n) => `bench-concurrent-${n + 1}.bin`)
     const upload = async (name: string): Promise<void> => {
       const answer = JSON.parse(await curl(['-H', 'accept: application/json', '-F', `file=@${source};filename=${name}`, `${user.url}/upload_file/`])) as { sha256: string }

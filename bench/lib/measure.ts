@@ -23,6 +23,8 @@ export interface Result {
   servicesCpuPerGiB: number
   /** For downloads through a page: pieces each holder served (so far, in that network). */
   piecesFrom?: Record<string, number>
+  /** For a scenario run several times (repeats.ts): every run's speed and CPU; the row holds their medians. */
+  repeats?: Array<{ mibPerSecond: number, servicesCpuPerGiB: number }>
   /** Throughput relative to the named baseline of the same run. */
   ratio?: { baseline: string, value: number, target?: number }
 }

@@ -2,6 +2,7 @@
 // GiB, and the targets of issue 17 (CPU of a download the page's own peer holds, two downloads at
 // once, memory under concurrency), each marked met or MISSED.
 import type { Result } from './measure.js'
+import { spreadNote } from './repeats.js'
 
 /** Peak RSS every service stays under while several transfers run through one peer at once (MiB). */
 const CONCURRENT_PEAK_MIB = 150
@@ -12,7 +13,7 @@ export function formatSpeedTable (heading: string, results: Result[]): string {
   const rows = results.map((r) => {
     const ratio = r.ratio == null ? '' : `${r.ratio.value.toFixed(2)}x${r.ratio.target != null ? ` (target ${r.ratio.target}x${r.ratio.value >= r.ratio.target ? ', met' : ', MISSED'})` : ''}`
     const rss = Object.entries(r.peakRssMiB).map(([label, mib]) => `${label} ${mib}`).join(', ')
-    return `| ${r.scenario} | ${r.mibPerSecond} | ${ratio} | ${rss} |`
+    return `| ${r.scenario} | ${r.mibPerSecond}${spreadNote(r, 'mibPerSecond')} | ${ratio} | ${rss} |`
   })
   return [heading, '', '| path | MiB/s | vs baseline | peak RSS (MiB) |', '|---|---:|---|---|', ...rows].join('\n')
 }
@@ -20,7 +21,7 @@ export function formatSpeedTable (heading: string, results: Result[]): string {
 export function formatCpuTable (results: Result[]): string {
   const rows = results.map((r) => {
     const each = Object.entries(r.cpuSecondsPerGiB).filter(([label]) => label !== 'client').map(([label, seconds]) => `${label} ${seconds.toFixed(2)}`).join(', ')
-    return `| ${r.scenario} | ${r.servicesCpuPerGiB.toFixed(2)} | ${each} | ${(r.cpuSecondsPerGiB.client ?? 0).toFixed(2)} |`
+    return `| ${r.scenario} | ${r.servicesCpuPerGiB.toFixed(2)}${spreadNote(r, 'servicesCpuPerGiB')} | ${each} | ${(r.cpuSecondsPerGiB.client ?? 0).toFixed(2)} |`
   })
   return ['| path | services CPU-s/GiB | per service | client (bench, curl) |', '|---|---:|---|---:|', ...rows].join('\n')
 }

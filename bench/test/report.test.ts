@@ -2,7 +2,8 @@
 // did not run gives no verdict at all.
 import { describe, expect, it } from 'vitest'
 import type { Result } from '../lib/measure.js'
-import { formatCpuTable, issueTargets } from '../lib/report.js'
+import { formatCpuTable, formatSpeedTable, issueTargets } from '../lib/report.js'
+import { medianResult } from '../lib/repeats.js'
 
 const names = { oneHolder: 'one', twoHolders: 'two', twoAtOnce: 'together', concurrency: 'many' }
 
@@ -25,5 +26,19 @@ describe('the benchmark\'s targets', () => {
 
   it('lists each service\'s CPU per GiB and the client\'s apart', () => {
     expect(formatCpuTable([result('two', 90, 4.4)])).toContain('| two | 4.40 | pclient 4.40 | 0.50 |')
+  })
+
+  it('reports a repeated scenario by its median speed and CPU, and the highest peak of every run', () => {
+    const runs = [
+      { ...result('two', 90, 5.0, { pclient: 120, pserver: 130 }), cpuSecondsPerGiB: { pclient: 5.0, client: 1 } },
+      { ...result('two', 120, 4.0, { pclient: 140, pserver: 110 }), cpuSecondsPerGiB: { pclient: 4.0, client: 1 } },
+      { ...result('two', 100, 4.6, { pclient: 125 }), cpuSecondsPerGiB: { pclient: 4.6, client: 1 } }
+    ]
+    const median = medianResult(runs)
+    expect(median).toMatchObject({ mibPerSecond: 100, servicesCpuPerGiB: 4.6, cpuSecondsPerGiB: { pclient: 4.6 }, peakRssMiB: { pclient: 140, pserver: 130 } })
+    expect(formatSpeedTable('run', [median])).toContain('| two | 100 (median of 3: 90, 120, 100) |')
+    expect(formatCpuTable([median])).toContain('| two | 4.60 (median of 3: 5.00, 4.00, 4.60) | pclient 4.60 |')
+    // One run is its own median, with nothing to note.
+    expect(formatSpeedTable('run', [medianResult([runs[0]!])])).toContain('| two | 90 |  |')
   })
 })
