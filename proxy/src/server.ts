@@ -26,6 +26,7 @@ const metricsServer = await startMetricsServer({ registry: metrics.registry, hos
 
 await serve({
   log: logger,
+  incrementalMarking: false,
   listen: async () => {
     await new Promise<void>((resolve, reject) => {
       server.once('error', reject)

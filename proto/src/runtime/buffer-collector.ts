@@ -93,6 +93,21 @@ export function growOldGenerationToTwiceItsLiveSize (): void {
 }
 
 /**
+ * Turns V8's incremental marking off, so that a full collection runs only when the old generation
+ * reaches its limit, or when one is asked for. In the proxy (a live heap of 10-11 MiB) V8 started
+ * incremental marking 35-50 times per GiB relayed, far below its limit ("allocation limit" with 12 of
+ * 22 MiB to spare, `--trace-incremental-marking`), and the young collection this collector asked for
+ * next finished each one as a full collection that found almost nothing (10.7 -> 10.6 MiB): 0.2-0.7
+ * CPU-s of the proxy's 2.0-2.2 per GiB. Without it the proxy ran 0-8 full collections per GiB and
+ * spent 1.0-1.3 CPU-s per GiB (docs/performance.md, "Pieces of 1 MiB, hashed without a second V8").
+ * The pserver spent more CPU without it (2.1-2.9 CPU-s/GiB against 1.2-1.5) and the pclient no less,
+ * so only the proxy turns it off.
+ */
+export function markOnlyWhenFull (): void {
+  setFlagsFromString('--no-incremental-marking')
+}
+
+/**
  * Collects as V8 does when memory runs short ("last resort": full collections until nothing more is
  * freed, and the heap's free pages given back), so that a service gone quiet holds no more of V8's heap
  * than it needs. Measured on the compiled services just after they started (2026-12-06): 50-90 ms each,

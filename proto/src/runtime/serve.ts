@@ -3,7 +3,7 @@
 // it gracefully on SIGTERM/SIGINT (or after an uncaught error).
 import type { AddressInfo, Server } from 'node:net'
 import closeWithGrace from 'close-with-grace'
-import { growOldGenerationToTwiceItsLiveSize, keepYoungGenerationSmall } from './buffer-collector.js'
+import { growOldGenerationToTwiceItsLiveSize, keepYoungGenerationSmall, markOnlyWhenFull } from './buffer-collector.js'
 import { startGarbagePacer } from './garbage-pacer.js'
 
 /** The part of a pino or Fastify logger a running service needs. */
@@ -28,6 +28,12 @@ export interface ServeOptions {
   drainGraceMs?: number
   /** What closing takes besides the drain grace (connections, stores, leaving the central). */
   shutdownDelayMs?: number
+  /**
+   * V8's incremental marking (default on). The proxy turns it off: its heap is small, and V8 marked it
+   * incrementally dozens of times per GiB relayed for almost no garbage (markOnlyWhenFull() in
+   * buffer-collector.ts).
+   */
+  incrementalMarking?: boolean
 }
 
 const DEFAULT_SHUTDOWN_DELAY_MS = 3000
@@ -62,6 +68,7 @@ export async function serve (options: ServeOptions): Promise<ServiceSignals> {
   })
   keepYoungGenerationSmall()
   growOldGenerationToTwiceItsLiveSize()
+  if (options.incrementalMarking === false) markOnlyWhenFull()
   const pacer = startGarbagePacer()
   log.info(await options.listen(), 'listening')
   return { uninstall: () => { signals.uninstall(); pacer.stop() } }

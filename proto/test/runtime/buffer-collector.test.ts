@@ -87,3 +87,16 @@ describe('old generation', () => {
     expect((await factorsChosen('default')).some((factor) => factor !== 2)).toBe(true)
   }, 30_000)
 })
+
+describe('incremental marking', () => {
+  const fixture = fileURLToPath(new URL('./fixtures/incremental-marking.ts', import.meta.url))
+  const collections = async (mode: 'default' | 'without-marking'): Promise<{ incremental: number, major: number }> => {
+    const { stdout } = await run(process.execPath, ['--conditions=source', '--import', 'tsx', fixture, mode])
+    return JSON.parse(stdout) as { incremental: number, major: number }
+  }
+
+  it('is off in a service served without it (the proxy): V8 then never marks its heap step by step', async () => {
+    expect((await collections('default')).incremental).toBeGreaterThan(0)
+    expect((await collections('without-marking')).incremental).toBe(0)
+  }, 30_000)
+})
