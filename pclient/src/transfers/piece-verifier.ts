@@ -2,8 +2,8 @@
 // pieces that passed: each piece is held until its last byte arrived and its SHA-256 matched, so bad bytes
 // never leave. When the pieces cover the whole file and the central did not vouch for the piece table
 // (piece-map.ts), the whole content's SHA-256 is checked too before the last piece leaves. The hashing
-// runs on the hashing thread (hasher.ts); the stream waits for a piece's digest before taking more
-// bytes, so at most one unverified piece is held (plus the copy the hashing thread reads). Verified
+// runs off the main thread (hasher.ts); the stream waits for a piece's digest before taking more
+// bytes, so at most one unverified piece is held (plus the copy being hashed). Verified
 // bytes then wait in the stream's buffer, with the usual backpressure.
 import { Transform } from 'node:stream'
 import type { TransformCallback } from 'node:stream'
