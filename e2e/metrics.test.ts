@@ -6,6 +6,7 @@
 import { mkdtemp, rm } from 'node:fs/promises'
 import os from 'node:os'
 import path from 'node:path'
+import { PIECE_BYTES } from '@p2p/proto'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import type { ServiceSlot } from '../scripts/lib/service-slot.js'
 import { downloadThroughPage, eventually, makeRandomFile, startTestNetwork, uploadThroughPage } from './helpers.js'
@@ -14,7 +15,8 @@ import { hasSample, parseExposition, valueOf } from './metrics/exposition.js'
 import type { Exposition } from './metrics/exposition.js'
 import { promtool, promtoolMissing } from './metrics/promtool.js'
 
-const SIZE = 1024 * 1024 + 4321
+/** One piece (so one holder serves a download of it), in several chunk messages. */
+const SIZE = PIECE_BYTES - 4321
 const HEARTBEAT_MS = 300
 /** prom-client's default metrics: gauges whose names end in _total, which promtool's lint rightly flags. */
 const LIBRARY_NAMES = /^p2p_nodejs_active_(handles|requests|resources)_total /
