@@ -4,8 +4,10 @@
 # which writes each workspace's dist/). Each service's stage then installs only that service's
 # production dependencies (and those of proto/, which every service uses), takes the compiled
 # JavaScript and the few other files the service reads at run time, and runs
-# `node <service>/dist/server.js` as the unprivileged user `node`: what `npm test` runs
-# (P2P_SERVICES=compiled), on the same Node major.
+# `node <service>/dist/bundle/server.mjs` (the service and its dependencies in one file: see
+# scripts/bundle-services.ts) on jemalloc, as the unprivileged user `node`: what `npm test` runs
+# (P2P_SERVICES=compiled), on the same Node major. The dependencies stay installed beside the bundle
+# for the few files they read at run time (Swagger UI's assets, gRPC's own .proto files).
 # Only instructions in the forms e2e/deployment/dockerfile.ts understands: the multi-machine test reads
 # each stage's WORKDIR, ENV, USER, CMD and HEALTHCHECK from here and runs exactly that.
 
@@ -30,14 +32,22 @@ COPY central-server/ central-server/
 COPY pserver/ pserver/
 COPY pclient/ pclient/
 COPY proxy/ proxy/
+# The second half of the build, which bundles each service into one file (bundle-services.ts).
+COPY scripts/bundle-services.ts scripts/
+COPY scripts/lib/service-runtime.ts scripts/lib/
 RUN npm run build
 
 # What every service's image starts from: the manifests, proto's compiled code and its .proto file,
 # and the health check script.
 FROM manifests AS runtime
-# NODE_OPTIONS: V8's young generation kept at 1 MiB, as the launcher and the tests run every service
-# (SERVICE_NODE_OPTIONS in scripts/lib/service-runtime.ts says why; the e2e tests check they agree).
-ENV NODE_ENV=production NODE_OPTIONS=--max-semi-space-size=1
+# jemalloc, from Debian: it gives memory back to the kernel that glibc's malloc would keep.
+RUN apt-get update \
+  && DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends libjemalloc2 \
+  && rm -rf /var/lib/apt/lists/*
+# NODE_OPTIONS: V8's young generation kept at 1 MiB; LD_PRELOAD and MALLOC_CONF: every service on
+# jemalloc, with one arena. As the launcher and the tests run every service (SERVICE_NODE_OPTIONS and
+# serviceAllocatorEnv in scripts/lib/service-runtime.ts say why; the e2e tests check they agree).
+ENV NODE_ENV=production NODE_OPTIONS=--max-semi-space-size=1 LD_PRELOAD=libjemalloc.so.2 MALLOC_CONF=narenas:1,tcache:false,dirty_decay_ms:1000,muzzy_decay_ms:0
 COPY deploy/healthcheck.mjs deploy/
 COPY proto/filesharing.proto proto/
 COPY --from=build /app/proto/dist proto/dist
@@ -53,7 +63,7 @@ ENV HOST=0.0.0.0 PORT=9000
 USER node
 EXPOSE 9000
 HEALTHCHECK --interval=30s --timeout=5s --start-period=30s --retries=3 CMD node deploy/healthcheck.mjs "http://${HOST:-127.0.0.1}:${PORT:-9000}/health"
-CMD ["node", "central-server/dist/server.js"]
+CMD ["node", "central-server/dist/bundle/server.mjs"]
 
 FROM runtime AS pserver
 RUN npm ci --omit=dev --workspace=pserver --no-audit --no-fund && rm -rf /root/.npm
@@ -67,7 +77,7 @@ USER node
 EXPOSE 50051
 # Indexing a large data folder at start takes a while before the port opens.
 HEALTHCHECK --interval=30s --timeout=5s --start-period=120s --retries=3 CMD node deploy/healthcheck.mjs "tcp://${GRPC_HOST:-127.0.0.1}:${GRPC_PORT:-50051}"
-CMD ["node", "pserver/dist/server.js"]
+CMD ["node", "pserver/dist/bundle/server.mjs"]
 
 FROM runtime AS pclient
 RUN npm ci --omit=dev --workspace=pclient --no-audit --no-fund && rm -rf /root/.npm
@@ -79,7 +89,7 @@ ENV HOST=0.0.0.0 PORT=9001
 USER node
 EXPOSE 9001
 HEALTHCHECK --interval=30s --timeout=5s --start-period=30s --retries=3 CMD node deploy/healthcheck.mjs "http://${HOST:-127.0.0.1}:${PORT:-9001}/health"
-CMD ["node", "pclient/dist/server.js"]
+CMD ["node", "pclient/dist/bundle/server.mjs"]
 
 FROM runtime AS proxy
 RUN npm ci --omit=dev --workspace=proxy --no-audit --no-fund && rm -rf /root/.npm
@@ -90,4 +100,4 @@ EXPOSE 80
 # The proxy forwards every path to its upstream, so it is checked by opening its port, not by asking
 # a route: an upstream that is down must not make the proxy look unhealthy.
 HEALTHCHECK --interval=30s --timeout=5s --start-period=30s --retries=3 CMD node deploy/healthcheck.mjs "tcp://${HOST:-127.0.0.1}:${PORT:-8080}"
-CMD ["node", "proxy/dist/server.js"]
+CMD ["node", "proxy/dist/bundle/server.mjs"]

@@ -1,12 +1,13 @@
 // What ships is what is tested: `npm test` builds the services and the end-to-end tests run their
-// compiled JavaScript (P2P_SERVICES=compiled), on the Node major version the images are based on. A
-// source-only run of the e2e tests (`npm run test:e2e` without it) says so loudly instead of checking.
+// compiled JavaScript (P2P_SERVICES=compiled: each service's one-file bundle), on the Node major version
+// the images are based on, with the allocator the images preload. A source-only run of the e2e tests
+// (`npm run test:e2e` without it) says so loudly instead of checking.
 import { execFile } from 'node:child_process'
 import { readFile } from 'node:fs/promises'
 import { promisify } from 'node:util'
 import { describe, expect, it } from 'vitest'
 import { REPO_ROOT } from '../scripts/lib/service-process.js'
-import { SERVICE_NODE_OPTIONS, serviceArgv, serviceRuntime } from '../scripts/lib/service-runtime.js'
+import { JEMALLOC_LIBRARY, SERVICE_MALLOC_CONF, SERVICE_NODE_OPTIONS, serviceAllocatorEnv, serviceArgv, serviceRuntime } from '../scripts/lib/service-runtime.js'
 import { startTestNetwork } from './helpers.js'
 import { skipWithoutRequirement } from './deployment/requirement.js'
 
@@ -23,9 +24,10 @@ async function commandLineOf (pid: number): Promise<string[]> {
 }
 
 const notCompiled = serviceRuntime() === 'compiled' ? null : 'P2P_SERVICES is not "compiled" (npm test sets it after npm run build)'
+const noJemalloc = Object.keys(serviceAllocatorEnv()).length > 0 ? null : `${JEMALLOC_LIBRARY} is not installed (apt-get install libjemalloc2; .ci/run does)`
 
 describe.skipIf(skipWithoutRequirement('the compiled-services check', notCompiled))('the services under test', () => {
-  it('are the compiled JavaScript, run by the Node major version the images ship', async () => {
+  it('are the compiled bundles, run by the Node major version the images ship, which find the files they read beside them', async () => {
     expect(serviceRuntime()).toBe('compiled')
     expect(Number(process.versions.node.split('.')[0])).toBe(await imageNodeMajor())
 
@@ -36,13 +38,41 @@ describe.skipIf(skipWithoutRequirement('the compiled-services check', notCompile
         const [node, ...args] = await commandLineOf(service.child.pid!)
         expect(node).toBe(process.execPath)
         expect(args).toHaveLength(1)
-        expect(args[0]).toMatch(/\/(central-server|pserver|pclient|proxy)\/dist\/server\.js$/)
+        expect(args[0]).toMatch(/\/(central-server|pserver|pclient|proxy)\/dist\/bundle\/server\.mjs$/)
         const environ = (await readFile(`/proc/${service.child.pid!}/environ`, 'utf8')).split('\0')
         expect(environ).toContain(`NODE_OPTIONS=${SERVICE_NODE_OPTIONS}`)
       }
       // The images start every service with the same Node options.
       expect(await readFile(`${REPO_ROOT}Dockerfile`, 'utf8')).toMatch(new RegExp(`^ENV .*NODE_OPTIONS=${SERVICE_NODE_OPTIONS}( |$)`, 'm'))
-      expect(serviceArgv('pserver')).toEqual([process.execPath, `${REPO_ROOT}pserver/dist/server.js`])
+      expect(serviceArgv('pserver')).toEqual([process.execPath, `${REPO_ROOT}pserver/dist/bundle/server.mjs`])
+
+      // Files read at run time from where the unbundled code would look (bundle-services.ts): the
+      // pserver has loaded filesharing.proto (it is serving), the page's templates and static files,
+      // and the assets of the central's API documentation (Swagger UI, found beside its own package).
+      const page = await fetch(`${network.peers[0]!.url}/`)
+      expect(page.status).toBe(200)
+      expect(await page.text()).toContain('<html')
+      const docs = await fetch(`${network.central.url}/docs/static/index.html`)
+      expect(docs.status).toBe(200)
+      expect(await docs.text()).toContain('swagger')
+    } finally {
+      await network.stop()
+    }
+  })
+
+  it.skipIf(skipWithoutRequirement('the allocator check', noJemalloc))('run on jemalloc, as the images do', async () => {
+    const network = await startTestNetwork({ peers: 1 })
+    try {
+      for (const service of [network.central.server, network.peers[0]!.pserver, network.peers[0]!.pclient, network.peers[0]!.proxy]) {
+        const environ = (await readFile(`/proc/${service.child.pid!}/environ`, 'utf8')).split('\0')
+        expect(environ).toContain(`MALLOC_CONF=${SERVICE_MALLOC_CONF}`)
+        // Preloaded for real: the library is mapped into the process.
+        expect(await readFile(`/proc/${service.child.pid!}/maps`, 'utf8')).toContain(`/${JEMALLOC_LIBRARY}`)
+      }
+      const dockerfile = await readFile(`${REPO_ROOT}Dockerfile`, 'utf8')
+      expect(dockerfile).toMatch(new RegExp(`^ENV .*LD_PRELOAD=${JEMALLOC_LIBRARY}( |$)`, 'm'))
+      expect(dockerfile).toMatch(new RegExp(`^ENV .*MALLOC_CONF=${SERVICE_MALLOC_CONF}( |$)`, 'm'))
+      expect(dockerfile).toMatch(/^RUN (?:[^\n]*\\\n)*[^\n]*apt-get install [^\n]*libjemalloc2/m)
     } finally {
       await network.stop()
     }

@@ -13,6 +13,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { parse } from 'yaml'
 import { REPO_ROOT } from '../scripts/lib/service-process.js'
 import type { ServiceName } from '../scripts/lib/service-process.js'
+import { serviceEntry } from '../scripts/lib/service-runtime.js'
 import {
   CENTRAL_COMPOSE_FILE, CENTRAL_SINGLE_COMPOSE_FILE, ComposeConfigError, PEER_COMPOSE_FILE, composeAvailable, composeVariables, readComposeConfig, readEnvFile,
   writeEnvFile
@@ -238,7 +239,7 @@ describe.skipIf(skipWithoutRequirement('the compose file tests', missing))('the 
       expect(stage.healthcheck, `${workspace} has no HEALTHCHECK`).not.toBeNull()
       // The compiled service, as `npm test` runs it (P2P_SERVICES=compiled), from the source it is
       // compiled from; the image holds the file it runs.
-      const entry = `${workspace}/dist/server.js`
+      const entry = serviceEntry(workspace)
       expect(stage.cmd).toEqual(['node', entry])
       await access(`${REPO_ROOT}${workspace}/src/server.ts`)
       expect(stage.copied.some((copied) => `${stage.workdir}/${entry}`.startsWith(`${copied}/`))).toBe(true)

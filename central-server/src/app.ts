@@ -84,11 +84,20 @@ export function buildCentralApp (options: CentralAppOptions): FastifyInstance {
     // Errors raised before routing (a malformed URL) get the same JSON body as every other error.
     frameworkErrors: (err, request, reply) => { void sendError(err, request, reply) }
   })
-  const opened: OpenedStore = options.store == null
-    ? openDirectoryStore(options.config.directoryStore ?? { kind: 'memory' }, app.log)
-    : { kind: options.storeKind ?? 'memory', store: options.store, waitUntilReady: async () => true }
+  // The store is opened as the app loads (the Redis one is imported only then: open-store.ts), before
+  // any plugin that uses it; those take their options as functions, read once it is open.
+  let openedStore: OpenedStore | undefined
+  const opened = (): OpenedStore => {
+    if (openedStore == null) throw new Error('the directory store is used before it was opened')
+    return openedStore
+  }
+  void app.register(async () => {
+    openedStore = options.store == null
+      ? await openDirectoryStore(options.config.directoryStore ?? { kind: 'memory' }, app.log)
+      : { kind: options.storeKind ?? 'memory', store: options.store, waitUntilReady: async () => true }
+  })
   app.addHook('onReady', async () => {
-    if (!await opened.waitUntilReady(STORE_STARTUP_WAIT_MS)) app.log.warn({ store: opened.kind }, 'the directory store is not reachable yet; serving 503 until it is')
+    if (!await opened().waitUntilReady(STORE_STARTUP_WAIT_MS)) app.log.warn({ store: opened().kind }, 'the directory store is not reachable yet; serving 503 until it is')
   })
   app.addHook('onRequest', async (request, reply) => { void reply.header(REQUEST_ID_HEADER, request.id) })
   app.setValidatorCompiler(validatorCompiler)
@@ -96,7 +105,7 @@ export function buildCentralApp (options: CentralAppOptions): FastifyInstance {
   const { metrics } = options
   if (metrics != null) {
     timeHttpAnswers(app, metrics.observeHttp)
-    app.addHook('onReady', async () => { metrics.watchDirectory(app.directory.counts, opened.kind) })
+    app.addHook('onReady', async () => { metrics.watchDirectory(app.directory.counts, opened().kind) })
   }
 
   // Order matters: the rate limiter's hooks see a request before the membership check does, and both
@@ -106,20 +115,20 @@ export function buildCentralApp (options: CentralAppOptions): FastifyInstance {
   void app.register(errorHandlerPlugin)
   void app.register(openapiPlugin)
   void app.register(ticketsPlugin, { key: keys.transferTickets, ttlMs: options.config.ticketTtlMs ?? DEFAULT_TICKET_TTL_MS, now })
-  void app.register(directoryPlugin, {
-    store: metrics == null ? opened.store : timedStore(opened.store, metrics.store),
+  void app.register(directoryPlugin, () => ({
+    store: metrics == null ? opened().store : timedStore(opened().store, metrics.store),
     now,
     heartbeatIntervalMs: options.config.heartbeatIntervalMs,
     ...(options.config.replicationFactor == null ? {} : { replicationFactor: options.config.replicationFactor }),
     ...(options.reservationTtlMs == null ? {} : { reservationTtlMs: options.reservationTtlMs }),
     ...(options.config.tombstoneTtlMs == null ? {} : { tombstoneTtlMs: options.config.tombstoneTtlMs }),
     ...(metrics == null ? {} : { onDeleted: metrics.fileDeleted })
-  })
+  }))
   void app.register(peerRoutes)
   void app.register(fileRoutes)
   void app.register(fileDeleteRoutes, { clusterSecret: secret.data })
   void app.register(placementRoutes)
-  void app.register(healthRoutes, { store: opened.kind, replica: options.config.replicaId ?? defaultReplicaId() })
+  void app.register(healthRoutes, () => ({ store: opened().kind, replica: options.config.replicaId ?? defaultReplicaId() }))
   return app
 }
 

@@ -7,7 +7,7 @@ import { createWriteStream } from 'node:fs'
 import type { WriteStream } from 'node:fs'
 import { once } from 'node:events'
 import { createInterface } from 'node:readline'
-import { REPO_ROOT, SERVICE_NODE_OPTIONS, serviceArgv } from './service-runtime.js'
+import { REPO_ROOT, SERVICE_NODE_OPTIONS, serviceAllocatorEnv, serviceArgv } from './service-runtime.js'
 import type { ServiceName } from './service-runtime.js'
 
 export { REPO_ROOT }
@@ -72,7 +72,13 @@ export async function startService (options: ServiceOptions): Promise<ServicePro
   const [file, ...args] = options.command?.argv ?? serviceArgv(requireService(options))
   const child = spawn(file, args, {
     cwd: options.command?.cwd ?? REPO_ROOT,
-    env: { PATH: process.env.PATH ?? '', NODE_ENV: process.env.NODE_ENV ?? 'production', NODE_OPTIONS: SERVICE_NODE_OPTIONS, ...options.env },
+    env: {
+      PATH: process.env.PATH ?? '',
+      NODE_ENV: process.env.NODE_ENV ?? 'production',
+      NODE_OPTIONS: SERVICE_NODE_OPTIONS,
+      ...(options.command == null ? serviceAllocatorEnv() : {}),
+      ...options.env
+    },
     stdio: ['ignore', 'pipe', 'pipe']
   })
   const exited = once(child, 'exit').then(() => {})

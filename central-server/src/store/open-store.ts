@@ -1,9 +1,10 @@
 // Opens the directory store the configuration names: the in-memory default, or Redis for several
-// replicas sharing one directory.
+// replicas sharing one directory. The Redis store and its client are loaded only by a central that
+// uses them: a central with the in-memory store idles 3 MiB lighter without them (the compiled
+// bundle keeps them in a chunk of their own, scripts/bundle-services.ts).
 import type { DirectoryStoreConfig } from '../config.js'
 import type { DirectoryStore } from './directory-store.js'
 import { createMemoryDirectoryStore } from './memory/index.js'
-import { createRedisDirectoryStore } from './redis/index.js'
 import type { StoreLog } from './redis/index.js'
 
 export type StoreKind = DirectoryStoreConfig['kind']
@@ -15,8 +16,9 @@ export interface OpenedStore {
   waitUntilReady: (timeoutMs: number) => Promise<boolean>
 }
 
-export function openDirectoryStore (config: DirectoryStoreConfig, log: StoreLog): OpenedStore {
+export async function openDirectoryStore (config: DirectoryStoreConfig, log: StoreLog): Promise<OpenedStore> {
   if (config.kind === 'memory') return { kind: 'memory', store: createMemoryDirectoryStore(), waitUntilReady: async () => true }
+  const { createRedisDirectoryStore } = await import('./redis/index.js')
   const store = createRedisDirectoryStore({ url: config.url, log })
   return { kind: 'redis', store, waitUntilReady: store.waitUntilReady }
 }
