@@ -12,4 +12,4 @@ const app = buildClientApp({ config, metrics, logger: { level: config.logLevel, 
 // Before 'listening', so a launcher that waits for that line finds 'metrics listening' already logged.
 const metricsServer = await startMetricsServer({ registry: metrics.registry, host: config.metricsHost, port: config.metricsPort, log: app.log })
 app.addHook('onClose', async () => { await metricsServer.close() })
-await serveHttpApp(app, config, config.drainGraceMs)
+await serveHttpApp(app, config, { drainGraceMs: config.drainGraceMs, incrementalMarking: false })

@@ -39,6 +39,7 @@ async function main (config: PeerConfig): Promise<void> {
     let port = config.grpcPort
     await serve({
       log: logger,
+      incrementalMarking: false,
       listen: async () => {
         port = await bindServer(peer.grpcServer, config.grpcHost, config.grpcPort)
         return { address: formatHostPort(config.grpcHost, port) }

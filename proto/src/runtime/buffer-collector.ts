@@ -100,8 +100,11 @@ export function growOldGenerationToTwiceItsLiveSize (): void {
  * next finished each one as a full collection that found almost nothing (10.7 -> 10.6 MiB): 0.2-0.7
  * CPU-s of the proxy's 2.0-2.2 per GiB. Without it the proxy ran 0-8 full collections per GiB and
  * spent 1.0-1.3 CPU-s per GiB (docs/performance.md, "Pieces of 1 MiB, hashed without a second V8").
- * The pserver spent more CPU without it (2.1-2.9 CPU-s/GiB against 1.2-1.5) and the pclient no less,
- * so only the proxy turns it off.
+ * The pserver and the pclient joined once they shipped bundled: their live heaps shrank to the same
+ * 11-15 MiB (18 before) and V8 marked them as often (a pserver: 39 markings in a 512 MiB upload and
+ * three downloads, 1 without the bundle), the downloads spending 2.5-2.7 CPU-s/GiB in the pserver and
+ * 3.3-3.9 in the pclient with it, 1.5-1.6 and 2.7-2.8 without (docs/performance.md, "One file per
+ * service, and jemalloc"). Unbundled, the pserver had spent more without it.
  */
 export function markOnlyWhenFull (): void {
   setFlagsFromString('--no-incremental-marking')

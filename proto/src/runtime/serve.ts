@@ -29,9 +29,9 @@ export interface ServeOptions {
   /** What closing takes besides the drain grace (connections, stores, leaving the central). */
   shutdownDelayMs?: number
   /**
-   * V8's incremental marking (default on). The proxy turns it off: its heap is small, and V8 marked it
-   * incrementally dozens of times per GiB relayed for almost no garbage (markOnlyWhenFull() in
-   * buffer-collector.ts).
+   * V8's incremental marking (default on). The services that move bytes (proxy, pclient, pserver) turn
+   * it off: their heaps are small, and V8 marked them incrementally dozens of times per GiB moved for
+   * almost no garbage (markOnlyWhenFull() in buffer-collector.ts).
    */
   incrementalMarking?: boolean
 }
@@ -86,10 +86,10 @@ export interface HttpApp {
  * serve() for an HTTP app: its 'listening' line gives the URL it answers at. Its close() is given
  * `drainGraceMs` (on top of the usual delay) to let the requests in flight finish.
  */
-export async function serveHttpApp (app: HttpApp, address: { host: string, port: number }, drainGraceMs?: number): Promise<ServiceSignals> {
+export async function serveHttpApp (app: HttpApp, address: { host: string, port: number }, options: Pick<ServeOptions, 'drainGraceMs' | 'incrementalMarking'> = {}): Promise<ServiceSignals> {
   return await serve({
     log: app.log,
-    ...(drainGraceMs == null ? {} : { drainGraceMs }),
+    ...options,
     listen: async () => {
       await app.listen({ host: address.host, port: address.port })
       return { url: httpUrlOf(app.server) }
