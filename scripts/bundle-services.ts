@@ -1,12 +1,13 @@
 // The second half of `npm run build`: after tsc has compiled every workspace to dist/, esbuild joins
-// each service's compiled JavaScript and its dependencies into one file, <service>/dist/bundle/server.mjs
-// (and a chunk for what it imports only when needed),
-// which the images and the compiled test runs start (serviceEntry in lib/service-runtime.ts).
+// each service's compiled JavaScript and its dependencies into one file,
+// <service>/dist/bundle/server.mjs (with a chunk beside it for what the service imports only when it
+// needs it), which the images and the compiled test runs start (serviceEntry in lib/service-runtime.ts).
 //
 // Why one file: an idle service's memory is mostly code. Loaded module by module, a service keeps
-// every file's full source in V8's heap (zod alone ships 95 files, 50 of them locales nobody loads on
-// purpose) and touches more of Node's module loader. Bundled, minified and tree-shaken, the idle pclient
-// keeps 15 MiB of V8 heap instead of 23 (docs/performance.md, "One file per service, and jemalloc").
+// every file's full source in V8's heap (zod alone ships 95 files, 50 of them locales) and touches
+// more of Node's module loader. Bundled, minified and tree-shaken, the idle pclient keeps 15 MiB of
+// V8's heap instead of 23, and on jemalloc idles at 70 MiB instead of 85 (docs/performance.md,
+// "One file per service, and jemalloc").
 //
 // The bundle sits beside the files it was made from, which stay where tsc and npm put them: the
 // .proto file, the Lua scripts, the page's templates, the hashing thread and the few dependencies that
@@ -55,7 +56,10 @@ function fileLocations (bundleDir: string): Plugin {
   }
 }
 
-/** zod's 50 locales, of which zod itself uses English, reduced to English. */
+/**
+ * zod's 50 locales reduced to the English one zod sets itself: the services never choose another
+ * (`z.config(z.locales.xx())`), and the rest were 300 KB of the bundle's source, kept in V8's heap.
+ */
 function englishOnlyZod (): Plugin {
   return {
     name: 'english-only-zod',

@@ -28,9 +28,10 @@ export const SERVICE_NODE_OPTIONS = '--max-semi-space-size=1'
  * Dockerfile's runtime stage; .ci/run installs it). glibc's malloc keeps what V8 used to parse and
  * compile the code at start, and what a busy transfer held, in its heaps for good; jemalloc hands
  * pages nobody has used for a second back to the kernel. One arena and no per-thread caches: a
- * service's few threads need no more. Measured idle after start, bundled: central 89 to 73 MiB,
- * pserver 75 to 66, pclient 83 to 69, with downloads no slower (docs/performance.md, "One file per
- * service, and jemalloc"). Without the library the services run on glibc's malloc, as before.
+ * service's few threads need no more. Measured idle after start, bundled, glibc against jemalloc:
+ * central 89 to 70 MiB, pserver 75 to 67, pclient 83 to 70, with downloads no slower
+ * (docs/performance.md, "One file per service, and jemalloc"). Without the library the services run
+ * on glibc's malloc.
  */
 export const JEMALLOC_LIBRARY = 'libjemalloc.so.2'
 export const SERVICE_MALLOC_CONF = 'narenas:1,tcache:false,dirty_decay_ms:1000,muzzy_decay_ms:0'
