@@ -86,4 +86,19 @@ describe.skipIf(skipWithoutRequirement('the compiled-services check', notCompile
     const { stdout } = await promisify(execFile)(process.execPath, ['--input-type=module', '-e', script], { cwd: REPO_ROOT })
     expect(JSON.parse(stdout.trim().split('\n').at(-1)!)).toEqual([])
   })
+
+  it('leave gRPC\'s client code unloaded in the pclient until its first transfer (transfers/peer-connector.ts)', async () => {
+    // grpc-js is CommonJS, so once anything loads it, its entry point is in require's cache, even when
+    // loaded by an ES import (its constants module alone is loaded at start, for the status codes).
+    const script = `import { createRequire } from 'node:module'
+      const grpcLoaded = () => Object.keys(createRequire(import.meta.url).cache).some((file) => file.endsWith('/@grpc/grpc-js/build/src/index.js'))
+      await import(${JSON.stringify(`${REPO_ROOT}pclient/dist/app.js`)})
+      const atStart = grpcLoaded()
+      const { connectOnDemand } = await import(${JSON.stringify(`${REPO_ROOT}pclient/dist/transfers/peer-connector.js`)})
+      const client = await connectOnDemand('127.0.0.1:1')
+      client.close()
+      console.log(JSON.stringify({ atStart, afterConnecting: grpcLoaded() }))`
+    const { stdout } = await promisify(execFile)(process.execPath, ['--input-type=module', '-e', script], { cwd: REPO_ROOT })
+    expect(JSON.parse(stdout.trim().split('\n').at(-1)!)).toEqual({ atStart: false, afterConnecting: true })
+  })
 })

@@ -7,9 +7,8 @@ import { readdir, readFile, stat } from 'node:fs/promises'
 import path from 'node:path'
 import * as grpc from '@grpc/grpc-js'
 import { afterAll, beforeAll, beforeEach, afterEach, describe, expect, it } from 'vitest'
-import {
-  createCentralClient, createPeerFilesClient, deriveClusterKeys, issueTicket, signRequest, TICKET_METADATA_KEY
-} from '@p2p/proto'
+import { createCentralClient, deriveClusterKeys, issueTicket, signRequest, TICKET_METADATA_KEY } from '@p2p/proto'
+import { createPeerFilesClient } from '@p2p/proto/grpc'
 import type { ClusterKeys, FileView, PeerView, UploadRequest } from '@p2p/proto'
 import { getJson, startTestNetwork } from './helpers.js'
 import type { TestNetwork } from './helpers.js'

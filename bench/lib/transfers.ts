@@ -5,7 +5,8 @@ import { once } from 'node:events'
 import net from 'node:net'
 import { pipeline } from 'node:stream/promises'
 import { Transform, Writable } from 'node:stream'
-import { CHUNK_BYTES, createPeerFilesClient } from '@p2p/proto'
+import { CHUNK_BYTES } from '@p2p/proto'
+import { createPeerFilesClient } from '@p2p/proto/grpc'
 import type { FileChunk__Output, UploadResponse__Output } from '@p2p/proto'
 
 export async function receiveTcp (port: number, outPath: string): Promise<void> {

@@ -2,7 +2,7 @@
 // (server.ts does, tests inject).
 import { randomBytes } from 'node:crypto'
 import multipart from '@fastify/multipart'
-import { createCentralClient, createPeerFilesClient, deriveClusterKeys, fileDeleteToken, REQUEST_ID_HEADER, requestIdOfRequest, timeHttpAnswers } from '@p2p/proto'
+import { createCentralClient, deriveClusterKeys, fileDeleteToken, REQUEST_ID_HEADER, requestIdOfRequest, timeHttpAnswers } from '@p2p/proto'
 import type { CentralClient } from '@p2p/proto'
 import Fastify from 'fastify'
 import type { FastifyInstance, FastifyServerOptions } from 'fastify'
@@ -24,6 +24,7 @@ import { pageRoutes } from './routes/page.js'
 import { staticFileRoutes } from './routes/static-files.js'
 import { uploadCheckRoutes } from './routes/upload-check.js'
 import { uploadRoutes } from './routes/upload.js'
+import { connectOnDemand } from './transfers/peer-connector.js'
 import type { ConnectPeer } from './transfers/peer-connector.js'
 
 /** A 255-byte file name, percent-encoded, is up to 765 characters in a URL (Fastify's default is 100). */
@@ -33,7 +34,7 @@ export interface ClientAppOptions {
   config: Pick<ClientConfig, 'centralUrls' | 'maxUploadBytes' | 'peerName' | 'clusterSecret'> & Partial<Pick<ClientConfig, 'centralTimeoutMs' | 'trustedProxies' | 'pieceTimeoutMs' | 'keepDownloads' | 'drainGraceMs'>>
   /** Default: createCentralClient for config.centralUrls, signing as `pclient:<peerName>` (or `pclient:web-<random>`). */
   central?: CentralClient
-  /** Default: createPeerFilesClient from @p2p/proto. */
+  /** Default: connectOnDemand (transfers/peer-connector.ts), @p2p/proto's client loaded at the first transfer. */
   connectPeer?: ConnectPeer
   /** Fastify logger options; default: no logging. */
   logger?: FastifyServerOptions['logger']
@@ -71,7 +72,7 @@ export function buildClientApp (options: ClientAppOptions): FastifyInstance {
       // must not share one name.
       signer: { id: `pclient:${options.config.peerName ?? `web-${randomBytes(4).toString('hex')}`}`, key: deriveClusterKeys(options.config.clusterSecret).peerRequests }
     }),
-    connectPeer: options.connectPeer ?? createPeerFilesClient,
+    connectPeer: options.connectPeer ?? connectOnDemand,
     ...(metrics == null ? {} : { metrics }),
     settings: {
       maxUploadBytes: options.config.maxUploadBytes,

@@ -4,7 +4,9 @@
 // they are. Routes, transfers and the error handler all map through toHttpError and nothing else
 // decides. (A request that fails its route's schema reaches only the error handler, which words it
 // from the schema's issues: plugins/error-handler.ts.)
-import { status } from '@grpc/grpc-js'
+// gRPC's status codes from grpc-js's own constants module, without loading grpc-js itself
+// (transfers/peer-connector.ts loads it at the first transfer).
+import { Status as status } from '@grpc/grpc-js/build/src/constants.js'
 import type { ServiceError } from '@grpc/grpc-js'
 import { CentralErrorCode, CentralRequestError, CentralUnreachableError as CentralClientUnreachableError, ERROR_CODE_METADATA_KEY } from '@p2p/proto'
 import {

@@ -9,7 +9,8 @@
 export * from './directory.js'
 export * from './contracts/grpc-options.js'
 export { isAcceptedPieceSize, pieceBytesFor } from './contracts/piece-size.js'
-export * from './contracts/grpc-loader.js'
+// gRPC's client code is at '@p2p/proto/grpc' (grpc.ts); only its types are here.
+export type { PeerFilesClientOptions } from './contracts/grpc-loader.js'
 export { withMethodSerializer } from './contracts/method-serializer.js'
 export type { PeerFilesClient, PeerFilesHandlers } from './generated/filesharing/v1/PeerFiles.js'
 export type { DownloadRequest, DownloadRequest__Output } from './generated/filesharing/v1/DownloadRequest.js'

@@ -4,7 +4,8 @@
 // (tests, and the end of a drain), drain() first lets the running transfers finish (SIGTERM).
 import * as grpc from '@grpc/grpc-js'
 import type { Logger } from 'pino'
-import { createPeerFilesClient, grpcServerOptions, loadFileSharingProto } from '@p2p/proto'
+import { grpcServerOptions } from '@p2p/proto'
+import { createPeerFilesClient, loadFileSharingProto } from '@p2p/proto/grpc'
 import type { CentralClient, PeerFilesHandlers, TransferMeter } from '@p2p/proto'
 import type { TicketGate } from './auth/ticket-gate.js'
 import { createAnnouncer } from './central/announcer.js'

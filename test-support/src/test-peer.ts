@@ -3,7 +3,8 @@
 // pserver's public test entry (`@p2p/pserver/testing`), never its src/ paths.
 import fs from 'node:fs/promises'
 import path from 'node:path'
-import { createCentralClient, createPeerFilesClient } from '@p2p/proto'
+import { createCentralClient } from '@p2p/proto'
+import { createPeerFilesClient } from '@p2p/proto/grpc'
 import type { PeerFilesClient, TransferMeter } from '@p2p/proto'
 import { LEGACY_FILES_DIR, bindServer, createDiskFileStore, createPeerServer } from '@p2p/pserver/testing'
 import type { FileStore, OpenFile, PeerServer, TicketGate } from '@p2p/pserver/testing'

@@ -111,7 +111,7 @@ async function openFromHolders (
   }
   for (const [position, holder] of holders.entries()) {
     signal?.throwIfAborted()
-    const client = components.connectPeer(holder.grpcAddress, file.ticket == null ? {} : { ticket: file.ticket })
+    const client = await components.connectPeer(holder.grpcAddress, file.ticket == null ? {} : { ticket: file.ticket })
     let map: PieceMap
     try {
       map = await fetchPieceMap(client, file, holder.peerId, components.fileInfoDeadlineMs)

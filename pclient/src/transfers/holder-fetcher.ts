@@ -33,18 +33,21 @@ export interface HolderFetcher {
 
 export function createHolderFetcher (options: HolderFetcherOptions): HolderFetcher {
   const { holder, file, map } = options
-  let client: PeerFilesClient | null = null
+  // A promise, so that fetches started together share the one client however the connector answers.
+  let client: Promise<PeerFilesClient> | null = null
   const cancels = new Map<number, () => void>()
 
   async function fetch (index: number): Promise<Buffer[] | null> {
-    client ??= options.connectPeer(holder.grpcAddress, file.ticket == null ? {} : { ticket: file.ticket })
+    const connecting = client ??= Promise.resolve(options.connectPeer(holder.grpcAddress, file.ticket == null ? {} : { ticket: file.ticket }))
     let verified: Readable | null = null
     let cancelled = false
     const abort = new AbortController()
     const cancel = (): void => { cancelled = true; abort.abort(); verified?.destroy() }
     cancels.set(index, cancel)
     try {
-      verified = await fetchPieceRange({ client, peerId: holder.peerId, map }, { first: index, end: index + 1 }, {
+      const connected = await connecting
+      if (cancelled) return null
+      verified = await fetchPieceRange({ client: connected, peerId: holder.peerId, map }, { first: index, end: index + 1 }, {
         keep: options.keep, firstPieceTimeoutMs: options.pieceTimeoutMs, signal: abort.signal
       })
       if (cancelled) return null
@@ -70,7 +73,7 @@ export function createHolderFetcher (options: HolderFetcherOptions): HolderFetch
     close () {
       for (const cancel of cancels.values()) cancel()
       cancels.clear()
-      client?.close()
+      void client?.then((connected) => { connected.close() }, () => {})
       client = null
     }
   }

@@ -3,7 +3,9 @@
 // the peer's answer against what was sent. Independent of Fastify, so the web routes and a command line share it.
 import { pipeline } from 'node:stream/promises'
 import type { Readable } from 'node:stream'
-import { status } from '@grpc/grpc-js'
+// gRPC's status codes from grpc-js's own constants module, without loading grpc-js itself
+// (transfers/peer-connector.ts loads it at the first transfer).
+import { Status as status } from '@grpc/grpc-js/build/src/constants.js'
 import { UNMETERED } from '@p2p/proto'
 import type { CentralClient, Placement, TransferMeter, UploadResponse__Output } from '@p2p/proto'
 import { BadRequestError, DataLossError, isClientError, parseFileName } from '../errors.js'
@@ -73,7 +75,7 @@ export async function sendToPeer (
   components: Pick<UploadComponents, 'connectPeer' | 'meter'>, address: string, input: UploadInput, ticket?: string
 ): Promise<UploadResponse__Output> {
   const meter = components.meter ?? UNMETERED
-  const client = components.connectPeer(address, ticket == null ? {} : { ticket })
+  const client = await components.connectPeer(address, ticket == null ? {} : { ticket })
   let sourceError: unknown = null
   input.source.once('error', (err) => { sourceError ??= err })
   const ended = meter.begin('upload')

@@ -23,7 +23,7 @@ export interface TestAppOptions {
   metrics?: ClientMetrics
   /** How long closing lets transfers in flight finish; the app's default when unset. */
   drainGraceMs?: number
-  /** How the app reaches peers; the app's default (createPeerFilesClient) when unset. */
+  /** How the app reaches peers; the app's default (connectOnDemand) when unset. */
   connectPeer?: ConnectPeer
 }
 

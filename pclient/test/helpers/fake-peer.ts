@@ -4,7 +4,8 @@
 // real one cannot be made to, or needs to see exactly which messages arrived.
 import { createHash } from 'node:crypto'
 import * as grpc from '@grpc/grpc-js'
-import { PIECE_BYTES, grpcServerOptions, loadFileSharingProto } from '@p2p/proto'
+import { PIECE_BYTES, grpcServerOptions } from '@p2p/proto'
+import { loadFileSharingProto } from '@p2p/proto/grpc'
 import type {
   DownloadRequest__Output, FileChunk, FileInfo, PeerFilesHandlers, UploadEnd__Output, UploadHeader__Output, UploadRequest__Output, UploadResponse
 } from '@p2p/proto'

@@ -2,7 +2,8 @@
 // holder, a holder that sends a bad piece or goes away mid-download is dropped and its pieces fetched
 // from the others, and when no holder is left the stream errors instead of ending short.
 import { randomBytes } from 'node:crypto'
-import { PIECE_BYTES, createPeerFilesClient } from '@p2p/proto'
+import { PIECE_BYTES } from '@p2p/proto'
+import { createPeerFilesClient } from '@p2p/proto/grpc'
 import { describe, expect, it } from 'vitest'
 import { waitFor } from '@p2p/test-support'
 import { createDownloadTracker } from '../../src/transfers/download-tracker.js'

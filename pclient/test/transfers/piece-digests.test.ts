@@ -4,7 +4,8 @@
 // whole file's hash still does.
 import { createHash, randomBytes } from 'node:crypto'
 import { Readable } from 'node:stream'
-import { PIECE_BYTES, createPeerFilesClient, pieceTableDigest, sharedHashWorker } from '@p2p/proto'
+import { PIECE_BYTES, pieceTableDigest, sharedHashWorker } from '@p2p/proto'
+import { createPeerFilesClient } from '@p2p/proto/grpc'
 import type { FileView, Placement, PlacementBody } from '@p2p/proto'
 import { afterEach, describe, expect, it } from 'vitest'
 import { startTestPeer } from '@p2p/test-support/pserver'

@@ -4,7 +4,8 @@
 // to do (corrupted bytes behind honest piece hashes, lying descriptions, stalls).
 import { randomBytes } from 'node:crypto'
 import { PassThrough, Readable } from 'node:stream'
-import { PIECE_BYTES, createPeerFilesClient } from '@p2p/proto'
+import { PIECE_BYTES } from '@p2p/proto'
+import { createPeerFilesClient } from '@p2p/proto/grpc'
 import type { FileView, Placement, PlacementBody } from '@p2p/proto'
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
 import { startTestPeer } from '@p2p/test-support/pserver'

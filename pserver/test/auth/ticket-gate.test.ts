@@ -2,7 +2,8 @@
 // file and size are refused with the right status, and nothing is written.
 import * as grpc from '@grpc/grpc-js'
 import { afterEach, describe, expect, it } from 'vitest'
-import { createPeerFilesClient, deriveClusterKeys, issueTicket } from '@p2p/proto'
+import { deriveClusterKeys, issueTicket } from '@p2p/proto'
+import { createPeerFilesClient } from '@p2p/proto/grpc'
 import type { PeerFilesClient } from '@p2p/proto'
 import { createTicketGate } from '../../src/auth/ticket-gate.js'
 import { errorCode, startTestPeer } from '../helpers.js'

@@ -4,7 +4,7 @@
 import { Transform } from 'node:stream'
 import type { ReplicationOrder } from '@p2p/proto'
 import { afterEach, describe, expect, it } from 'vitest'
-import { createPeerFilesClient } from '@p2p/proto'
+import { createPeerFilesClient } from '@p2p/proto/grpc'
 import { createReplicator } from '../../src/central/replicator.js'
 import { createActiveTransfers } from '../../src/grpc/active-transfers.js'
 import { listDir, readStored, sha256, silentLogger, startTestPeer, storedContents, storedFile } from '../helpers.js'

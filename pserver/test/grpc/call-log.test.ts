@@ -1,6 +1,6 @@
 // A transfer's log lines carry its request id, over real gRPC: the caller's when its metadata has a
 // well-formed one, a new UUID when it has none or one of another shape (which never reaches the log).
-import { createPeerFilesClient } from '@p2p/proto'
+import { createPeerFilesClient } from '@p2p/proto/grpc'
 import type { PeerFilesClientOptions } from '@p2p/proto'
 import { afterEach, describe, expect, it } from 'vitest'
 import { captureLogger, download, sha256, startTestPeer, upload } from '../helpers.js'

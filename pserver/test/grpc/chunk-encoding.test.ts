@@ -1,6 +1,6 @@
 import * as grpc from '@grpc/grpc-js'
 import { describe, expect, it } from 'vitest'
-import { loadFileSharingProto } from '@p2p/proto'
+import { loadFileSharingProto } from '@p2p/proto/grpc'
 import { encodeFileChunk, withReusedChunkEncoding } from '../../src/grpc/chunk-encoding.js'
 
 const generated = loadFileSharingProto().filesharing.v1.PeerFiles.service
