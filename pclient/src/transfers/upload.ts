@@ -75,9 +75,14 @@ export async function sendToPeer (
   components: Pick<UploadComponents, 'connectPeer' | 'meter'>, address: string, input: UploadInput, ticket?: string
 ): Promise<UploadResponse__Output> {
   const meter = components.meter ?? UNMETERED
-  const client = await components.connectPeer(address, ticket == null ? {} : { ticket })
+  // Listened for before connecting: the first connection loads gRPC's client code, and a source that
+  // fails meanwhile (the browser went away) must not be an unhandled 'error' event.
   let sourceError: unknown = null
   input.source.once('error', (err) => { sourceError ??= err })
+  const client = await Promise.resolve(components.connectPeer(address, ticket == null ? {} : { ticket })).catch((err: unknown) => {
+    input.source.destroy()
+    throw err
+  })
   const ended = meter.begin('upload')
   const call = startUploadCall(client, { name: input.name, size: input.size, sizeIsMaximum: input.sizeIsMaximum, sha256: '' }, {
     onSent: (bytes) => { meter.moved('upload', 'sent', bytes) },
